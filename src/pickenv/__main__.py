@@ -1,0 +1,5 @@
+import sys
+
+from pickenv.cli import main
+
+sys.exit(main())
