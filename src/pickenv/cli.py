@@ -7,6 +7,7 @@ so `pickenv recommend --defaults` starts almost as fast as the interpreter itsel
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -36,12 +37,19 @@ def _answer_help() -> str:
     return "answer a question, e.g. --answer domain=web (repeatable). Questions: " + "; ".join(parts)
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--traceback", action="store_true", help="show the full traceback on errors")
+def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Only the top-level parser sets defaults: a subcommand's default would otherwise
+    # overwrite the value given before the subcommand (`pickenv --color always recommend`).
+    parser.add_argument(
+        "--traceback",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="show the full traceback on errors",
+    )
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
-        default="auto",
+        default="auto" if top else argparse.SUPPRESS,
         help="colour the text output (auto: only on a terminal and when NO_COLOR is unset)",
     )
 
@@ -70,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Pick venv, virtualenv, pipenv or conda for a Python project, and scaffold it.",
     )
     parser.add_argument("--version", action="version", version=f"pickenv {__version__}")
-    _add_common(parser)
+    _add_common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     rec = commands.add_parser("recommend", help="recommend a tool, with reasons")
@@ -128,7 +136,7 @@ def _style(args: argparse.Namespace, env: Mapping[str, str], stream: TextIO) -> 
 
     if args.color == "always":
         return Style(True)
-    if args.color == "never" or "NO_COLOR" in env:
+    if args.color == "never" or env.get("NO_COLOR"):  # no-color.org: set and not empty
         return Style(False)
     return Style(stream.isatty() and env.get("TERM") != "dumb")
 
@@ -140,7 +148,9 @@ def _interactive(stdin: TextIO, stdout: TextIO) -> bool:
         return False
 
 
-def _run(args: argparse.Namespace, env: Mapping[str, str], stdin: TextIO, stdout: TextIO) -> tuple[str, int]:
+def _run(
+    args: argparse.Namespace, env: Mapping[str, str], stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> tuple[str, int]:
     """Run a command; return (output, exit code). Output is written only after success."""
     from pickenv import render
     from pickenv.core import Context, check_file, effective_rules, recommend_for
@@ -185,7 +195,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], stdin: TextIO, stdout
     if args.command == "new":
         from pickenv.new_command import run_new
 
-        return run_new(args, ctx, env, stdin, stdout)
+        return run_new(args, ctx, env, stdin, stdout, stderr)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
@@ -204,7 +214,10 @@ def main(
     stderr = stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse prints --help, --version and usage errors to sys.stdout/sys.stderr:
+        # send them to the streams this call was given.
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help, --version (0) or usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     if args.command is None or (args.command == "rules" and args.rules_command is None):
@@ -212,7 +225,7 @@ def main(
         target.print_help(stdout)
         return 2
     try:
-        output, code = _run(args, env, stdin, stdout)
+        output, code = _run(args, env, stdin, stdout, stderr)
     except PickenvError as exc:
         if args.traceback:
             traceback.print_exc(file=stderr)

@@ -28,6 +28,8 @@ def _options(parser: argparse.ArgumentParser) -> tuple[list[str], dict[str, list
     valued: dict[str, list[str]] = {}
     for action in parser._actions:
         words += [o for o in action.option_strings]
+        if not action.option_strings and action.choices and not isinstance(action, argparse._SubParsersAction):
+            words += [str(c) for c in action.choices]  # a positional with choices: `completion bash`
         if action.option_strings and action.nargs != 0:
             choices = [str(c) for c in action.choices] if action.choices else []
             for option in action.option_strings:
@@ -41,21 +43,23 @@ def answer_values() -> list[str]:
 
 def _bash(parser: argparse.ArgumentParser) -> str:
     cases = []
-    value_cases: dict[str, list[str]] = {}
+    takes: set[str] = set()
+    prev_cases = []
     for path, sub in _walk(parser):
         words, valued = _options(sub)
         words = list(_subparsers(sub)) + words
         cases.append(f'    "{path}") opts="{" ".join(words)}" ;;')
-        for option, choices in valued.items():
-            value_cases.setdefault(option, choices)
-    value_cases["--answer"] = value_cases["-a"] = answer_values()
-    prev_cases = []
-    for option, choices in sorted(value_cases.items()):
-        if choices:
-            prev_cases.append(f'    {option}) COMPREPLY=($(compgen -W "{" ".join(choices)}" -- "$cur")); return ;;')
-        else:
-            prev_cases.append(f'    {option}) COMPREPLY=($(compgen -f -- "$cur")); return ;;')
-    takes_value = " ".join(sorted(value_cases))
+        # Per subcommand: the same option may take different values (`rules check --format`).
+        for option, choices in sorted(valued.items()):
+            takes.add(option)
+            if option in ("--answer", "-a"):
+                choices = answer_values()
+            if choices:
+                reply = f'COMPREPLY=($(compgen -W "{" ".join(choices)}" -- "$cur"))'
+            else:
+                reply = 'COMPREPLY=($(compgen -f -- "$cur"))'
+            prev_cases.append(f'    "{path}|{option}") {reply}; return ;;')
+    takes_value = " ".join(sorted(takes))
     return f"""# pickenv bash completion: eval "$(pickenv completion bash)"
 _pickenv() {{
   local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}"
@@ -65,7 +69,7 @@ _pickenv() {{
     case " {takes_value} " in *" $w "*) skip=1; continue ;; esac
     case "$w" in -*) ;; *) case "$path" in ""|rules) path="${{path:+$path }}$w" ;; esac ;; esac
   done
-  case "$prev" in
+  case "$path|$prev" in
 {chr(10).join(prev_cases)}
   esac
   case "$path" in

@@ -90,3 +90,14 @@ def _pathsep(env: Mapping[str, str]) -> str:
     # PICKENV_RULES is a list like PATH; ';' on Windows, ':' elsewhere.
     return ";" if env.get("OS") == "Windows_NT" else ":"
 
+
+
+def user_cache_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
+    """The platform's per-user cache folder for pickenv (pinned virtualenv installs)."""
+    if platform == "win32":
+        base = Path(env["LOCALAPPDATA"]) if env.get("LOCALAPPDATA") else home / "AppData" / "Local"
+    elif platform == "darwin":
+        base = home / "Library" / "Caches"
+    else:
+        base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else home / ".cache"
+    return base / "pickenv"

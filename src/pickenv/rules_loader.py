@@ -240,8 +240,8 @@ class _Reader:
 
 
 def _original_number(item: Located) -> str:
-    value = item.value
-    return str(value)
+    # The text as written: str(3.1) would turn an unquoted 3.10 into "3.1".
+    return item.text if item.text is not None else str(item.value)
 
 
 def _layer(
@@ -263,10 +263,10 @@ def _layer(
     version = fields.get("schema_version")
     if version is None:
         reader.error(root, f"missing `schema_version: {SCHEMA_VERSION}` at the top of the file")
-    elif version.value != SCHEMA_VERSION:
+    elif isinstance(version.value, bool) or version.value != SCHEMA_VERSION:
         reader.error(version, f"unsupported schema_version {version.value!r}; this pickenv reads {SCHEMA_VERSION}")
 
-    tools = _tools(reader, fields.get("tools"), base)
+    tools = _tools(reader, fields.get("tools"), base, root)
     if tools is None:
         return None
     rules: dict[str, Rule] = {r.id: r for r in base.rules} if base else {}
@@ -303,10 +303,12 @@ def _layer(
     return RuleSet(tools=tools, rules=tuple(rules.values()), files=files, disabled=tuple(disabled))
 
 
-def _tools(reader: _Reader, node: Located | None, base: RuleSet | None) -> tuple[str, ...] | None:
+def _tools(
+    reader: _Reader, node: Located | None, base: RuleSet | None, root: Located
+) -> tuple[str, ...] | None:
     if node is None:
         if base is None:
-            reader.problems.append(Problem("rules", 1, 1, "missing `tools:` list"))
+            reader.error(root, "missing `tools:` list")
             return None
         return base.tools
     if not isinstance(node.value, list) or not node.value:

@@ -45,6 +45,7 @@ class Located:
     column: int
     plain_number: bool = False
     keys: dict[str, Located] = field(default_factory=dict, compare=False)
+    text: str | None = field(default=None, compare=False)  # a plain number as written
 
     def problem(self, message: str) -> Problem:
         return Problem(self.file, self.line, self.column, message)
@@ -86,9 +87,9 @@ def _resolve(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Locat
         )
         return Located(text, file, line, column)
     if _INT.match(text):
-        return Located(int(text), file, line, column, plain_number=True)
+        return Located(int(text), file, line, column, plain_number=True, text=text)
     if _FLOAT.match(text):
-        return Located(float(text), file, line, column, plain_number=True)
+        return Located(float(text), file, line, column, plain_number=True, text=text)
     return Located(text, file, line, column)
 
 

@@ -1,0 +1,244 @@
+"""`pickenv new`: gather answers (flags, file, prompts or defaults), then call
+``project.create_project`` and render its result."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from pickenv.core import Context, recommend_for
+from pickenv.engine import Recommendation
+from pickenv.errors import EXIT_OK, AnswerError
+from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
+from pickenv.new_options import LICENSES
+from pickenv.project import NewContext, NewRequest, NewResult, create_project
+from pickenv.render import envelope
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C
+
+
+def _tool_prompt(recommendation: Recommendation) -> str:
+    import questionary
+
+    choices = []
+    for a in recommendation.ranking:
+        if not a.eligible or a.tool not in ("venv", "virtualenv", "pipenv", "conda"):
+            continue
+        label = f"{a.tool} (score {a.score:+d})"
+        if a.tool == recommendation.recommendation:
+            label = f"{a.tool} (recommended, score {a.score:+d})"
+        choices.append(questionary.Choice(title=label, value=a.tool))
+    top = next(a for a in recommendation.ranking if a.tool == recommendation.recommendation)
+    why = "; ".join(r.because for r in top.reasons if r.effect.startswith("+"))[:300]
+    return str(
+        questionary.select(
+            "Which environment tool?",
+            choices=choices,
+            default=choices[0] if choices else None,
+            instruction=f"(pickenv recommends {recommendation.recommendation}: {why})",
+        ).unsafe_ask()
+    )
+
+
+def _text_prompt(prompt: str, default: str, check: Callable[[object, str], str]) -> str:
+    import questionary
+
+    def validate(text: str) -> bool | str:
+        try:
+            check(text, "prompt")
+        except AnswerError as exc:
+            return str(exc)
+        return True
+
+    return str(questionary.text(prompt, default=default, validate=validate).unsafe_ask())
+
+
+def _license_prompt(default: str) -> str:
+    import questionary
+
+    return str(questionary.select("Licence?", choices=list(LICENSES), default=default).unsafe_ask())
+
+
+def _confirm(prompt: str, default: bool) -> bool:
+    import questionary
+
+    return bool(questionary.confirm(prompt, default=default).unsafe_ask())
+
+
+def _pick(flag: object, extras: Mapping[str, object], key: str) -> tuple[object, str] | None:
+    if flag is not None:
+        return flag, f"--{key.replace('_', '-')}"
+    if key in extras:
+        return extras[key], "answers file"
+    return None
+
+
+def gather_request(
+    args: argparse.Namespace, ctx: Context, env: Mapping[str, str], interactive: bool
+) -> NewRequest:
+    ask = None
+    if interactive and not args.defaults:
+        from pickenv.questionnaire import ask
+    recommendation = recommend_for(
+        ctx,
+        cli_rules=args.rules,
+        pairs=args.answer,
+        answers_file=args.answers_file,
+        use_defaults=args.defaults,
+        ask=ask,
+    )
+    extras = read_extras(args.answers_file)
+    prompt = ask is not None
+    answers = dict(recommendation.answers)
+
+    given = _pick(args.tool, extras, "tool")
+    if given is not None:
+        tool = check_tool(given[0], given[1], recommendation)
+    elif prompt:
+        tool = check_tool(_tool_prompt(recommendation), "prompt", recommendation)
+    else:
+        tool = check_tool(recommendation.recommendation, "recommendation", recommendation)
+
+    def text(key: str, what: str, default: str) -> str:
+        found = _pick(getattr(args, key), extras, key)
+        if found is not None:
+            return one_line(what, found[0], found[1])
+        if prompt:
+            return one_line(what, _text_prompt(f"{what.capitalize()}?", default, lambda v, o: one_line(what, v, o)), "prompt")
+        return default
+
+    description = text("description", "description", f"{args.name}: a Python project")
+    author = text("author", "author", git_user_name(env))
+    found = _pick(args.license, extras, "license")
+    if found is not None:
+        license_ = check_license(found[0], found[1])
+    else:
+        license_ = check_license(_license_prompt("MIT") if prompt else "MIT", "prompt" if prompt else "default")
+    found = _pick(args.create_env, extras, "create_env")
+    if found is not None:
+        create_env = check_bool(found[0], found[1])
+    else:
+        create_env = _confirm("Create the environment now?", True) if prompt else False
+    return NewRequest(
+        name=args.name,
+        output_dir=args.output_dir,
+        answers=answers,
+        recommendation=recommendation,
+        tool=tool,
+        description=description,
+        author=author,
+        license=license_,
+        create_env=create_env,
+        python=args.python,
+        force=args.force,
+        dry_run=args.dry_run,
+    )
+
+
+def new_context(env: Mapping[str, str]) -> NewContext:
+    from pickenv.config import user_cache_dir
+    from pickenv.resources import templates_path
+
+    return NewContext(
+        env=env,
+        home=Path.home(),
+        cache_dir=user_cache_dir(env, sys.platform, Path.home()),
+        template=templates_path() / "project",
+        host_python=sys.executable,
+        host_version=f"{sys.version_info[0]}.{sys.version_info[1]}",
+    )
+
+
+def result_json(result: NewResult) -> str:
+    return envelope(
+        "new",
+        {
+            "path": str(result.path),
+            "tool": result.tool,
+            "recommended": result.recommended,
+            "dry_run": result.dry_run,
+            "files": list(result.files),
+            "kept": list(result.kept),
+            "environment": {
+                "requested": result.environment.requested,
+                "created": result.environment.created,
+                "note": result.environment.note,
+                "commands": list(result.environment.commands),
+                "steps": [{"title": s.title, "command": s.command, "seconds": round(s.seconds, 3)}
+                          for s in result.environment.steps],
+            },
+            "git": result.git,
+            "timings": {name: round(seconds, 3) for name, seconds in result.timings},
+        },
+    )
+
+
+def _activation(tool: str, name: str) -> str:
+    if tool == "conda":
+        return f"conda activate {name}"
+    if tool == "pipenv":
+        return "pipenv shell"
+    return "source .venv/bin/activate   (Windows: .venv\\Scripts\\activate)"
+
+
+def result_text(result: NewResult, verbose: bool) -> str:
+    chosen = result.tool if result.tool == result.recommended else f"{result.tool} (recommended: {result.recommended})"
+    env = result.environment
+    if result.dry_run:
+        lines = [f"Dry run: would create {result.path} for {chosen} ({len(result.files)} files):"]
+        lines += [f"  {f}" for f in result.files]
+        lines.append("Commands that create the environment" + (" (--create-env runs them):" if not env.requested else ":"))
+        lines += [f"  {c}" for c in env.commands]
+        lines.append("Nothing was written.")
+        return "\n".join(lines) + "\n"
+    lines = [f"Created {result.path} for {chosen} ({len(result.files)} files)."]
+    if result.kept:
+        lines.append(f"Kept {len(result.kept)} existing files unchanged: {', '.join(result.kept)}")
+    if env.created:
+        lines.append("Environment created; the project is installed and its tests pass.")
+    elif env.requested:
+        lines.append(f"Environment not created: {env.note}")
+    if verbose:
+        lines += [f"  {title}: {seconds:.2f}s" for title, seconds in result.timings]
+    lines.append(f"Git: {result.git}.")
+    lines.append("Next:")
+    lines.append(f"  cd {result.path.name}")
+    if env.created:
+        lines.append(f"  {_activation(result.tool, result.path.name)}")
+    else:
+        lines += [f"  {c}" for c in env.commands[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def run_new(
+    args: argparse.Namespace, ctx: Context, env: Mapping[str, str], stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> tuple[str, int]:
+    interactive = stdin.isatty() and stdout.isatty()
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (embedded use): no handler, no harm
+        previous = None
+    try:
+        request = gather_request(args, ctx, env, interactive)
+
+        def progress(message: str) -> None:
+            if args.verbose or interactive or request.create_env:
+                stderr.write(f"pickenv: {message}\n")
+                stderr.flush()
+
+        result = create_project(request, new_context(env), progress)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if args.format == "json":
+        return result_json(result), EXIT_OK
+    return result_text(result, args.verbose), EXIT_OK
+

@@ -1,0 +1,195 @@
+"""`pickenv new`'s core: validated request in, frozen result out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pickenv import __version__
+from pickenv.engine import Recommendation
+from pickenv.errors import EnvironmentCreationError
+from pickenv.project_name import package_name, validate_project_name
+from pickenv.questions import Value
+from pickenv.scaffold import Placement, check_destination, list_files, place, render, staging_dir
+from pickenv.tools import get_tool
+from pickenv.tools.base import Plan, StepResult, ToolContext, run_steps
+from pickenv.tools.interpreters import find_interpreter, interpreter_version
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class NewContext:
+    env: Mapping[str, str]
+    home: Path
+    cache_dir: Path
+    template: Path
+    host_python: str
+    host_version: str  # "3.11"
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    name: str
+    output_dir: Path
+    answers: Mapping[str, Value]
+    recommendation: Recommendation
+    tool: str
+    description: str
+    author: str
+    license: str
+    create_env: bool
+    python: str | None
+    force: bool
+    dry_run: bool
+
+
+@dataclass(frozen=True)
+class EnvironmentReport:
+    requested: bool
+    created: bool
+    steps: tuple[StepResult, ...]
+    commands: tuple[str, ...]  # the commands that create it by hand
+    note: str  # why it was not created, if it was requested
+
+
+@dataclass(frozen=True)
+class NewResult:
+    path: Path
+    tool: str
+    recommended: str
+    files: tuple[str, ...]
+    kept: tuple[str, ...]  # pre-existing files left alone (--force)
+    environment: EnvironmentReport
+    git: str
+    dry_run: bool
+    timings: tuple[tuple[str, float], ...]
+
+
+def template_data(request: NewRequest) -> dict[str, object]:
+    """The copier answers: every questionnaire answer plus the project's own."""
+    reasons = [
+        r.because
+        for a in request.recommendation.ranking
+        if a.tool == request.tool
+        for r in a.reasons
+        if r.effect not in ("advice",) and not r.effect.startswith("-")
+    ]
+    if request.tool != request.recommendation.recommendation:
+        reasons.insert(0, f"Chosen over the recommended {request.recommendation.recommendation} (--tool {request.tool}).")
+    return {
+        **dict(request.answers),
+        "project_name": request.name,
+        "description": request.description,
+        "author": request.author,
+        "license": request.license,
+        "tool": request.tool,
+        "reasons": reasons,
+    }
+
+
+def _tool_context(request: NewRequest, ctx: NewContext) -> ToolContext:
+    tool = get_tool(request.tool)
+    version = str(request.answers["python_version"])
+    python: str | None = None
+    if tool.needs_interpreter():
+        if request.python:
+            if interpreter_version(request.python) is None:
+                raise EnvironmentCreationError(
+                    f"--python {request.python} is not a working Python interpreter; pass the path of one"
+                )
+            python = request.python
+        else:
+            python = find_interpreter(version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version))
+    return ToolContext(ctx.env, ctx.cache_dir, ctx.host_python, python, version, request.name)
+
+
+def _git(destination: Path, env: Mapping[str, str]) -> str:
+    """Initialise a repository with a first commit, unless git is missing or a repo encloses it."""
+    git = shutil.which("git", path=env.get("PATH"))
+    if git is None:
+        return "skipped: git is not installed"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [git, *args], cwd=destination, env=dict(env), capture_output=True, text=True, check=False,
+            stdin=subprocess.DEVNULL,
+        )
+
+    if run("rev-parse", "--is-inside-work-tree").returncode == 0:
+        return "skipped: the folder is already inside a git repository"
+    run("-c", "init.defaultBranch=main", "init", "-q")
+    run("add", "-A")
+    commit = run("commit", "-q", "--no-verify", "-m", f"Initial commit from pickenv {__version__}")
+    if commit.returncode != 0:
+        return "initialised, not committed: set git's user.name and user.email, then `git commit`"
+    return "initialised with a first commit"
+
+
+def _manual_commands(name: str, plan: Plan, tool_name: str, ctx: ToolContext) -> tuple[str, ...]:
+    return (f"cd {name}", *get_tool(tool_name).manual(plan, ctx))
+
+
+def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> NewResult:
+    """Render, place, create the environment and commit; on any failure undo it all."""
+    name = validate_project_name(request.name)
+    destination = request.output_dir / name
+    check_destination(destination, request.force)
+    tool = get_tool(request.tool)
+    tool_ctx = _tool_context(request, ctx)
+    plan = tool.plan(tool_ctx)
+    commands = _manual_commands(name, plan, request.tool, tool_ctx)
+    data = template_data(request)
+    timings: list[tuple[str, float]] = []
+    started = time.monotonic()
+
+    if request.dry_run:
+        with tempfile.TemporaryDirectory() as scratch:
+            render(ctx.template, data, Path(scratch))
+            files = list_files(Path(scratch))
+        report = EnvironmentReport(request.create_env, False, (), commands, "dry run: nothing was created")
+        return NewResult(destination, request.tool, request.recommendation.recommendation, tuple(files), (),
+                         report, "skipped: dry run", True, (("render", time.monotonic() - started),))
+
+    staging = staging_dir(destination)
+    placement: Placement | None = None
+    env_started = False
+    try:
+        progress(f"Rendering the project into {destination}")
+        render(ctx.template, data, staging)
+        files = list_files(staging)
+        placement = place(staging, destination)
+        timings.append(("render", time.monotonic() - started))
+        steps: tuple[StepResult, ...] = ()
+        note = ""
+        if request.create_env and plan.available:
+            env_started = True
+            steps = tuple(run_steps(plan.steps, destination, ctx.env, progress))
+            timings += [(s.title, s.seconds) for s in steps]
+        elif request.create_env:
+            note = f"{plan.missing}; the project is complete: create the environment with the commands below"
+        git_started = time.monotonic()
+        git = _git(destination, ctx.env) if placement.created_root else "skipped: --force into an existing folder"
+        timings.append(("git", time.monotonic() - git_started))
+    except BaseException:
+        if placement is not None:
+            placement.rollback()
+        if env_started and plan.cleanup:
+            try:
+                run_steps(plan.cleanup, destination.parent, ctx.env, lambda _: None)
+            except EnvironmentCreationError:
+                pass  # best effort: the original error is the one to report
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report = EnvironmentReport(request.create_env, bool(steps), steps, commands, note)
+    return NewResult(destination, request.tool, request.recommendation.recommendation, tuple(files),
+                     tuple(placement.kept), report, git, False, tuple(timings))
+
+
+__all__ = ["NewContext", "NewRequest", "NewResult", "create_project", "package_name"]

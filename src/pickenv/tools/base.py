@@ -1,0 +1,138 @@
+"""What every environment tool shares: assessment by the rules, and creation as a
+plan of commands that pickenv runs itself (no copier tasks, so no --trust)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pickenv.engine import Assessment, Decider
+from pickenv.errors import EnvironmentCreationError
+from pickenv.questions import Value
+from pickenv.rules_model import RuleSet
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+
+    def shell(self) -> str:
+        """The command as a person would type it."""
+        import shlex
+
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
+        return (prefix + " " if prefix else "") + " ".join(shlex.quote(a) for a in self.argv)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to create the environment, or why pickenv cannot and what to run instead."""
+
+    steps: tuple[Step, ...]
+    available: bool
+    missing: str = ""  # why it cannot run here, e.g. "conda is not on PATH"
+    cleanup: tuple[Step, ...] = ()  # undo for environments living outside the project
+
+
+@dataclass(frozen=True)
+class StepResult:
+    title: str
+    command: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What creating an environment may look at: passed in, never read from globals."""
+
+    env: Mapping[str, str]
+    cache_dir: Path
+    host_python: str  # the interpreter running pickenv
+    python: str | None  # the target interpreter (None: the tool brings its own)
+    python_version: str
+    project_name: str
+
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class EnvTool:
+    """Base class: one subclass per tool, named by ``name``."""
+
+    name: str = field(default="", init=False)
+
+    def assess(self, ruleset: RuleSet, answers: Mapping[str, Value]) -> Assessment:
+        """Eligibility, score and reasons for this tool, straight from the rules."""
+        return Decider(ruleset).assess(answers, self.name)
+
+    def needs_interpreter(self) -> bool:
+        return True
+
+    def plan(self, ctx: ToolContext) -> Plan:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def manual(self, plan: Plan, ctx: ToolContext) -> tuple[str, ...]:
+        """The commands a person runs to create the environment without pickenv."""
+        del ctx  # subclasses may need it
+        return tuple(step.shell() for step in plan.steps)
+
+    def create(self, project: Path, ctx: ToolContext, progress: Progress) -> list[StepResult]:
+        """Run the plan inside ``project``; raise EnvironmentCreationError on failure."""
+        plan = self.plan(ctx)
+        if not plan.available:
+            raise EnvironmentCreationError(f"{plan.missing}; run the commands yourself")
+        return run_steps(plan.steps, project, ctx.env, progress)
+
+
+def run_steps(
+    steps: Sequence[Step], cwd: Path, env: Mapping[str, str], progress: Progress
+) -> list[StepResult]:
+    results = []
+    for step in steps:
+        progress(f"{step.title}...")
+        started = time.monotonic()
+        merged = {**env, **dict(step.env)}
+        try:
+            completed = subprocess.run(
+                step.argv,
+                cwd=cwd,
+                env=merged,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                check=False,
+            )
+        except OSError as exc:
+            raise EnvironmentCreationError(f"{step.title} failed: cannot run {step.argv[0]}: {exc.strerror}") from None
+        seconds = time.monotonic() - started
+        if completed.returncode != 0:
+            tail = " | ".join(line.strip() for line in completed.stdout.strip().splitlines()[-3:])
+            raise EnvironmentCreationError(
+                f"{step.title} failed (exit {completed.returncode}): `{step.shell()}`: {tail}; "
+                "nothing was left behind: fix the cause or rerun without --create-env"
+            )
+        results.append(StepResult(step.title, step.shell(), seconds))
+    return results
+
+
+def venv_python(env_dir: Path | str) -> str:
+    """The interpreter inside a venv/virtualenv (Scripts\\python.exe on Windows)."""
+    base = Path(env_dir)
+    if os.name == "nt":
+        return str(base / "Scripts" / "python.exe")
+    return str(base / "bin" / "python")
+
+
+def install_and_test_steps(python: str) -> tuple[Step, ...]:
+    return (
+        Step("Installing the project and its dev dependencies", (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt")),
+        Step("Running the project's tests", (python, "-m", "pytest", "-q")),
+    )

@@ -1,0 +1,60 @@
+"""Find a Python interpreter of a given MAJOR.MINOR version.
+
+Looks at PATH (as given, not os.environ), then pyenv's versions folder, and checks
+each candidate by running it: pyenv shims exist on PATH for versions that are not
+active and fail when run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+_PROBE = "import sys; sys.stdout.write('%d.%d' % sys.version_info[:2])"
+
+
+def interpreter_version(executable: str) -> str | None:
+    try:
+        result = subprocess.run(
+            [executable, "-c", _PROBE],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _candidates(version: str, env: Mapping[str, str], home: Path) -> Iterator[str]:
+    for folder in env.get("PATH", "").split(":"):
+        if folder:
+            candidate = Path(folder) / f"python{version}"
+            if candidate.exists():
+                yield str(candidate)
+    pyenv_root = Path(env["PYENV_ROOT"]) if env.get("PYENV_ROOT") else home / ".pyenv"
+    versions = pyenv_root / "versions"
+    if versions.is_dir():
+        # Newest patch release first ("3.9.18" before "3.9.2").
+        def patch(path: Path) -> tuple[int, ...]:
+            return tuple(int(p) for p in path.name.split(".") if p.isdigit())
+
+        for folder in sorted(versions.glob(f"{version}.*"), key=patch, reverse=True):
+            candidate = folder / "bin" / f"python{version}"
+            if candidate.exists():
+                yield str(candidate)
+
+
+def find_interpreter(
+    version: str, env: Mapping[str, str], home: Path, running: tuple[str, str]
+) -> str | None:
+    """An interpreter for ``version``; ``running`` is (executable, version) of this process."""
+    if running[1] == version:
+        return running[0]
+    for candidate in _candidates(version, env, home):
+        if interpreter_version(candidate) == version:
+            return candidate
+    return None
