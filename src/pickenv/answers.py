@@ -22,7 +22,6 @@ from pickenv.questions import (
     did_you_mean,
     get_question,
 )
-from pickenv.yamlio import load_located
 
 # Keys an answers file may hold besides the questions: pickenv new's project
 # questions, and copier's own bookkeeping (a .copier-answers.yml can be reused).
@@ -42,6 +41,8 @@ def parse_pair(text: str) -> tuple[str, str]:
 
 def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> dict[str, object]:
     """Read a YAML answers file into raw values (validated later, like typed answers)."""
+    from pickenv.yamlio import load_located  # the YAML parser only when a file is given
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

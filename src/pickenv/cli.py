@@ -119,7 +119,7 @@ def _add_new_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _context(env: Mapping[str, str]) -> object:
-    from pickenv.config import user_config_dir
+    from pickenv.config import user_cache_dir, user_config_dir
     from pickenv.core import Context
     from pickenv.resources import builtin_rules_path
 
@@ -128,6 +128,7 @@ def _context(env: Mapping[str, str]) -> object:
         config_dir=user_config_dir(env, sys.platform, Path.home()),
         builtin_rules=builtin_rules_path(),
         interpreter=(sys.version_info[0], sys.version_info[1]),
+        cache_dir=user_cache_dir(env, sys.platform, Path.home()),
     )
 
 

@@ -28,7 +28,8 @@ def _options(parser: argparse.ArgumentParser) -> tuple[list[str], dict[str, list
     valued: dict[str, list[str]] = {}
     for action in parser._actions:
         words += [o for o in action.option_strings]
-        if not action.option_strings and action.choices and not isinstance(action, argparse._SubParsersAction):
+        positional = not action.option_strings and not isinstance(action, argparse._SubParsersAction)
+        if positional and action.choices:
             words += [str(c) for c in action.choices]  # a positional with choices: `completion bash`
         if action.option_strings and action.nargs != 0:
             choices = [str(c) for c in action.choices] if action.choices else []

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import ConfigError, UsageError
-from pickenv.rules_loader import RulesSource
-from pickenv.yamlio import load_located
 
 CONFIG_NAME = "config.yaml"
 RULES_ENV = "PICKENV_RULES"
@@ -44,6 +42,8 @@ def read_user_config(config_dir: Path) -> UserConfig | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read the user config {path}: {exc}; fix or remove it") from None
+    from pickenv.yamlio import load_located  # only when a config file exists
+
     root, problems = load_located(text, str(path))
     if root is None and not problems:
         return UserConfig(path, ())
@@ -67,12 +67,12 @@ def read_user_config(config_dir: Path) -> UserConfig | None:
     return UserConfig(path, tuple(rules))
 
 
-def rules_sources(
+def rules_paths(
     builtin: Path,
     cli_rules: Sequence[Path],
     env: Mapping[str, str],
     config_dir: Path | None,
-) -> list[RulesSource]:
+) -> list[Path]:
     """Built-in rules, then the user config's, then PICKENV_RULES, then --rules."""
     paths: list[Path] = [builtin]
     if config_dir is not None:
@@ -83,7 +83,7 @@ def rules_sources(
         if entry.strip():
             paths.append(Path(entry.strip()).expanduser())
     paths.extend(cli_rules)
-    return [RulesSource.from_path(p) for p in paths]
+    return paths
 
 
 def _pathsep(env: Mapping[str, str]) -> str:

@@ -16,6 +16,8 @@ from pickenv.engine import Recommendation
 from pickenv.errors import EXIT_OK, AnswerError
 from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
 from pickenv.new_options import LICENSES
+from pickenv.project_name import validate_project_name
+from pickenv.scaffold import check_destination
 from pickenv.project import NewContext, NewRequest, NewResult, create_project
 from pickenv.render import envelope
 
@@ -83,6 +85,10 @@ def _pick(flag: object, extras: Mapping[str, object], key: str) -> tuple[object,
 def gather_request(
     args: argparse.Namespace, ctx: Context, env: Mapping[str, str], interactive: bool
 ) -> NewRequest:
+    # Name and destination first: nobody should answer ten questions to hear the
+    # name was unusable.
+    name = validate_project_name(args.name)
+    check_destination((args.output_dir / name).absolute(), args.force)
     ask = None
     if interactive and not args.defaults:
         from pickenv.questionnaire import ask

@@ -138,7 +138,7 @@ def _manual_commands(name: str, plan: Plan, tool_name: str, ctx: ToolContext) ->
 def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> NewResult:
     """Render, place, create the environment and commit; on any failure undo it all."""
     name = validate_project_name(request.name)
-    destination = request.output_dir / name
+    destination = (request.output_dir / name).absolute()
     check_destination(destination, request.force)
     tool = get_tool(request.tool)
     tool_ctx = _tool_context(request, ctx)

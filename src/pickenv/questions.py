@@ -7,7 +7,6 @@ files, rules files and the copier template all use them, and every route goes th
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Union
@@ -147,6 +146,8 @@ _STATIC_DEFAULTS: dict[str, Value] = {
 
 def did_you_mean(word: str, options: object) -> str:
     """`` (did you mean 'x'?)`` or an empty string."""
+    import difflib  # only on the error path: it is slow to import
+
     names = [str(o) for o in options]  # type: ignore[attr-defined]
     close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -193,6 +193,7 @@ class _Reader:
                     if condition is not None:
                         when.append(condition)
         exclude: list[str] = []
+        effects_before = len(self.problems)
         if "exclude" in fields:
             for _, item in self.str_list(fields["exclude"], "a tool name"):
                 name = self.tool(item, tools)
@@ -200,7 +201,9 @@ class _Reader:
                     exclude.append(name)
         score = self._per_tool(fields.get("score"), tools, "score")
         advice = self._per_tool(fields.get("advice"), tools, "advice")
-        if not exclude and not score and not advice and "id" in fields:
+        # Not when an effect was written but is invalid: that problem is already reported.
+        no_effect = not exclude and not score and not advice
+        if no_effect and "id" in fields and len(self.problems) == effects_before:
             self.error(node, f"rule {rule_id} has no effect: give it `exclude`, `score` or `advice`")
         if len(self.problems) != before or rule_id is None:
             return None

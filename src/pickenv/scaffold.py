@@ -26,6 +26,7 @@ class Placement:
     created_root: bool  # the destination folder itself is ours
     created: list[Path] = field(default_factory=list)  # files and folders we added (force mode)
     kept: list[str] = field(default_factory=list)  # files that existed and were left alone
+    preexisting: frozenset[str] = frozenset()  # top-level names that were there before
 
     def rollback(self) -> None:
         """Remove what pickenv created; never anything that existed before."""
@@ -40,6 +41,13 @@ class Placement:
                     path.unlink()
             except FileNotFoundError:
                 pass
+        # Environment tools add top-level entries of their own (.venv, Pipfile.lock, .git).
+        for path in self.destination.iterdir():
+            if path.name not in self.preexisting:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
 
 
 def check_destination(destination: Path, force: bool) -> None:
@@ -92,7 +100,9 @@ def place(staging: Path, destination: Path) -> Placement:
     if not destination.exists():
         os.rename(staging, destination)  # atomic on one filesystem
         return Placement(destination, created_root=True)
-    placement = Placement(destination, created_root=False)
+    placement = Placement(
+        destination, created_root=False, preexisting=frozenset(p.name for p in destination.iterdir())
+    )
     try:
         for source in sorted(staging.rglob("*")):
             relative = source.relative_to(staging)

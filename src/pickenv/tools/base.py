@@ -131,8 +131,12 @@ def venv_python(env_dir: Path | str) -> str:
     return str(base / "bin" / "python")
 
 
+# The smoke test must not leave caches in the user's folders.
+_NO_LITTER = (("PYTHONDONTWRITEBYTECODE", "1"),)
+
+
 def install_and_test_steps(python: str) -> tuple[Step, ...]:
     return (
         Step("Installing the project and its dev dependencies", (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt")),
-        Step("Running the project's tests", (python, "-m", "pytest", "-q")),
+        Step("Running the project's tests", (python, "-m", "pytest", "-q", "-p", "no:cacheprovider"), _NO_LITTER),
     )

@@ -37,7 +37,11 @@ class CondaTool(EnvTool):
         )
         steps = (
             Step(f"Creating the conda environment {name}", create),
-            Step("Running the project's tests", (exe, "run", "-n", name, "python", "-m", "pytest", "-q")),
+            Step(
+                "Running the project's tests",
+                (exe, "run", "-n", name, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+                (("PYTHONDONTWRITEBYTECODE", "1"),),
+            ),
         )
         cleanup = (Step(f"Removing the conda environment {name}", (exe, "env", "remove", "-y", "-n", name)),)
         if found is None:

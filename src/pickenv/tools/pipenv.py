@@ -39,7 +39,11 @@ class PipenvTool(EnvTool):
         env = _PIPENV_ENV
         steps = (
             Step("Creating .venv and Pipfile.lock with pipenv", (*shown, "install", "--dev", "--python", python), env),
-            Step("Running the project's tests", (*shown, "run", "python", "-m", "pytest", "-q"), env),
+            Step(
+                "Running the project's tests",
+                (*shown, "run", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+                (*env, ("PYTHONDONTWRITEBYTECODE", "1")),
+            ),
         )
         if command is None:
             return Plan(steps, available=False, missing="pipenv is not installed (pipx install pipenv)")

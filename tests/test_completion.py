@@ -1,0 +1,176 @@
+"""Shell completion scripts, run in the real shells."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Result
+from pickenv.cli import build_parser
+from pickenv.completion import answer_values
+
+Run = Callable[..., Result]
+BASH = shutil.which("bash")
+
+
+@pytest.fixture
+def script(run_cli: Run, tmp_path: Path) -> Callable[[str], Path]:
+    def _script(shell: str) -> Path:
+        result = run_cli("completion", shell)
+        assert result.code == 0 and result.err == ""
+        path = tmp_path / f"pickenv.{shell}"
+        path.write_text(result.out, encoding="utf-8")
+        return path
+
+    return _script
+
+
+@pytest.fixture
+def complete(script: Callable[[str], Path], tmp_path: Path) -> Callable[..., list[str]]:
+    """COMPREPLY for a command line whose last word is being completed ("" = after a space)."""
+    if BASH is None:
+        pytest.skip("bash is not installed")
+    bash_script = script("bash")
+
+    def _complete(*words: str, cwd: Path = tmp_path) -> list[str]:
+        program = (
+            f"source {shlex.quote(str(bash_script))}\n"
+            f"COMP_WORDS=({' '.join(shlex.quote(w) for w in ('pickenv', *words))})\n"
+            f"COMP_CWORD={len(words)}\n"
+            f"COMP_LINE={shlex.quote(' '.join(('pickenv', *words)))}\n"
+            "_pickenv\n"
+            "printf '%s\\n' \"${COMPREPLY[@]}\"\n"
+        )
+        proc = subprocess.run(
+            [BASH, "--norc", "--noprofile", "-c", program],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=cwd,
+        )
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        return [line for line in proc.stdout.splitlines() if line]
+
+    return _complete
+
+
+def test_bash_script_is_valid_bash(script: Callable[[str], Path]) -> None:
+    if BASH is None:
+        pytest.skip("bash is not installed")
+    proc = subprocess.run([BASH, "-n", str(script("bash"))], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    registered = subprocess.run(
+        [BASH, "--norc", "-c", f"source {shlex.quote(str(script('bash')))}; complete -p pickenv"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert registered.stdout.strip() == "complete -o default -F _pickenv pickenv"
+
+
+def test_bash_completes_commands(complete: Callable[..., list[str]]) -> None:
+    assert complete("rec") == ["recommend"]
+    # An empty word offers the subcommands first, then the options.
+    assert complete("") == [
+        "recommend",
+        "new",
+        "rules",
+        "completion",
+        "-h",
+        "--help",
+        "--version",
+        "--traceback",
+        "--color",
+    ]
+    assert complete("rules", "") == ["check", "show", "-h", "--help"]
+    assert complete("rules", "s") == ["show"]
+
+
+def test_bash_completes_options_of_the_subcommand(complete: Callable[..., list[str]]) -> None:
+    assert complete("recommend", "--for") == ["--format"]
+    assert complete("recommend", "-a", "domain=web", "--def") == ["--defaults"]
+    assert set(complete("rules", "check", "--")) == {
+        "--help",
+        "--standalone",
+        "--strict",
+        "--format",
+        "--rules",
+        "--traceback",
+        "--color",
+    }
+    assert complete("rules", "show", "--st") == []  # --strict belongs to `rules check` only
+
+
+def test_bash_completes_answers(complete: Callable[..., list[str]]) -> None:
+    domains = complete("recommend", "--answer", "dom")
+    assert "domain=web" in domains
+    assert domains == [v for v in answer_values() if v.startswith("dom")]
+    assert complete("recommend", "-a", "python_version=3.1") == [
+        f"python_version=3.1{n}" for n in (4, 3, 2, 1, 0)
+    ]
+    assert complete("recommend", "-a", "lockfile=") == ["lockfile=true", "lockfile=false"]
+
+
+def test_bash_completes_values_per_subcommand(complete: Callable[..., list[str]]) -> None:
+    assert complete("recommend", "--format", "") == ["text", "json", "markdown"]
+    assert complete("rules", "show", "--format", "") == ["text", "json", "markdown"]
+    assert complete("rules", "check", "--format", "") == ["text", "json"]  # no markdown for check
+    assert [w for w in complete("completion", "") if not w.startswith("-")] == ["bash", "zsh", "fish"]
+    assert complete("completion", "f") == ["fish"]
+    assert complete("--color", "a") == ["auto", "always"]
+
+
+def test_bash_skips_option_values_when_finding_the_subcommand(complete: Callable[..., list[str]]) -> None:
+    assert complete("--color", "always", "rules", "") == ["check", "show", "-h", "--help"]
+    assert complete("--color", "always", "rules", "c") == ["check"]
+    assert complete("recommend", "--answer", "domain=web", "--format", "json", "--ans") == [
+        "--answer",
+        "--answers-file",
+    ]
+
+
+def test_bash_completes_file_names_for_rules(complete: Callable[..., list[str]], tmp_path: Path) -> None:
+    (tmp_path / "team.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("", encoding="utf-8")
+    assert complete("recommend", "--rules", "te", cwd=tmp_path) == ["team.yaml"]
+    assert complete("rules", "check", "--rules", "o", cwd=tmp_path) == ["other.txt"]
+
+
+def test_bash_script_knows_every_option_of_recommend(script: Callable[[str], Path]) -> None:
+    text = script("bash").read_text(encoding="utf-8")
+    recommend = next(line for line in text.splitlines() if line.strip().startswith('"recommend")'))
+    parser = build_parser()
+    sub = parser._subparsers._group_actions[0].choices["recommend"]  # type: ignore[union-attr]
+    for action in sub._actions:
+        for option in action.option_strings:
+            assert f" {option}" in recommend or f'"{option}' in recommend, option
+
+
+def test_zsh_script(script: Callable[[str], Path]) -> None:
+    text = script("zsh").read_text(encoding="utf-8")
+    assert "bashcompinit" in text and "complete -o default -F _pickenv pickenv" in text
+    zsh = shutil.which("zsh")
+    if zsh is None:
+        pytest.skip("zsh is not installed")
+    proc = subprocess.run([zsh, "-n", str(script("zsh"))], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_fish_script(script: Callable[[str], Path]) -> None:
+    text = script("fish").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new rules completion'" in lines
+    check = "complete -c pickenv -n '__fish_seen_subcommand_from rules && __fish_seen_subcommand_from check'"
+    assert f"{check} -l format -r -f -a 'text json'" in lines
+    recommend = "complete -c pickenv -n '__fish_seen_subcommand_from recommend'"
+    assert any(line.startswith(f"{recommend} -l answer -r -f -a 'domain=web ") for line in lines)
+    fish = shutil.which("fish")
+    if fish is None:
+        pytest.skip("fish is not installed")
+    proc = subprocess.run(
+        [fish, "--no-execute", str(script("fish"))], capture_output=True, text=True, timeout=30
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,320 @@
+"""`pickenv new` as users run it: flags, dry run, refusals, --force, rollback on
+failure and on Ctrl-C/SIGTERM, and the interactive flow in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from pickenv.cli import main
+from pickenv.errors import EXIT_ANSWER, EXIT_DESTINATION, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_NO_TTY
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PICKENV_RULES", "NO_COLOR")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env.update(extra)
+    return env
+
+
+def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """The CLI in-process, with a non-TTY stdin."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["new", *args], env=env or _env(tmp_path), stdin=io.StringIO(""), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_defaults_create_a_committed_project(tmp_path: Path) -> None:
+    code, out, err = run(tmp_path, "demo", "--defaults", "--output-dir", str(tmp_path), "--author", "Ada")
+    assert code == 0, err
+    project = tmp_path / "demo"
+    assert f"Created {project} for venv" in out
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "demo" and answers["author"] == "Ada" and answers["tool"] == "venv"
+    log = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.startswith("Initial commit from pickenv")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".pickenv-tmp")]
+
+
+def test_answers_file_answers_project_questions_too(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text(
+        'domain: cli\npython_version: "3.12"\nteam_size: solo\nlockfile: false\nbinary_deps: false\n'
+        "windows: false\nmanage_python: false\ndeploy: none\noffline: false\n"
+        "description: My tool\nauthor: Grace\nlicense: BSD-3-Clause\ntool: virtualenv\ncreate_env: false\n"
+    )
+    code, out, err = run(tmp_path, "tooly", "--answers-file", str(answers), "--output-dir", str(tmp_path))
+    assert code == 0, err
+    recorded = yaml.safe_load((tmp_path / "tooly" / ".copier-answers.yml").read_text())
+    assert recorded["tool"] == "virtualenv" and recorded["license"] == "BSD-3-Clause"
+    assert recorded["domain"] == "cli" and recorded["python_version"] == "3.12"
+    assert "BSD 3-Clause License" in (tmp_path / "tooly" / "LICENSE").read_text()
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    before = sorted(tmp_path.iterdir())
+    code, out, err = run(
+        tmp_path, "dry", "--defaults", "--dry-run", "--format", "json", "--output-dir", str(tmp_path)
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["dry_run"] is True
+    assert "pyproject.toml" in report["files"] and "src/dry/__init__.py" in report["files"]
+    assert report["environment"]["commands"][0] == "cd dry"
+    assert sorted(tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        ("", "my-project"),
+        ("../evil", "evil"),
+        ("a/b", "a-b"),
+        ("my project!", "my-project"),
+        ("2fast", "project-2fast"),
+        ("class", "class-project"),
+        ("json", "json-project"),
+    ],
+)
+def test_invalid_names_suggest_a_valid_one(tmp_path: Path, name: str, suggestion: str) -> None:
+    code, out, err = run(tmp_path, name, "--defaults", "--output-dir", str(tmp_path))
+    assert code == EXIT_DESTINATION
+    assert out == ""
+    assert err.count("\n") == 1 and f"try `pickenv new {suggestion}`" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_non_empty_destination_is_refused_untouched(tmp_path: Path) -> None:
+    project = tmp_path / "taken"
+    project.mkdir()
+    (project / "notes.txt").write_text("mine")
+    code, out, err = run(tmp_path, "taken", "--defaults", "--output-dir", str(tmp_path))
+    assert code == EXIT_DESTINATION and "--force" in err and out == ""
+    assert snapshot(project) == {"notes.txt": b"mine"}
+
+
+def test_force_keeps_existing_files(tmp_path: Path) -> None:
+    project = tmp_path / "taken"
+    project.mkdir()
+    (project / "README.md").write_text("my readme")
+    (project / "notes.txt").write_text("mine")
+    code, out, err = run(tmp_path, "taken", "--defaults", "--force", "--output-dir", str(tmp_path))
+    assert code == 0, err
+    assert (project / "README.md").read_text() == "my readme"
+    assert (project / "notes.txt").read_text() == "mine"
+    assert (project / "pyproject.toml").exists()
+    assert "Kept 1 existing files unchanged: README.md" in out
+
+
+def test_excluded_tool_is_refused(tmp_path: Path) -> None:
+    code, out, err = run(
+        tmp_path,
+        "old",
+        "--defaults",
+        "--answer",
+        "python_version=2.7",
+        "--tool",
+        "pipenv",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == EXIT_ANSWER and out == ""
+    assert "pipenv is ruled out" in err and "Choose one of: virtualenv, conda" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_tty_and_unanswered_is_an_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pickenv", "new", "x", "--output-dir", str(tmp_path)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(tmp_path),
+        check=False,
+    )
+    assert result.returncode == EXIT_NO_TTY
+    assert "--defaults" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_conda_missing_keeps_the_complete_project(tmp_path: Path) -> None:
+    env = _env(tmp_path, PATH=os.path.dirname(sys.executable) + ":/usr/bin:/bin")
+    code, out, err = run(
+        tmp_path,
+        "sci",
+        "--defaults",
+        "--answer",
+        "domain=data-science",
+        "--answer",
+        "binary_deps=true",
+        "--create-env",
+        "--output-dir",
+        str(tmp_path),
+        env=env,
+    )
+    assert code == 0, err
+    assert "Environment not created: no conda, mamba or micromamba on PATH" in out
+    assert "conda env create -n sci -f environment.yml" in out
+    assert (tmp_path / "sci" / "environment.yml").exists()
+
+
+def test_failed_environment_leaves_nothing(tmp_path: Path) -> None:
+    # A real failure: pip may not reach any index, so installing Flask fails.
+    env = _env(tmp_path, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "empty"), PIP_CONFIG_FILE=os.devnull)
+    code, out, err = run(
+        tmp_path,
+        "web",
+        "--defaults",
+        "--answer",
+        "domain=web",
+        "--create-env",
+        "--output-dir",
+        str(tmp_path),
+        env=env,
+    )
+    assert code == EXIT_ENVIRONMENT, err
+    assert out == ""
+    assert "Installing the project and its dev dependencies failed" in err
+    assert list(tmp_path.iterdir()) == [tmp_path / "config"] or list(tmp_path.iterdir()) == []
+
+
+def test_failed_environment_with_force_removes_only_ours(tmp_path: Path) -> None:
+    project = tmp_path / "web"
+    project.mkdir()
+    (project / "notes.txt").write_text("mine")
+    env = _env(tmp_path, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "empty"), PIP_CONFIG_FILE=os.devnull)
+    code, _, err = run(
+        tmp_path,
+        "web",
+        "--defaults",
+        "--answer",
+        "domain=web",
+        "--create-env",
+        "--force",
+        "--output-dir",
+        str(tmp_path),
+        env=env,
+    )
+    assert code == EXIT_ENVIRONMENT, err
+    assert snapshot(project) == {"notes.txt": b"mine"}
+    assert [p.name for p in project.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_during_environment_creation_leaves_nothing(tmp_path: Path, signum: int) -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pickenv",
+            "new",
+            "slow",
+            "--defaults",
+            "--answer",
+            "domain=data-science",
+            "--tool",
+            "venv",
+            "--create-env",
+            "--output-dir",
+            str(tmp_path),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(tmp_path),
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 120
+    seen = ""
+    while "Installing the project" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    assert "Installing the project" in seen
+    assert (tmp_path / "slow" / ".venv").exists()
+    # Ctrl-C reaches the whole foreground process group, as a terminal would send it.
+    os.killpg(process.pid, signum)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == EXIT_INTERRUPTED, err
+    assert "Traceback" not in err and out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["config"])
+
+
+def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "pickenv", "new", *args, "--output-dir", str(tmp_path)],
+        env=_env(tmp_path, TERM="xterm"),
+        dimensions=(40, 160),
+        timeout=60,
+        encoding="utf-8",
+    )
+
+
+def test_interactive_new_in_a_pty(tmp_path: Path) -> None:
+    child = _spawn(tmp_path, "pty-app")
+    child.expect("What kind of project is it")
+    child.send("\x1b[B\x1b[B")  # the default (scripting) wraps to web, then data-science
+    child.send("\r")
+    child.expect("Which Python version")
+    child.send("\r")  # the default: this interpreter
+    child.expect("Who works on it")
+    child.send("\r")
+    child.expect("lockfile")
+    child.send("n")
+    child.expect("binary dependencies")
+    child.send("y")
+    child.expect("Windows")
+    child.send("n")
+    child.expect("interpreter itself")
+    child.send("n")
+    child.expect("deployed")
+    child.send("\r")
+    child.expect("offline")
+    child.send("n")
+    child.expect("Which environment tool")
+    child.expect("recommended")
+    child.send("\r")  # accept the recommendation
+    child.expect("Description")
+    child.send("Science!\r")
+    child.expect("Author")
+    child.send("\x15Marie\r")  # Ctrl-U clears the default first
+    child.expect("Licence")
+    child.send("\r")
+    child.expect("Create the environment now")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    recorded = yaml.safe_load((tmp_path / "pty-app" / ".copier-answers.yml").read_text())
+    assert recorded["tool"] == "conda" and recorded["domain"] == "data-science"
+    assert recorded["binary_deps"] is True and recorded["author"] == "Marie"
+    assert recorded["description"].endswith("Science!")
+
+
+def test_ctrl_c_at_a_new_prompt_leaves_nothing(tmp_path: Path) -> None:
+    child = _spawn(tmp_path, "quit-app", "--answer", "domain=web")
+    child.expect("Which Python version")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == EXIT_INTERRUPTED
+    assert "Traceback" not in (child.before or "")
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["config"])

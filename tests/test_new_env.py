@@ -1,0 +1,115 @@
+"""`pickenv new --create-env` for real: every tool that runs here x every domain.
+
+pickenv creates the environment, installs the generated project into it and runs the
+generated tests there; these tests then check the result independently (the tests
+pass again in that environment, the lock file exists, git has the first commit).
+Slow: each case installs real packages from the package registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pickenv.questions import QUESTIONS
+
+DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
+pytestmark = pytest.mark.slow
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PICKENV_RULES")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    return env
+
+
+def new(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pickenv", "new", *args, "--output-dir", str(tmp_path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("tool", ["venv", "virtualenv", "pipenv"])
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_create_install_and_test(tmp_path: Path, tool: str, domain: str) -> None:
+    name = f"{tool}-{domain}"
+    extra = ["--answer", "lockfile=true"] if tool == "pipenv" else []
+    if domain == "legacy-python2" and tool != "virtualenv":
+        extra += ["--answer", "python_version=3.11"]  # venv and pipenv cannot target 2.7
+    result = new(
+        tmp_path, name, "--defaults", "--answer", f"domain={domain}", "--tool", tool, "--create-env", *extra
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["environment"]["created"] is True
+    titles = [s["title"] for s in report["environment"]["steps"]]
+    assert titles[-1] == "Running the project's tests"
+    project = tmp_path / name
+    python = project / ".venv" / "bin" / "python"
+    assert python.exists()
+    expected = "2.7" if domain == "legacy-python2" and tool == "virtualenv" else "3.11"
+    version = subprocess.run(
+        [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert version == expected
+    # The generated tests pass again, run by us in the created environment.
+    rerun = subprocess.run(
+        [str(python), "-m", "pytest", "-q"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert rerun.returncode == 0, rerun.stdout
+    assert " passed" in rerun.stdout
+    if tool == "pipenv":
+        lock = json.loads((project / "Pipfile.lock").read_text())
+        assert "pytest" in lock["develop"]
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True)
+    assert len(log.stdout.splitlines()) == 1
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""  # the environment is ignored, everything else committed
+
+
+@pytest.mark.parametrize("version", ["3.6", "3.8"])
+def test_virtualenv_pins_for_old_targets(tmp_path: Path, version: str) -> None:
+    from pickenv.tools.interpreters import find_interpreter
+
+    if find_interpreter(version, os.environ, Path.home(), ("", "")) is None:
+        pytest.skip(f"no Python {version} on this machine")
+    result = new(
+        tmp_path,
+        "oldlib",
+        "--defaults",
+        "--answer",
+        "domain=library",
+        "--answer",
+        f"python_version={version}",
+        "--tool",
+        "virtualenv",
+        "--create-env",
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    pin = "virtualenv<20.22" if version == "3.6" else "virtualenv<21.5"
+    assert f"pipx install '{pin}'" in report["environment"]["commands"]
+    python = tmp_path / "oldlib" / ".venv" / "bin" / "python"
+    version_out = subprocess.run(
+        [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert version_out == version

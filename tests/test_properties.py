@@ -1,0 +1,255 @@
+"""Properties over the whole answer space: hypothesis samples it, itertools walks all of it.
+
+Only facts that rules.yaml really guarantees are asserted; each says which rules make it so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import BUILTIN_RULES, oracle, oracle_decide
+from pickenv.engine import Decider, recommend
+from pickenv.questions import QUESTIONS, Value
+from pickenv.rules_check import check_rules
+from pickenv.rules_loader import RulesSource, load_rules
+from pickenv.rules_model import Rule, RuleSet
+from pickenv.versions import select_versions
+
+RULES = load_rules([RulesSource.from_path(BUILTIN_RULES)])
+TOOLS = RULES.tools
+ALL_ANSWERS = st.fixed_dictionaries({q.id: st.sampled_from(q.values) for q in QUESTIONS})
+BELOW_3_10 = select_versions("<3.10")
+
+# The whole space has 28 800 combinations; the exhaustive tests below walk all of them.
+SAMPLED = settings(max_examples=150, deadline=None)
+
+
+def every_combination() -> Iterator[dict[str, Value]]:
+    ids = [q.id for q in QUESTIONS]
+    for values in itertools.product(*(q.values for q in QUESTIONS)):
+        yield dict(zip(ids, values, strict=True))
+
+
+# ----- hypothesis ----------------------------------------------------------------------------
+
+
+@SAMPLED
+@given(ALL_ANSWERS)
+def test_exactly_one_recommendation_never_an_excluded_tool(answers: dict[str, Value]) -> None:
+    result = recommend(RULES, answers)
+    assert result.recommendation in TOOLS
+    assert sorted(a.tool for a in result.ranking) == sorted(TOOLS)  # each tool ranked once
+    top = result.ranking[0]
+    assert top.tool == result.recommendation and top.eligible
+    assert not top.excluded_by
+
+
+@SAMPLED
+@given(ALL_ANSWERS)
+def test_winner_has_the_max_score_and_ties_go_to_the_declared_order(answers: dict[str, Value]) -> None:
+    result = recommend(RULES, answers)
+    eligible = [a for a in result.ranking if a.eligible]
+    best = max(a.score for a in eligible)
+    by_tool = {a.tool: a for a in result.ranking}
+    assert by_tool[result.recommendation].score == best
+    top = [t for t in TOOLS if by_tool[t].eligible and by_tool[t].score == best]
+    assert result.recommendation == top[0]
+    assert result.tie_break == (len(top) > 1)
+    # The ranking: eligible tools by score (declared order on ties), then excluded tools.
+    assert list(result.ranking) == sorted(
+        result.ranking, key=lambda a: (not a.eligible, -a.score, TOOLS.index(a.tool))
+    )
+
+
+@SAMPLED
+@given(ALL_ANSWERS)
+def test_engine_agrees_with_the_naive_oracle(answers: dict[str, Value]) -> None:
+    result = recommend(RULES, answers)
+    expected = oracle(RULES, answers)
+    assert result.recommendation == expected.winner
+    assert result.tie_break == expected.tie
+    assert {a.tool: a.score for a in result.ranking} == expected.scores
+    assert {a.tool for a in result.ranking if not a.eligible} == expected.excluded
+    fired = {r.id for r in RULES.rules if r.matches(answers)}
+    assert set(result.fired_rules) == fired
+
+
+@SAMPLED
+@given(ALL_ANSWERS.map(lambda a: {**a, "python_version": "2.7"}))
+def test_python_2_7_never_gets_venv_or_pipenv(answers: dict[str, Value]) -> None:
+    # venv-needs-python-3-3 and pipenv-needs-python-3-10 exclude them.
+    result = recommend(RULES, answers)
+    assert result.recommendation not in ("venv", "pipenv")
+    assert {a.tool for a in result.ranking if not a.eligible} >= {"venv", "pipenv"}
+
+
+@SAMPLED
+@given(ALL_ANSWERS, st.sampled_from(sorted(BELOW_3_10)))
+def test_python_below_3_10_never_gets_pipenv(answers: dict[str, Value], version: str) -> None:
+    result = recommend(RULES, {**answers, "python_version": version})
+    assert result.recommendation != "pipenv"
+
+
+@SAMPLED
+@given(ALL_ANSWERS.map(lambda a: {**a, "deploy": "heroku"}))
+def test_heroku_never_gets_conda(answers: dict[str, Value]) -> None:
+    assert recommend(RULES, answers).recommendation != "conda"
+
+
+@SAMPLED
+@given(ALL_ANSWERS)
+def test_binary_deps_only_ever_move_the_answer_to_conda(answers: dict[str, Value]) -> None:
+    # The binary_deps rules only add points to conda (binary-deps-need-conda,
+    # windows-binary-packages) or advice, so saying yes can only make conda win.
+    without = recommend(RULES, {**answers, "binary_deps": False}).recommendation
+    with_binaries = recommend(RULES, {**answers, "binary_deps": True}).recommendation
+    assert with_binaries in (without, "conda")
+    if without == "conda":
+        assert with_binaries == "conda"
+
+
+@SAMPLED
+@given(
+    ALL_ANSWERS.map(lambda a: {**a, "binary_deps": True, "manage_python": True}),
+    st.sampled_from(["none", "hpc"]),
+)
+def test_binary_deps_and_a_managed_python_off_the_cloud_get_conda(
+    answers: dict[str, Value], deploy: str
+) -> None:
+    # conda >= 6 + 5 - 1 = 10; the best any other tool can reach is virtualenv's 4 + 3 + 1 = 8.
+    assert recommend(RULES, {**answers, "deploy": deploy}).recommendation == "conda"
+
+
+@SAMPLED
+@given(ALL_ANSWERS)
+def test_what_would_change_is_exactly_the_winner_flipping_changes(answers: dict[str, Value]) -> None:
+    result = recommend(RULES, answers)
+    listed = {(c.question, c.value): c.recommendation for c in result.what_would_change}
+    for question in QUESTIONS:
+        for value in question.values:
+            if value == answers[question.id]:
+                assert (question.id, value) not in listed
+                continue
+            winner = oracle(RULES, {**answers, question.id: value}).winner
+            if winner == result.recommendation:
+                assert (question.id, value) not in listed
+            else:
+                assert listed[(question.id, value)] == winner
+                assert recommend(RULES, {**answers, question.id: value}).recommendation == winner
+
+
+# ----- exhaustive ----------------------------------------------------------------------------
+
+
+def test_every_combination_has_exactly_one_eligible_winner() -> None:
+    decider = Decider(RULES)
+    total = 0
+    winners: Counter[str] = Counter()
+    for answers in every_combination():
+        decision = decider.decide(decider.fired(answers))
+        assert decision.winner is not None, answers
+        winners[decision.winner] += 1
+        total += 1
+    assert total == 28800
+    assert set(winners) == set(TOOLS)  # every tool is the answer somewhere
+
+
+@dataclasses.dataclass
+class Walk:
+    """Every combination with the rules it fires, decided the slow, obvious way."""
+
+    cases: list[tuple[dict[str, Value], tuple[Rule, ...]]]
+    no_tool: list[dict[str, Value]]
+    ties: int
+    fired_sets: set[frozenset[str]]
+
+
+def brute_force(rules: RuleSet) -> Walk:
+    walk = Walk([], [], 0, set())
+    for answers in every_combination():
+        fired = tuple(r for r in rules.rules if r.matches(answers))
+        walk.cases.append((answers, fired))
+        walk.fired_sets.add(frozenset(r.id for r in fired))
+        decision = oracle_decide(rules.tools, fired)
+        if decision.winner is None:
+            walk.no_tool.append(answers)
+        elif decision.tie:
+            walk.ties += 1
+    return walk
+
+
+def changes_some_winner(rules: RuleSet, walk: Walk, rule_id: str) -> bool:
+    """Does removing one rule change the winner of any combination that fires it?"""
+    for _, fired in walk.cases:
+        if any(r.id == rule_id for r in fired):
+            without = [r for r in fired if r.id != rule_id]
+            if oracle_decide(rules.tools, fired).winner != oracle_decide(rules.tools, without).winner:
+                return True
+    return False
+
+
+def scoring_rules_that_never_change_the_winner(rules: RuleSet, walk: Walk) -> tuple[str, ...]:
+    return tuple(
+        r.id for r in rules.rules if not r.advice_only and not changes_some_winner(rules, walk, r.id)
+    )
+
+
+def test_rules_check_of_the_builtin_rules_agrees_with_brute_force() -> None:
+    report = check_rules(RULES)
+    walk = brute_force(RULES)
+    assert report.files == (str(BUILTIN_RULES),)
+    assert report.combinations == len(walk.cases) == 28800
+    assert report.errors == 0 and walk.no_tool == []
+    assert report.no_tool.count == 0 and report.no_tool.examples == ()
+    assert report.never_fire == ()
+    assert all(any(r.id in fired for fired in walk.fired_sets) for r in RULES.rules)  # every rule fires
+    assert report.never_change_winner == () == scoring_rules_that_never_change_the_winner(RULES, walk)
+    assert report.tie_break.count == walk.ties > 0
+    assert report.warnings == 1  # the tie-break warning, nothing else
+    assert report.distinct_cases == len(walk.fired_sets)
+    for example in report.tie_break.examples:
+        assert oracle(RULES, dict(example)).tie
+
+
+BROKEN_TEAM = """
+schema_version: 1
+rules:
+  - id: no-venv-on-heroku
+    when: {deploy: heroku}
+    exclude: [venv, virtualenv]
+    because: Our Heroku buildpack only reads Pipfile.lock.
+    source: https://example.org/policy
+  - id: conda-on-heroku-is-pointless
+    when: {deploy: heroku}
+    score: {conda: 5}
+    because: conda is excluded on Heroku anyway, so this never matters.
+    source: https://example.org/policy
+"""
+
+
+def test_rules_check_of_a_broken_team_file_agrees_with_brute_force(write: Callable[..., Path]) -> None:
+    path = write("team.yaml", BROKEN_TEAM)
+    rules = load_rules([RulesSource.from_path(BUILTIN_RULES), RulesSource.from_path(path)])
+    report = check_rules(rules)
+    walk = brute_force(rules)
+    # heroku excludes conda, the team excludes venv and virtualenv, and <3.10 excludes pipenv.
+    assert len(walk.no_tool) == 28800 // 5 * len(BELOW_3_10) // 10 == 2880
+    assert all(a["deploy"] == "heroku" and a["python_version"] in BELOW_3_10 for a in walk.no_tool)
+    assert report.no_tool.count == len(walk.no_tool)
+    assert report.errors == 1
+    assert report.no_tool.examples and all(dict(e) in walk.no_tool for e in report.no_tool.examples)
+    assert report.tie_break.count == walk.ties
+    assert report.distinct_cases == len(walk.fired_sets)
+    assert report.never_fire == ()
+    # On Heroku only pipenv is left, so neither the useless rule nor pipenv's Heroku bonus
+    # can change a winner there; every other scoring rule changes some winner.
+    assert report.never_change_winner == ("heroku-reads-pipfile-lock", "conda-on-heroku-is-pointless")
+    assert scoring_rules_that_never_change_the_winner(rules, walk) == report.never_change_winner
+    assert report.warnings == 3  # two useless rules and the tie-break warning

@@ -1,0 +1,253 @@
+"""The copier template, rendered for every tool x domain and checked with real tools:
+validate-pyproject, check-jsonschema (GitHub workflow schema), pipenv's own Pipfile
+reader, py-rattler's conda MatchSpec parser, and the target Python's compiler."""
+
+from __future__ import annotations
+
+import json
+import py_compile
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+import yaml
+
+from pickenv.new_options import TOOLS
+from pickenv.questions import QUESTIONS, format_value
+from pickenv.resources import templates_path
+from pickenv.scaffold import list_files, render
+from pickenv.tools.interpreters import find_interpreter
+
+TEMPLATE = templates_path() / "project"
+DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
+
+
+def _python_for(tool: str, domain: str) -> str:
+    # Legacy projects target 2.7 where the tool can (venv and pipenv cannot).
+    if domain == "legacy-python2" and tool in ("virtualenv", "conda"):
+        return "2.7"
+    return "3.11"
+
+
+def answers(tool: str, domain: str, **extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "project_name": f"demo-{domain}",
+        "description": 'A "quoted" <demo> & more',
+        "author": "Ada O'Lovelace",
+        "license": "MIT",
+        "domain": domain,
+        "python_version": _python_for(tool, domain),
+        "team_size": "small",
+        "lockfile": tool == "pipenv",
+        "binary_deps": tool == "conda",
+        "windows": True,
+        "manage_python": False,
+        "deploy": "none",
+        "offline": True,
+        "tool": tool,
+        "reasons": ["Because the rules said so."],
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    out = {}
+    for tool in TOOLS:
+        for domain in DOMAINS:
+            target = tmp_path_factory.mktemp(f"{tool}-{domain}")
+            render(TEMPLATE, answers(tool, domain), target)
+            out[tool, domain] = target
+    return out
+
+
+MATRIX = [(tool, domain) for tool in TOOLS for domain in DOMAINS]
+
+
+@pytest.mark.parametrize(("tool", "domain"), MATRIX)
+def test_tool_files(rendered: dict[tuple[str, str], Path], tool: str, domain: str) -> None:
+    root = rendered[tool, domain]
+    files = set(list_files(root))
+    assert {
+        "README.md",
+        ".gitignore",
+        ".copier-answers.yml",
+        ".github/workflows/ci.yml",
+        "pyproject.toml",
+    } <= files
+    assert ("Pipfile" in files) == (tool == "pipenv")
+    assert ("environment.yml" in files) == (tool == "conda")
+    assert ("requirements-dev.txt" in files) == (tool in ("venv", "virtualenv"))
+    package = f"demo_{domain.replace('-', '_')}"
+    assert f"src/{package}/__init__.py" in files
+    assert any(f.startswith("tests/test_") for f in files)
+    readme = (root / "README.md").read_text()
+    assert f"**{tool}**" in readme
+    assert "Because the rules said so." in readme
+    if tool in ("venv", "virtualenv"):
+        assert "source .venv/bin/activate" in readme and ".venv\\Scripts\\activate" in readme
+
+
+@pytest.mark.parametrize(("tool", "domain"), MATRIX)
+def test_domain_shape(rendered: dict[tuple[str, str], Path], tool: str, domain: str) -> None:
+    root = rendered[tool, domain]
+    package = root / "src" / f"demo_{domain.replace('-', '_')}"
+    legacy = _python_for(tool, domain) == "2.7"
+    if domain == "web":
+        assert "Flask" in (package / "app.py").read_text()
+    if domain == "data-science":
+        assert (root / "notebooks" / "exploration.ipynb").exists()
+        notebook = json.loads((root / "notebooks" / "exploration.ipynb").read_text())
+        assert notebook["nbformat"] == 4 and notebook["cells"]
+        assert (root / "data" / "raw" / ".gitkeep").exists()
+    if domain == "cli":
+        assert (package / "cli.py").exists() and (package / "__main__.py").exists()
+        project = tomllib.loads((root / "pyproject.toml").read_text())
+        assert project["project"]["scripts"] == {"demo-cli": "demo_cli.cli:main"}
+    if domain == "library":
+        assert (package / "py.typed").exists()
+    if legacy:
+        assert (root / "setup.py").exists() and (root / "setup.cfg").exists()
+        assert "from __future__ import" in (package / "__init__.py").read_text()
+        assert "virtualenv<20.22" in (root / "README.md").read_text() or tool == "conda"
+
+
+@pytest.mark.parametrize(("tool", "domain"), MATRIX)
+def test_pyproject_is_valid(rendered: dict[tuple[str, str], Path], tool: str, domain: str) -> None:
+    from validate_pyproject import api
+
+    pyproject = tomllib.loads((rendered[tool, domain] / "pyproject.toml").read_text())
+    api.Validator()(pyproject)  # raises ValidationError when invalid
+
+
+def test_workflows_pass_the_github_schema(rendered: dict[tuple[str, str], Path]) -> None:
+    workflows = [str(root / ".github/workflows/ci.yml") for root in rendered.values()]
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_pipenv_reads_the_pipfile(rendered: dict[tuple[str, str], Path], domain: str) -> None:
+    from pipenv.vendor import plette
+
+    with open(rendered["pipenv", domain] / "Pipfile", encoding="utf-8") as handle:
+        pipfile = plette.Pipfile.load(handle)
+    packages = dict(pipfile["packages"])
+    assert f"demo-{domain}" in packages
+    assert "pytest" in dict(pipfile["dev-packages"])
+    assert pipfile["requires"]["python_version"] == _python_for("pipenv", domain)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_environment_yml_specs_parse(rendered: dict[tuple[str, str], Path], domain: str) -> None:
+    from packaging.requirements import Requirement
+    from rattler import MatchSpec
+
+    environment = yaml.safe_load((rendered["conda", domain] / "environment.yml").read_text())
+    assert environment["channels"] == ["conda-forge", "nodefaults"]
+    conda_specs = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip_sections = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
+    assert f"python={_python_for('conda', domain)}" in conda_specs and "pip" in conda_specs
+    for spec in conda_specs:
+        MatchSpec(spec)  # raises on an invalid spec
+    assert pip_sections == [["-e ."]]
+    for line in pip_sections[0]:
+        if not line.startswith("-e "):
+            Requirement(line)
+
+
+@pytest.mark.parametrize(("tool", "domain"), MATRIX)
+def test_python_files_compile_for_the_target(
+    rendered: dict[tuple[str, str], Path], tool: str, domain: str, tmp_path: Path
+) -> None:
+    root = rendered[tool, domain]
+    sources = [root / f for f in list_files(root) if f.endswith(".py")]
+    assert sources
+    if _python_for(tool, domain) == "2.7":
+        python2 = find_interpreter("2.7", {"PATH": ""}, Path.home(), ("", ""))
+        if python2 is None:
+            pytest.skip("no Python 2.7 on this machine")
+        code = "import py_compile, sys\nfor f in sys.argv[1:]: py_compile.compile(f, doraise=True)"
+        subprocess.run([python2, "-c", code, *map(str, sources)], check=True)
+    else:
+        for source in sources:
+            py_compile.compile(str(source), cfile=str(tmp_path / "x.pyc"), doraise=True)
+
+
+@pytest.mark.parametrize(("tool", "domain"), MATRIX)
+def test_answers_file_records_every_answer(
+    rendered: dict[tuple[str, str], Path], tool: str, domain: str
+) -> None:
+    recorded = yaml.safe_load((rendered[tool, domain] / ".copier-answers.yml").read_text())
+    expected = answers(tool, domain)
+    for key in ("project_name", "description", "author", "license", "tool", *(q.id for q in QUESTIONS)):
+        assert recorded[key] == expected[key], key
+    assert "reasons" not in recorded  # computed, not an answer
+
+
+def test_template_questions_match_pickenv_questions() -> None:
+    config = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+    for question in QUESTIONS:
+        if question.kind == "bool":
+            assert config[question.id]["type"] == "bool"
+        else:
+            assert sorted(config[question.id]["choices"]) == sorted(format_value(v) for v in question.values)
+    assert config["tool"]["choices"] == list(TOOLS)
+    for forbidden in ("_tasks", "_migrations", "_jinja_extensions"):
+        assert forbidden not in config  # so plain copier needs no --trust
+
+
+def test_plain_copier_copy_without_trust(tmp_path: Path) -> None:
+    copier = Path(sys.executable).with_name("copier")
+    result = subprocess.run(
+        [
+            str(copier),
+            "copy",
+            "--defaults",
+            "--data",
+            "project_name=plain-app",
+            str(TEMPLATE),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert "plain-app" in readme and "was chosen when the project was generated" in readme
+    recorded = yaml.safe_load((tmp_path / "out" / ".copier-answers.yml").read_text())
+    assert recorded["tool"] == "venv" and recorded["python_version"] == "3.12"
+
+
+def test_plain_copier_rejects_venv_for_python_2(tmp_path: Path) -> None:
+    copier = Path(sys.executable).with_name("copier")
+    result = subprocess.run(
+        [
+            str(copier),
+            "copy",
+            "--defaults",
+            "--data",
+            "project_name=old",
+            "--data",
+            "python_version=2.7",
+            "--data",
+            "tool=venv",
+            str(TEMPLATE),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "venv needs Python 3.3+" in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
