@@ -41,7 +41,9 @@ def compare(runs: int) -> None:
             # The same answers pickenv gives copier, read back from its answers file.
             answers = root / f"p{index}" / ".copier-answers.yml"
             data = [f"--data-file={answers}"]
-            c = timed([copier, "copy", "--quiet", "--defaults", *data, template, str(root / f"c{index}")], root)
+            c = timed(
+                [copier, "copy", "--quiet", "--defaults", *data, template, str(root / f"c{index}")], root
+            )
             if index:
                 pickenv_times.append(p)
                 copier_times.append(c)
@@ -58,9 +60,26 @@ def environments(tools: list[str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for tool in tools:
             result = subprocess.run(
-                [python, "-m", "pickenv", "new", f"env-{tool}", "--defaults", "--answer", "domain=library",
-                 "--tool", tool, "--create-env", "--format", "json"],
-                cwd=scratch, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+                [
+                    python,
+                    "-m",
+                    "pickenv",
+                    "new",
+                    f"env-{tool}",
+                    "--defaults",
+                    "--answer",
+                    "domain=library",
+                    "--tool",
+                    tool,
+                    "--create-env",
+                    "--format",
+                    "json",
+                ],
+                cwd=scratch,
+                capture_output=True,
+                text=True,
+                check=False,
+                stdin=subprocess.DEVNULL,
             )
             if result.returncode != 0:
                 print(f"  {tool}: failed: {result.stderr.strip().splitlines()[-1:]}")
@@ -68,7 +87,10 @@ def environments(tools: list[str]) -> None:
             report = json.loads(result.stdout)
             steps = report["environment"]["steps"]
             total = sum(s["seconds"] for s in steps)
-            print(f"  {tool:<11} {total:6.2f} s  " + ", ".join(f"{s['title']}: {s['seconds']:.2f}s" for s in steps))
+            print(
+                f"  {tool:<11} {total:6.2f} s  "
+                + ", ".join(f"{s['title']}: {s['seconds']:.2f}s" for s in steps)
+            )
 
 
 def main() -> None:

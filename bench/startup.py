@@ -35,7 +35,15 @@ def main() -> None:
     copier = str(Path(python).with_name("copier"))
     commands = {
         "python -c pass": [python, "-c", "pass"],
-        "pickenv recommend --defaults --format json": [python, "-m", "pickenv", "recommend", "--defaults", "--format", "json"],
+        "pickenv recommend --defaults --format json": [
+            python,
+            "-m",
+            "pickenv",
+            "recommend",
+            "--defaults",
+            "--format",
+            "json",
+        ],
         "copier --help": [copier, "--help"],
     }
     results = {name: median_seconds(argv, args.runs) for name, argv in commands.items()}

@@ -47,7 +47,7 @@ def test_recommend_defaults_text(run_cli: Run) -> None:
     lines = result.out.splitlines()
     assert lines[0] == "Recommended: venv"
     assert "Ranking" in lines and "What would change the answer" in lines
-    assert "  1. venv        score +3" in lines
+    assert "  1. venv        score +5" in lines
     assert "  domain=data-science -> conda" in lines
     assert "  python_version=2.7 -> virtualenv" in lines
     assert lines[-2] == (
@@ -72,10 +72,10 @@ def test_recommend_text_shows_excluded_tools_and_advice(run_cli: Run) -> None:
 
 
 def test_recommend_tie_is_explained(run_cli: Run) -> None:
-    result = run_cli("recommend", "--defaults", *PY311, "-a", "domain=web", "-a", "deploy=heroku")
+    result = run_cli("recommend", "--defaults", *PY311, "-a", "lockfile=true", "-a", "deploy=hpc")
     assert result.out.splitlines()[:2] == [
-        "Recommended: venv",
-        "  (venv and pipenv tie at 2; the declared tool order decides)",
+        "Recommended: pipenv",
+        "  (pipenv and conda tie at 8; the declared tool order decides)",
     ]
 
 
@@ -132,10 +132,10 @@ def test_recommend_markdown(run_cli: Run) -> None:
     lines = result.out.splitlines()
     assert lines[0] == "# Recommended: conda"
     assert "| rank | tool | score | excluded |" in lines
-    assert "| 1 | conda | +6 | no |" in lines
+    assert "| 1 | conda | +12 | no |" in lines
     assert "## What would change the answer" in lines
     assert "- `binary_deps`: `true`" in lines
-    assert any(line.startswith("| conda | +6 | ") and "(https://docs.conda.io/" in line for line in lines)
+    assert any(line.startswith("| conda | +12 | ") and "(https://docs.conda.io/" in line for line in lines)
 
 
 def test_answer_flag_beats_answers_file(run_cli: Run, write: Callable[..., Path]) -> None:

@@ -142,7 +142,7 @@ def test_rules_show_text(run_cli: Run, builtin_rules: object) -> None:
         next(x for x in lines if x.startswith("pipenv-needs")),
     )
     assert re.match(
-        r"docker-slim-images +deploy docker +\+2 +-2$", next(x for x in lines if x.startswith("docker-slim"))
+        r"docker-slim-images +deploy docker +\+4 +-4$", next(x for x in lines if x.startswith("docker-slim"))
     )
     ids = [r.id for r in builtin_rules.rules]  # type: ignore[attr-defined]
     assert all(any(line.startswith(f"  {rule_id}: ") for line in lines) for rule_id in ids)
@@ -170,7 +170,7 @@ def test_rules_show_json_with_a_team_layer(run_cli: Run, write: Callable[..., Pa
     web = next(r for r in doc["rules"] if r["id"] == "web-team-pipenv")
     assert web["when"] == {"domain": "web", "team_size": "[small, large]"}
     assert (
-        web["score"] == {"pipenv": 2}
+        web["score"] == {"pipenv": 4}
         and web["exclude"] == []
         and web["origin"].startswith(f"{BUILTIN_RULES}:")
     )

@@ -28,7 +28,7 @@ def advice(result: Recommendation, tool: str) -> str:
 def test_defaults_for_a_3_11_script_give_venv(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with())
     assert result.recommendation == "venv"
-    assert scores(result) == {"venv": 3, "virtualenv": 0, "pipenv": 0, "conda": 0}
+    assert scores(result) == {"venv": 5, "virtualenv": 0, "pipenv": 0, "conda": 0}
     assert result.fired_rules == ("venv-in-standard-library", "small-tools-stay-simple")
     assert not result.tie_break
     assert excluded(result) == set()
@@ -44,9 +44,9 @@ def test_python_2_7_gets_virtualenv_with_the_version_pin(builtin_rules: RuleSet)
     assert [r.rule for r in by_tool["venv"].excluded_by] == ["venv-needs-python-3-3"]
     assert [r.rule for r in by_tool["pipenv"].excluded_by] == ["pipenv-needs-python-3-10"]
     assert "`virtualenv<20.22`" in advice(result, "virtualenv")
-    # Excluded tools rank last whatever their score (venv still collects its +3).
+    # Excluded tools rank last whatever their score (venv still collects its +5).
     assert [a.tool for a in result.ranking] == ["virtualenv", "conda", "venv", "pipenv"]
-    assert scores(result)["venv"] == 3 > scores(result)["conda"]
+    assert scores(result)["venv"] == 5 > scores(result)["conda"]
 
 
 def test_legacy_python2_defaults_to_2_7_and_virtualenv(builtin_rules: RuleSet) -> None:
@@ -54,7 +54,7 @@ def test_legacy_python2_defaults_to_2_7_and_virtualenv(builtin_rules: RuleSet) -
     assert answers["python_version"] == "2.7"
     result = recommend(builtin_rules, answers)
     assert result.recommendation == "virtualenv"
-    assert scores(result)["virtualenv"] == 7  # +4 for 2.7, +3 for legacy Python 2 code
+    assert scores(result)["virtualenv"] == 14  # +8 for 2.7, +6 for legacy Python 2 code
 
 
 def test_python_3_7_gets_the_other_virtualenv_pin(builtin_rules: RuleSet) -> None:
@@ -68,23 +68,27 @@ def test_python_3_7_gets_the_other_virtualenv_pin(builtin_rules: RuleSet) -> Non
 def test_binary_dependencies_give_conda(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with(binary_deps=True))
     assert result.recommendation == "conda"
-    assert scores(result)["conda"] == 6
+    assert scores(result)["conda"] == 12
     assert "binary-deps-need-conda" in result.fired_rules
 
 
 def test_data_science_on_windows_with_binaries(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with(domain="data-science", binary_deps=True, windows=True))
     assert result.recommendation == "conda"
-    assert scores(result)["conda"] == 6 + 2 + 3
+    assert scores(result)["conda"] == 12 + 4 + 6
     assert "Scripts" in advice(result, "venv")  # windows activation advice, still attached
 
 
 def test_heroku_excludes_conda_even_when_it_scores_highest(builtin_rules: RuleSet) -> None:
-    result = recommend(builtin_rules, answers_with(deploy="heroku", binary_deps=True, domain="data-science"))
+    result = recommend(
+        builtin_rules,
+        answers_with(deploy="heroku", binary_deps=True, domain="library", lockfile=True, offline=True),
+    )
     assert "conda" in excluded(result)
     assert result.recommendation != "conda"
-    assert scores(result)["conda"] == 9 > scores(result)[result.recommendation]
-    assert result.recommendation == "venv" and result.tie_break  # venv 2 = pipenv 2, venv listed first
+    assert scores(result)["conda"] == 12 > scores(result)[result.recommendation]
+    # virtualenv 6+2 = pipenv 8+4-4, virtualenv listed first
+    assert result.recommendation == "virtualenv" and result.tie_break
 
 
 def test_lockfile_web_small_team_on_3_12_gives_pipenv(builtin_rules: RuleSet) -> None:
@@ -92,7 +96,7 @@ def test_lockfile_web_small_team_on_3_12_gives_pipenv(builtin_rules: RuleSet) ->
         builtin_rules, answers_with(lockfile=True, python_version="3.12", domain="web", team_size="small")
     )
     assert result.recommendation == "pipenv"
-    assert scores(result)["pipenv"] == 6
+    assert scores(result)["pipenv"] == 12
     assert [a.tool for a in result.ranking][:2] == ["pipenv", "venv"]
 
 
@@ -102,20 +106,21 @@ def test_lockfile_on_3_9_excludes_pipenv(builtin_rules: RuleSet) -> None:
     )
     assert "pipenv" in excluded(result)
     assert result.recommendation == "venv"
-    assert scores(result)["pipenv"] == 6  # the score is there; the exclusion wins
+    assert scores(result)["pipenv"] == 12  # the score is there; the exclusion wins
 
 
 @pytest.mark.parametrize(
     ("overrides", "winner", "tie"),
     [
-        ({"deploy": "hpc"}, "conda", False),  # conda 4 > venv 3
-        ({"manage_python": True}, "conda", False),  # conda 5 > venv 3
-        ({"domain": "library"}, "virtualenv", False),  # virtualenv 3 > venv 2
-        ({"domain": "data-science"}, "conda", False),  # conda 3 > venv 2
-        ({"domain": "data-science", "deploy": "serverless"}, "venv", False),  # venv 2+2 > conda 3-3
-        ({"binary_deps": True, "deploy": "docker"}, "venv", False),  # venv 3+2 > conda 6-2
-        ({"offline": True, "lockfile": True}, "venv", False),  # venv 3+1 > pipenv 4-2
-        ({"team_size": "large", "deploy": "hpc"}, "venv", True),  # venv 3 = conda 4-1: declared order
+        ({"deploy": "hpc"}, "conda", False),  # conda 8 > venv 5
+        ({"manage_python": True}, "conda", False),  # conda 10 > venv 5
+        ({"domain": "library"}, "virtualenv", False),  # virtualenv 6 > venv 3
+        ({"domain": "data-science"}, "conda", False),  # conda 6 > venv 3
+        ({"domain": "data-science", "deploy": "serverless"}, "venv", False),  # venv 3+4 > conda 6-6
+        ({"binary_deps": True, "deploy": "docker"}, "venv", False),  # venv 5+4 > conda 12-4
+        ({"offline": True, "lockfile": True}, "venv", False),  # venv 5+2 > pipenv 8-4
+        # virtualenv 6 = conda 8-2 (> venv 3): declared order
+        ({"domain": "library", "team_size": "large", "deploy": "hpc"}, "virtualenv", True),
     ],
 )
 def test_winners_follow_from_rules_yaml(
@@ -131,15 +136,15 @@ def test_winners_follow_from_rules_yaml(
 def test_large_team_gets_the_conda_licence_advice(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with(team_size="large", binary_deps=True))
     assert result.recommendation == "conda"
-    assert scores(result)["conda"] == 5
+    assert scores(result)["conda"] == 10
     assert "conda-forge" in advice(result, "conda") and "200" in advice(result, "conda")
 
 
 def test_tie_break_flag(builtin_rules: RuleSet) -> None:
-    tie = recommend(builtin_rules, answers_with(domain="web", deploy="heroku"))
-    assert (tie.recommendation, tie.tie_break) == ("venv", True)
-    assert scores(tie)["venv"] == scores(tie)["pipenv"] == 2
-    assert not recommend(builtin_rules, answers_with(domain="web")).tie_break
+    tie = recommend(builtin_rules, answers_with(lockfile=True, deploy="hpc"))
+    assert (tie.recommendation, tie.tie_break) == ("pipenv", True)
+    assert scores(tie)["pipenv"] == scores(tie)["conda"] == 8
+    assert not recommend(builtin_rules, answers_with(lockfile=True)).tie_break
 
 
 def brute_force_changes(rules: RuleSet, answers: dict[str, Value]) -> list[Change]:
@@ -229,7 +234,7 @@ def test_exclusion_beats_any_score(team: Callable[..., RuleSet]) -> None:
     )
     result = recommend(rules, answers_with(python_version="2.7"))
     assert result.recommendation == "virtualenv"
-    assert scores(result)["venv"] == 103
+    assert scores(result)["venv"] == 105
 
 
 def test_reasons_list_every_fired_rule_touching_a_tool(builtin_rules: RuleSet) -> None:
@@ -237,8 +242,8 @@ def test_reasons_list_every_fired_rule_touching_a_tool(builtin_rules: RuleSet) -
     result = recommend(builtin_rules, answers)
     conda = next(a for a in result.ranking if a.tool == "conda")
     assert [(r.rule, r.effect) for r in conda.reasons] == [
-        ("binary-deps-need-conda", "+6"),
-        ("windows-binary-packages", "+2"),
+        ("binary-deps-need-conda", "+12"),
+        ("windows-binary-packages", "+4"),
         ("offline-conda-pack", "advice"),
     ]
     assert "conda-pack" in (conda.reasons[-1].advice or "")

@@ -59,7 +59,7 @@ def test_answers_file_answers_project_questions_too(tmp_path: Path) -> None:
         "windows: false\nmanage_python: false\ndeploy: none\noffline: false\n"
         "description: My tool\nauthor: Grace\nlicense: BSD-3-Clause\ntool: virtualenv\ncreate_env: false\n"
     )
-    code, out, err = run(tmp_path, "tooly", "--answers-file", str(answers), "--output-dir", str(tmp_path))
+    code, _, err = run(tmp_path, "tooly", "--answers-file", str(answers), "--output-dir", str(tmp_path))
     assert code == 0, err
     recorded = yaml.safe_load((tmp_path / "tooly" / ".copier-answers.yml").read_text())
     assert recorded["tool"] == "virtualenv" and recorded["license"] == "BSD-3-Clause"

@@ -93,13 +93,13 @@ def test_unknown_top_level_key_in_a_team_file(team: Callable[..., RuleSet]) -> N
 
 
 def test_tools_reorder_changes_the_tie_break(team: Callable[..., RuleSet], builtin_rules: RuleSet) -> None:
-    tie = answers_with(domain="web", deploy="heroku")  # venv 2, pipenv 2, conda excluded
+    tie = answers_with(lockfile=True, deploy="hpc")  # pipenv 8, conda 8, venv 5
     base = recommend(builtin_rules, tie)
-    assert (base.recommendation, base.tie_break) == ("venv", True)
-    rules = team("schema_version: 1\ntools: [pipenv, venv, virtualenv, conda]\n")
-    assert rules.tools == ("pipenv", "venv", "virtualenv", "conda")
+    assert (base.recommendation, base.tie_break) == ("pipenv", True)
+    rules = team("schema_version: 1\ntools: [conda, venv, virtualenv, pipenv]\n")
+    assert rules.tools == ("conda", "venv", "virtualenv", "pipenv")
     reordered = recommend(rules, tie)
-    assert (reordered.recommendation, reordered.tie_break) == ("pipenv", True)
+    assert (reordered.recommendation, reordered.tie_break) == ("conda", True)
 
 
 def test_team_file_adds_a_tool_that_its_rules_can_score(team: Callable[..., RuleSet]) -> None:

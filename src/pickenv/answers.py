@@ -53,7 +53,9 @@ def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> 
     if root is None:
         raise AnswersFileError(problems or [Problem(str(path), 1, 1, "empty answers file")])
     if not isinstance(root.value, dict):
-        raise AnswersFileError([root.problem(f"an answers file is a mapping QUESTION: VALUE, not {root.describe()}")])
+        raise AnswersFileError(
+            [root.problem(f"an answers file is a mapping QUESTION: VALUE, not {root.describe()}")]
+        )
     raw: dict[str, object] = {}
     for key, node in root.value.items():
         if key.startswith("_") or key in extra_keys:

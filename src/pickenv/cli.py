@@ -55,9 +55,15 @@ def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 
 
 def _add_answers(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE", help=_answer_help())
-    parser.add_argument("--answers-file", type=Path, metavar="FILE", help="YAML file of QUESTION: VALUE answers")
-    parser.add_argument("--defaults", action="store_true", help="take the default for every unanswered question")
+    parser.add_argument(
+        "--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE", help=_answer_help()
+    )
+    parser.add_argument(
+        "--answers-file", type=Path, metavar="FILE", help="YAML file of QUESTION: VALUE answers"
+    )
+    parser.add_argument(
+        "--defaults", action="store_true", help="take the default for every unanswered question"
+    )
     _add_rules(parser)
 
 
@@ -96,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=_Parser)
     check = rules_commands.add_parser("check", help="validate a rules file and check it over every answer")
     check.add_argument("file", nargs="?", type=Path, help="rules file (default: the effective rules)")
-    check.add_argument("--standalone", action="store_true", help="FILE is a complete rules file, not a team layer")
+    check.add_argument(
+        "--standalone", action="store_true", help="FILE is a complete rules file, not a team layer"
+    )
     check.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
     check.add_argument("--format", choices=("text", "json"), default="text")
     _add_rules(check)
@@ -154,6 +162,7 @@ def _run(
 ) -> tuple[str, int]:
     """Run a command; return (output, exit code). Output is written only after success."""
     from pickenv import render
+    from pickenv.answers import Asker
     from pickenv.core import Context, check_file, effective_rules, recommend_for
 
     ctx = _context(env)
@@ -161,9 +170,11 @@ def _run(
     style = _style(args, env, stdout)
     assert isinstance(style, render.Style)
     if args.command == "recommend":
-        ask = None
+        ask: Asker | None = None
         if _interactive(stdin, stdout):
-            from pickenv.questionnaire import ask
+            from pickenv.questionnaire import ask as prompt
+
+            ask = prompt
         result = recommend_for(
             ctx,
             cli_rules=args.rules,
@@ -222,7 +233,9 @@ def main(
     except SystemExit as exc:  # argparse: --help, --version (0) or usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     if args.command is None or (args.command == "rules" and args.rules_command is None):
-        target = parser if args.command is None else parser._subparsers._group_actions[0].choices["rules"]  # type: ignore[union-attr]
+        from pickenv.completion import subparsers
+
+        target = parser if args.command is None else subparsers(parser)["rules"]
         target.print_help(stdout)
         return 2
     try:

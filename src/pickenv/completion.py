@@ -8,7 +8,7 @@ import argparse
 from pickenv.questions import QUESTIONS, format_value
 
 
-def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
@@ -17,7 +17,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 def _walk(parser: argparse.ArgumentParser, path: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
     found = [(path, parser)]
-    for name, sub in _subparsers(parser).items():
+    for name, sub in subparsers(parser).items():
         found += _walk(sub, f"{path} {name}".strip())
     return found
 
@@ -48,7 +48,7 @@ def _bash(parser: argparse.ArgumentParser) -> str:
     prev_cases = []
     for path, sub in _walk(parser):
         words, valued = _options(sub)
-        words = list(_subparsers(sub)) + words
+        words = list(subparsers(sub)) + words
         cases.append(f'    "{path}") opts="{" ".join(words)}" ;;')
         # Per subcommand: the same option may take different values (`rules check --format`).
         for option, choices in sorted(valued.items()):
@@ -85,13 +85,13 @@ complete -o default -F _pickenv pickenv
 
 def _fish(parser: argparse.ArgumentParser) -> str:
     lines = ["# pickenv fish completion: pickenv completion fish | source"]
-    top = _subparsers(parser)
+    top = subparsers(parser)
     lines.append(f"complete -c pickenv -n __fish_use_subcommand -f -a '{' '.join(top)}'")
     for path, sub in _walk(parser):
         if not path:
             continue
         condition = " && ".join(f"__fish_seen_subcommand_from {word}" for word in path.split())
-        children = _subparsers(sub)
+        children = subparsers(sub)
         if children:
             lines.append(f"complete -c pickenv -n '{condition}' -f -a '{' '.join(children)}'")
         words, valued = _options(sub)
@@ -110,5 +110,8 @@ def completion_script(shell: str, parser: argparse.ArgumentParser) -> str:
     script = _bash(parser)
     if shell == "zsh":
         # zsh runs bash completion functions through bashcompinit.
-        return "# pickenv zsh completion: eval \"$(pickenv completion zsh)\"\nautoload -U +X bashcompinit && bashcompinit\n" + script
+        return (
+            '# pickenv zsh completion: eval "$(pickenv completion zsh)"\n'
+            "autoload -U +X bashcompinit && bashcompinit\n" + script
+        )
     return script

@@ -91,7 +91,6 @@ def _pathsep(env: Mapping[str, str]) -> str:
     return ";" if env.get("OS") == "Windows_NT" else ":"
 
 
-
 def user_cache_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
     """The platform's per-user cache folder for pickenv (pinned virtualenv installs)."""
     if platform == "win32":

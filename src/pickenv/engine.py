@@ -131,9 +131,7 @@ class Decider:
         scores, excluded = self.scores(fired)
         index = self._tool_index[tool]
         reasons = tuple(
-            _reason(rule, tool)
-            for i, rule in enumerate(self.rules)
-            if fired >> i & 1 and tool in rule.tools
+            _reason(rule, tool) for i, rule in enumerate(self.rules) if fired >> i & 1 and tool in rule.tools
         )
         return Assessment(tool, not excluded[index], scores[index], reasons)
 
@@ -166,9 +164,7 @@ def recommend(ruleset: RuleSet, answers: Mapping[str, Value]) -> Recommendation:
     order = {tool: i for i, tool in enumerate(ruleset.tools)}
     ranking = sorted(assessments, key=lambda a: (not a.eligible, -a.score, order[a.tool]))
     if decision.winner is None:
-        why = "; ".join(
-            f"{a.tool}: {', '.join(r.rule for r in a.excluded_by)}" for a in assessments
-        )
+        why = "; ".join(f"{a.tool}: {', '.join(r.rule for r in a.excluded_by)}" for a in assessments)
         shown = ", ".join(f"{k}={format_value(v)}" for k, v in answers.items())
         raise NoToolError(
             f"the rules exclude every tool for {shown} ({why}); "

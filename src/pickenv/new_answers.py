@@ -58,13 +58,19 @@ def check_tool(value: object, origin: str, recommendation: Recommendation) -> st
 
 
 def check_bool(value: object, origin: str) -> bool:
-    return bool(coerce(get_question("lockfile"), value, origin=origin)) if not isinstance(value, bool) else value
+    return (
+        bool(coerce(get_question("lockfile"), value, origin=origin)) if not isinstance(value, bool) else value
+    )
 
 
 def git_user_name(env: Mapping[str, str]) -> str:
     try:
         result = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, env=dict(env), check=False,
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            env=dict(env),
+            check=False,
             stdin=subprocess.DEVNULL,
         )
     except OSError:

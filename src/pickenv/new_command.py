@@ -11,15 +11,16 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from pickenv.answers import Asker
 from pickenv.core import Context, recommend_for
 from pickenv.engine import Recommendation
 from pickenv.errors import EXIT_OK, AnswerError
 from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
 from pickenv.new_options import LICENSES
-from pickenv.project_name import validate_project_name
-from pickenv.scaffold import check_destination
 from pickenv.project import NewContext, NewRequest, NewResult, create_project
+from pickenv.project_name import validate_project_name
 from pickenv.render import envelope
+from pickenv.scaffold import check_destination
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -89,9 +90,11 @@ def gather_request(
     # name was unusable.
     name = validate_project_name(args.name)
     check_destination((args.output_dir / name).absolute(), args.force)
-    ask = None
+    ask: Asker | None = None
     if interactive and not args.defaults:
-        from pickenv.questionnaire import ask
+        from pickenv.questionnaire import ask as ask_question
+
+        ask = ask_question
     recommendation = recommend_for(
         ctx,
         cli_rules=args.rules,
@@ -112,21 +115,28 @@ def gather_request(
     else:
         tool = check_tool(recommendation.recommendation, "recommendation", recommendation)
 
-    def text(key: str, what: str, default: str) -> str:
+    def text(key: str, what: str, default: Callable[[], str]) -> str:
+        # The default is computed only when needed: git config costs a process.
         found = _pick(getattr(args, key), extras, key)
         if found is not None:
             return one_line(what, found[0], found[1])
         if prompt:
-            return one_line(what, _text_prompt(f"{what.capitalize()}?", default, lambda v, o: one_line(what, v, o)), "prompt")
-        return default
+            return one_line(
+                what,
+                _text_prompt(f"{what.capitalize()}?", default(), lambda v, o: one_line(what, v, o)),
+                "prompt",
+            )
+        return default()
 
-    description = text("description", "description", f"{args.name}: a Python project")
-    author = text("author", "author", git_user_name(env))
+    description = text("description", "description", lambda: f"{args.name}: a Python project")
+    author = text("author", "author", lambda: git_user_name(env))
     found = _pick(args.license, extras, "license")
     if found is not None:
         license_ = check_license(found[0], found[1])
     else:
-        license_ = check_license(_license_prompt("MIT") if prompt else "MIT", "prompt" if prompt else "default")
+        license_ = check_license(
+            _license_prompt("MIT") if prompt else "MIT", "prompt" if prompt else "default"
+        )
     found = _pick(args.create_env, extras, "create_env")
     if found is not None:
         create_env = check_bool(found[0], found[1])
@@ -177,8 +187,10 @@ def result_json(result: NewResult) -> str:
                 "created": result.environment.created,
                 "note": result.environment.note,
                 "commands": list(result.environment.commands),
-                "steps": [{"title": s.title, "command": s.command, "seconds": round(s.seconds, 3)}
-                          for s in result.environment.steps],
+                "steps": [
+                    {"title": s.title, "command": s.command, "seconds": round(s.seconds, 3)}
+                    for s in result.environment.steps
+                ],
             },
             "git": result.git,
             "timings": {name: round(seconds, 3) for name, seconds in result.timings},
@@ -195,12 +207,19 @@ def _activation(tool: str, name: str) -> str:
 
 
 def result_text(result: NewResult, verbose: bool) -> str:
-    chosen = result.tool if result.tool == result.recommended else f"{result.tool} (recommended: {result.recommended})"
+    chosen = (
+        result.tool
+        if result.tool == result.recommended
+        else f"{result.tool} (recommended: {result.recommended})"
+    )
     env = result.environment
     if result.dry_run:
         lines = [f"Dry run: would create {result.path} for {chosen} ({len(result.files)} files):"]
         lines += [f"  {f}" for f in result.files]
-        lines.append("Commands that create the environment" + (" (--create-env runs them):" if not env.requested else ":"))
+        lines.append(
+            "Commands that create the environment"
+            + (" (--create-env runs them):" if not env.requested else ":")
+        )
         lines += [f"  {c}" for c in env.commands]
         lines.append("Nothing was written.")
         return "\n".join(lines) + "\n"
@@ -224,7 +243,12 @@ def result_text(result: NewResult, verbose: bool) -> str:
 
 
 def run_new(
-    args: argparse.Namespace, ctx: Context, env: Mapping[str, str], stdin: TextIO, stdout: TextIO, stderr: TextIO
+    args: argparse.Namespace,
+    ctx: Context,
+    env: Mapping[str, str],
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> tuple[str, int]:
     interactive = stdin.isatty() and stdout.isatty()
     previous = signal.getsignal(signal.SIGTERM)
@@ -247,4 +271,3 @@ def run_new(
     if args.format == "json":
         return result_json(result), EXIT_OK
     return result_text(result, args.verbose), EXIT_OK
-

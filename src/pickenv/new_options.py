@@ -32,7 +32,9 @@ def add_new_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="create the project folder inside DIR (default: the current folder)",
     )
-    parser.add_argument("--force", action="store_true", help="write into an existing, non-empty folder (never deletes files)")
+    parser.add_argument(
+        "--force", action="store_true", help="write into an existing, non-empty folder (never deletes files)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="show the files and commands, write nothing")
     parser.add_argument("--verbose", "-v", action="store_true", help="report each step and its time")
     parser.add_argument("--format", choices=("text", "json"), default="text")

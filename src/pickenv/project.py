@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -81,7 +82,9 @@ def template_data(request: NewRequest) -> dict[str, object]:
         if r.effect not in ("advice",) and not r.effect.startswith("-")
     ]
     if request.tool != request.recommendation.recommendation:
-        reasons.insert(0, f"Chosen over the recommended {request.recommendation.recommendation} (--tool {request.tool}).")
+        reasons.insert(
+            0, f"Chosen over the recommended {request.recommendation.recommendation} (--tool {request.tool})."
+        )
     return {
         **dict(request.answers),
         "project_name": request.name,
@@ -97,7 +100,7 @@ def _tool_context(request: NewRequest, ctx: NewContext) -> ToolContext:
     tool = get_tool(request.tool)
     version = str(request.answers["python_version"])
     python: str | None = None
-    if tool.needs_interpreter():
+    if tool.needs_interpreter() and request.create_env:
         if request.python:
             if interpreter_version(request.python) is None:
                 raise EnvironmentCreationError(
@@ -106,7 +109,9 @@ def _tool_context(request: NewRequest, ctx: NewContext) -> ToolContext:
             python = request.python
         else:
             python = find_interpreter(version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version))
-    return ToolContext(ctx.env, ctx.cache_dir, ctx.host_python, python, version, request.name)
+    return ToolContext(
+        ctx.env, ctx.cache_dir, ctx.host_python, python, version, request.name, probe=request.create_env
+    )
 
 
 def _git(destination: Path, env: Mapping[str, str]) -> str:
@@ -117,11 +122,18 @@ def _git(destination: Path, env: Mapping[str, str]) -> str:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [git, *args], cwd=destination, env=dict(env), capture_output=True, text=True, check=False,
+            [git, *args],
+            cwd=destination,
+            env=dict(env),
+            capture_output=True,
+            text=True,
+            check=False,
             stdin=subprocess.DEVNULL,
         )
 
-    if run("rev-parse", "--is-inside-work-tree").returncode == 0:
+    # A project created inside another repository belongs to it: no nested repository.
+    # (Looked up here rather than with `git rev-parse`: one process less on every run.)
+    if any((folder / ".git").exists() for folder in destination.parents):
         return "skipped: the folder is already inside a git repository"
     run("-c", "init.defaultBranch=main", "init", "-q")
     run("add", "-A")
@@ -153,8 +165,17 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
             render(ctx.template, data, Path(scratch))
             files = list_files(Path(scratch))
         report = EnvironmentReport(request.create_env, False, (), commands, "dry run: nothing was created")
-        return NewResult(destination, request.tool, request.recommendation.recommendation, tuple(files), (),
-                         report, "skipped: dry run", True, (("render", time.monotonic() - started),))
+        return NewResult(
+            destination,
+            request.tool,
+            request.recommendation.recommendation,
+            tuple(files),
+            (),
+            report,
+            "skipped: dry run",
+            True,
+            (("render", time.monotonic() - started),),
+        )
 
     staging = staging_dir(destination)
     placement: Placement | None = None
@@ -174,22 +195,34 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
         elif request.create_env:
             note = f"{plan.missing}; the project is complete: create the environment with the commands below"
         git_started = time.monotonic()
-        git = _git(destination, ctx.env) if placement.created_root else "skipped: --force into an existing folder"
+        git = (
+            _git(destination, ctx.env)
+            if placement.created_root
+            else "skipped: --force into an existing folder"
+        )
         timings.append(("git", time.monotonic() - git_started))
     except BaseException:
         if placement is not None:
             placement.rollback()
         if env_started and plan.cleanup:
-            try:
+            # Best effort: the original error is the one to report.
+            with contextlib.suppress(EnvironmentCreationError):
                 run_steps(plan.cleanup, destination.parent, ctx.env, lambda _: None)
-            except EnvironmentCreationError:
-                pass  # best effort: the original error is the one to report
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report = EnvironmentReport(request.create_env, bool(steps), steps, commands, note)
-    return NewResult(destination, request.tool, request.recommendation.recommendation, tuple(files),
-                     tuple(placement.kept), report, git, False, tuple(timings))
+    return NewResult(
+        destination,
+        request.tool,
+        request.recommendation.recommendation,
+        tuple(files),
+        tuple(placement.kept),
+        report,
+        git,
+        False,
+        tuple(timings),
+    )
 
 
 __all__ = ["NewContext", "NewRequest", "NewResult", "create_project", "package_name"]

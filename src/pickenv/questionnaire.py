@@ -24,11 +24,3 @@ def ask(question: Question, default: Value, answers: Mapping[str, Value]) -> Val
         instruction=f"({question.help})",
     ).unsafe_ask()
     return result  # type: ignore[no-any-return]
-
-
-def ask_text(prompt: str, default: str, validate: object = None) -> str:
-    """Ask free text (project name, author...) with the same validation as flags."""
-    import questionary
-
-    result = questionary.text(prompt, default=default, validate=validate).unsafe_ask()  # type: ignore[arg-type]
-    return str(result)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 from pickenv.errors import AnswerError
 from pickenv.versions import KNOWN_VERSIONS, closest_known
 
-Value = Union[str, bool]
+Value = str | bool
 Answers = Mapping[str, Value]
 Kind = Literal["choice", "bool", "version"]
 
@@ -185,9 +185,7 @@ def coerce(question: Question, raw: object, *, origin: str = "") -> Value:
         hint = ""
         if question.kind == "version":
             hint = '; write the version in quotes, e.g. "3.10" (YAML reads 3.10 as the number 3.1)'
-        raise AnswerError(
-            f"invalid value {raw!r} for {question.id}{where}: expected text{hint}"
-        )
+        raise AnswerError(f"invalid value {raw!r} for {question.id}{where}: expected text{hint}")
     text = raw.strip()
     if text in question.values:
         return text

@@ -56,9 +56,7 @@ def _pairs(answers: tuple[tuple[str, Value], ...]) -> str:
 
 
 def _advice(result: Recommendation) -> list[tuple[str, str, str]]:
-    return [
-        (a.tool, r.rule, r.advice) for a in result.ranking for r in a.reasons if r.advice
-    ]
+    return [(a.tool, r.rule, r.advice) for a in result.ranking for r in a.reasons if r.advice]
 
 
 def recommendation_json(result: Recommendation) -> str:
@@ -147,9 +145,7 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
 
 
 def _md_reason_rows(a: Assessment) -> list[str]:
-    return [
-        f"| {a.tool} | {r.effect} | {r.because} | [{r.rule}]({r.source}) |" for r in a.reasons
-    ]
+    return [f"| {a.tool} | {r.effect} | {r.because} | [{r.rule}]({r.source}) |" for r in a.reasons]
 
 
 def recommendation_markdown(result: Recommendation) -> str:
@@ -223,7 +219,7 @@ def _table(ruleset: RuleSet) -> tuple[list[str], list[list[str]]]:
 
 def rules_text(ruleset: RuleSet, style: Style) -> str:
     header, rows = _table(ruleset)
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [
         f"Rules: {', '.join(ruleset.files)}",

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pickenv import __version__
 from pickenv.rules_model import Condition, Rule, RuleSet
@@ -31,21 +32,38 @@ def cache_key(paths: Sequence[Path]) -> str | None:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _dump(ruleset: RuleSet) -> object:
+def _dump(ruleset: RuleSet) -> Any:
     rules = tuple(
-        (r.id, tuple((c.question, c.allowed, c.text) for c in r.when), r.exclude, r.score, r.advice,
-         r.because, r.source, r.origin)
+        (
+            r.id,
+            tuple((c.question, c.allowed, c.text) for c in r.when),
+            r.exclude,
+            r.score,
+            r.advice,
+            r.because,
+            r.source,
+            r.origin,
+        )
         for r in ruleset.rules
     )
     return (ruleset.tools, rules, ruleset.files, ruleset.disabled)
 
 
-def _load(data: object) -> RuleSet:
-    tools, rules, files, disabled = data  # type: ignore[misc]
+def _load(data: Any) -> RuleSet:
+    tools, rules, files, disabled = data
     return RuleSet(
         tools=tools,
         rules=tuple(
-            Rule(rid, tuple(Condition(q, a, t) for q, a, t in when), exclude, score, advice, because, source, origin)
+            Rule(
+                rid,
+                tuple(Condition(q, a, t) for q, a, t in when),
+                exclude,
+                score,
+                advice,
+                because,
+                source,
+                origin,
+            )
             for rid, when, exclude, score, advice, because, source, origin in rules
         ),
         files=files,

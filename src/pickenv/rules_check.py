@@ -41,11 +41,7 @@ class CheckReport:
 
     @property
     def warnings(self) -> int:
-        return (
-            len(self.never_fire)
-            + len(self.never_change_winner)
-            + (1 if self.tie_break.count else 0)
-        )
+        return len(self.never_fire) + len(self.never_change_winner) + (1 if self.tie_break.count else 0)
 
 
 def _classes(decider: Decider) -> list[list[tuple[int, Value, int]]]:
@@ -85,7 +81,7 @@ def _walk(decider: Decider) -> dict[int, tuple[int, tuple[Value, ...]]]:
 
 def _finding(cases: list[tuple[int, tuple[Value, ...]]]) -> Finding:
     ids = [q.id for q in QUESTIONS]
-    examples = tuple(tuple(zip(ids, values)) for _, values in cases[:_EXAMPLES])
+    examples = tuple(tuple(zip(ids, values, strict=True)) for _, values in cases[:_EXAMPLES])
     return Finding(sum(count for count, _ in cases), examples)
 
 
@@ -102,18 +98,14 @@ def check_rules(ruleset: RuleSet) -> CheckReport:
             no_tool.append(case)
         elif decision.tie_break:
             tie_break.append(case)
-    never_fire = tuple(
-        rule.id for i, rule in enumerate(ruleset.rules) if not ever_fired >> i & 1
-    )
+    never_fire = tuple(rule.id for i, rule in enumerate(ruleset.rules) if not ever_fired >> i & 1)
     never_change = []
     for i, rule in enumerate(ruleset.rules):
         if rule.advice_only or rule.id in never_fire:
             continue  # advice changes no winner by design; unfired rules are reported above
         bit = 1 << i
         if all(
-            decider.decide(mask).winner == decider.decide(mask & ~bit).winner
-            for mask in cases
-            if mask & bit
+            decider.decide(mask).winner == decider.decide(mask & ~bit).winner for mask in cases if mask & bit
         ):
             never_change.append(rule.id)
     total = 1

@@ -40,9 +40,7 @@ class RulesSource:
         try:
             return cls(str(path), path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise RulesError(
-                [Problem(str(path), 1, 1, "rules file not found; check the path")]
-            ) from None
+            raise RulesError([Problem(str(path), 1, 1, "rules file not found; check the path")]) from None
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             raise RulesError([Problem(str(path), 1, 1, f"cannot read rules file: {reason}")]) from None
@@ -87,14 +85,13 @@ class _Reader:
         if not isinstance(node.value, dict):
             self.error(node, f"{what} must be a mapping, not {node.describe()}")
             return None
-        result: dict[str, Located] = node.value  # type: ignore[assignment]
+        result: dict[str, Located] = node.value
         for key in result:
             if key not in keys:
                 self.problems.append(
                     node.key_problem(
                         key,
-                        f"unknown key {key!r} in {what}{did_you_mean(key, keys)}; "
-                        f"allowed: {', '.join(keys)}",
+                        f"unknown key {key!r} in {what}{did_you_mean(key, keys)}; allowed: {', '.join(keys)}",
                     )
                 )
         return result
@@ -155,9 +152,7 @@ class _Reader:
                 )
                 return None
             return frozenset(versions)
-        if item.value not in question.values or isinstance(item.value, bool) != (
-            question.kind == "bool"
-        ):
+        if item.value not in question.values or isinstance(item.value, bool) != (question.kind == "bool"):
             allowed = ", ".join(format_value(v) for v in question.values)
             shown = item.value if item.value is not None else "null"
             self.error(
@@ -167,7 +162,7 @@ class _Reader:
                 f"allowed: {allowed}",
             )
             return None
-        return frozenset([item.value])  # type: ignore[list-item]
+        return frozenset([item.value])
 
     def rule(self, node: Located, tools: Sequence[str]) -> Rule | None:
         fields = self.mapping(node, "a rule", _RULE_KEYS)
@@ -218,9 +213,7 @@ class _Reader:
             origin=f"{node.file}:{node.line}",
         )
 
-    def _per_tool(
-        self, node: Located | None, tools: Sequence[str], what: str
-    ) -> list[tuple[str, int | str]]:
+    def _per_tool(self, node: Located | None, tools: Sequence[str], what: str) -> list[tuple[str, int | str]]:
         if node is None:
             return []
         fields = self.mapping(node, f"`{what}`", tools)
@@ -267,7 +260,9 @@ def _layer(
     if version is None:
         reader.error(root, f"missing `schema_version: {SCHEMA_VERSION}` at the top of the file")
     elif isinstance(version.value, bool) or version.value != SCHEMA_VERSION:
-        reader.error(version, f"unsupported schema_version {version.value!r}; this pickenv reads {SCHEMA_VERSION}")
+        reader.error(
+            version, f"unsupported schema_version {version.value!r}; this pickenv reads {SCHEMA_VERSION}"
+        )
 
     tools = _tools(reader, fields.get("tools"), base, root)
     if tools is None:

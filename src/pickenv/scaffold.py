@@ -54,7 +54,9 @@ def check_destination(destination: Path, force: bool) -> None:
     """Refuse unusable destinations before anything is written."""
     parent = destination.parent
     if not parent.is_dir():
-        raise DestinationError(f"the folder {parent} does not exist; create it or choose another --output-dir")
+        raise DestinationError(
+            f"the folder {parent} does not exist; create it or choose another --output-dir"
+        )
     if not os.access(parent, os.W_OK):
         raise DestinationError(f"cannot write in {parent}; choose another --output-dir")
     if destination.exists() or destination.is_symlink():
@@ -91,7 +93,9 @@ def render(template: Path, data: Mapping[str, object], target: Path) -> None:
 
 def list_files(root: Path) -> list[str]:
     return sorted(
-        str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
     )
 
 
@@ -124,7 +128,9 @@ def place(staging: Path, destination: Path) -> Placement:
 
 def staging_dir(destination: Path) -> Path:
     """A temporary folder beside the destination, so the final rename is atomic."""
-    path = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".pickenv-tmp", dir=destination.parent))
+    path = Path(
+        tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".pickenv-tmp", dir=destination.parent)
+    )
     # mkdtemp makes the folder private (0700); the project folder gets the usual mode.
     umask = os.umask(0)
     os.umask(umask)

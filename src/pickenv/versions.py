@@ -27,7 +27,7 @@ def parse_version(text: str) -> tuple[int, int]:
     """Parse ``"3.10"`` into ``(3, 10)``; raise ``ValueError`` on anything else."""
     match = _VERSION.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a MAJOR.MINOR Python version such as \"3.12\"")
+        raise ValueError(f'{text!r} is not a MAJOR.MINOR Python version such as "3.12"')
     return int(match.group(1)), int(match.group(2))
 
 

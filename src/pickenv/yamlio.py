@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -28,7 +27,7 @@ _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _NULLS = {"", "~", "null"}
 
-Scalar = Union[str, bool, int, float, None]
+Scalar = str | bool | int | float | None
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def _resolve(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Locat
                 line,
                 column,
                 f"ambiguous value {text!r}: YAML 1.1 reads it as a boolean; "
-                f"write true or false, or quote it (\"{text}\")",
+                f'write true or false, or quote it ("{text}")',
             )
         )
         return Located(text, file, line, column)

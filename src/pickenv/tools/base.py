@@ -21,6 +21,10 @@ class Step:
     title: str
     argv: tuple[str, ...]
     env: tuple[tuple[str, str], ...] = ()
+    shown: str = ""  # how a person would type it, when that differs from argv
+
+    def display(self) -> str:
+        return self.shown or self.shell()
 
     def shell(self) -> str:
         """The command as a person would type it."""
@@ -57,6 +61,9 @@ class ToolContext:
     python: str | None  # the target interpreter (None: the tool brings its own)
     python_version: str
     project_name: str
+    # False when only the commands are wanted (no --create-env): skip the probes that
+    # run interpreters, which would slow `pickenv new` down for nothing.
+    probe: bool = True
 
 
 Progress = Callable[[str], None]
@@ -81,7 +88,7 @@ class EnvTool:
     def manual(self, plan: Plan, ctx: ToolContext) -> tuple[str, ...]:
         """The commands a person runs to create the environment without pickenv."""
         del ctx  # subclasses may need it
-        return tuple(step.shell() for step in plan.steps)
+        return tuple(step.display() for step in plan.steps)
 
     def create(self, project: Path, ctx: ToolContext, progress: Progress) -> list[StepResult]:
         """Run the plan inside ``project``; raise EnvironmentCreationError on failure."""
@@ -111,7 +118,9 @@ def run_steps(
                 check=False,
             )
         except OSError as exc:
-            raise EnvironmentCreationError(f"{step.title} failed: cannot run {step.argv[0]}: {exc.strerror}") from None
+            raise EnvironmentCreationError(
+                f"{step.title} failed: cannot run {step.argv[0]}: {exc.strerror}"
+            ) from None
         seconds = time.monotonic() - started
         if completed.returncode != 0:
             tail = " | ".join(line.strip() for line in completed.stdout.strip().splitlines()[-3:])
@@ -137,6 +146,14 @@ _NO_LITTER = (("PYTHONDONTWRITEBYTECODE", "1"),)
 
 def install_and_test_steps(python: str) -> tuple[Step, ...]:
     return (
-        Step("Installing the project and its dev dependencies", (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt")),
-        Step("Running the project's tests", (python, "-m", "pytest", "-q", "-p", "no:cacheprovider"), _NO_LITTER),
+        Step(
+            "Installing the project and its dev dependencies",
+            (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt"),
+        ),
+        Step(
+            "Running the project's tests",
+            (python, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            _NO_LITTER,
+            f"{python} -m pytest",
+        ),
     )

@@ -41,9 +41,12 @@ class CondaTool(EnvTool):
                 "Running the project's tests",
                 (exe, "run", "-n", name, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
                 (("PYTHONDONTWRITEBYTECODE", "1"),),
+                f"conda run -n {name} python -m pytest",
             ),
         )
         cleanup = (Step(f"Removing the conda environment {name}", (exe, "env", "remove", "-y", "-n", name)),)
         if found is None:
-            return Plan(steps, available=False, missing="no conda, mamba or micromamba on PATH (install Miniforge)")
+            return Plan(
+                steps, available=False, missing="no conda, mamba or micromamba on PATH (install Miniforge)"
+            )
         return Plan(steps, available=True, cleanup=cleanup)

@@ -30,11 +30,11 @@ def interpreter_version(executable: str) -> str | None:
 
 
 def _candidates(version: str, env: Mapping[str, str], home: Path) -> Iterator[str]:
-    for folder in env.get("PATH", "").split(":"):
-        if folder:
-            candidate = Path(folder) / f"python{version}"
-            if candidate.exists():
-                yield str(candidate)
+    for entry in env.get("PATH", "").split(":"):
+        if entry:
+            on_path = Path(entry) / f"python{version}"
+            if on_path.exists():
+                yield str(on_path)
     pyenv_root = Path(env["PYENV_ROOT"]) if env.get("PYENV_ROOT") else home / ".pyenv"
     versions = pyenv_root / "versions"
     if versions.is_dir():
@@ -43,9 +43,9 @@ def _candidates(version: str, env: Mapping[str, str], home: Path) -> Iterator[st
             return tuple(int(p) for p in path.name.split(".") if p.isdigit())
 
         for folder in sorted(versions.glob(f"{version}.*"), key=patch, reverse=True):
-            candidate = folder / "bin" / f"python{version}"
-            if candidate.exists():
-                yield str(candidate)
+            executable = folder / "bin" / f"python{version}"
+            if executable.exists():
+                yield str(executable)
 
 
 def find_interpreter(

@@ -27,8 +27,13 @@ class PipenvTool(EnvTool):
         found = shutil.which("pipenv", path=ctx.env.get("PATH"))
         if found:
             return (found,)
+        if not ctx.probe:
+            return None
         probe = subprocess.run(
-            [ctx.host_python, "-c", "import pipenv"], capture_output=True, check=False, stdin=subprocess.DEVNULL
+            [ctx.host_python, "-c", "import pipenv"],
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
         return (ctx.host_python, "-m", "pipenv") if probe.returncode == 0 else None
 
@@ -38,15 +43,23 @@ class PipenvTool(EnvTool):
         shown = command or ("pipenv",)
         env = _PIPENV_ENV
         steps = (
-            Step("Creating .venv and Pipfile.lock with pipenv", (*shown, "install", "--dev", "--python", python), env),
+            Step(
+                "Creating .venv and Pipfile.lock with pipenv",
+                (*shown, "install", "--dev", "--python", python),
+                env,
+                f"PIPENV_VENV_IN_PROJECT=1 pipenv install --dev --python {ctx.python_version}",
+            ),
             Step(
                 "Running the project's tests",
                 (*shown, "run", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
                 (*env, ("PYTHONDONTWRITEBYTECODE", "1")),
+                "pipenv run python -m pytest",
             ),
         )
         if command is None:
             return Plan(steps, available=False, missing="pipenv is not installed (pipx install pipenv)")
         if ctx.python is None:
-            return Plan(steps, available=False, missing=f"Python {ctx.python_version} was not found (pass --python)")
+            return Plan(
+                steps, available=False, missing=f"Python {ctx.python_version} was not found (pass --python)"
+            )
         return Plan(steps, available=True)

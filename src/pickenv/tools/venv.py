@@ -25,5 +25,5 @@ class VenvTool(EnvTool):
         # Show the interpreter as people type it, not pickenv's own path to it.
         return (
             f"python{ctx.python_version} -m venv .venv",
-            *(s.shell() for s in plan.steps[1:]),
+            *(s.display() for s in plan.steps[1:]),
         )

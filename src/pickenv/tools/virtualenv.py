@@ -41,6 +41,8 @@ class VirtualenvTool(EnvTool):
     def launcher(self, ctx: ToolContext) -> tuple[tuple[str, ...], tuple[Step, ...]]:
         """The virtualenv command, and the steps that install a pinned one first if needed."""
         requirement = requirement_for(ctx.python_version)
+        if not ctx.probe:
+            return ("virtualenv",), ()
         if requirement == "virtualenv" and _has_virtualenv(ctx.host_python):
             return (ctx.host_python, "-m", "virtualenv"), ()
         # A private, cached install of the right release: the user's own virtualenv
@@ -51,7 +53,10 @@ class VirtualenvTool(EnvTool):
         if Path(python).exists() and _has_virtualenv(python):
             return command, ()
         return command, (
-            Step(f"Preparing {requirement} in pickenv's cache", (ctx.host_python, "-m", "venv", "--clear", str(home))),
+            Step(
+                f"Preparing {requirement} in pickenv's cache",
+                (ctx.host_python, "-m", "venv", "--clear", str(home)),
+            ),
             Step(f"Installing {requirement}", (python, "-m", "pip", "install", "-q", requirement)),
         )
 
@@ -71,5 +76,5 @@ class VirtualenvTool(EnvTool):
         return (
             f"pipx install '{requirement_for(ctx.python_version)}'",
             f"virtualenv -p {python} .venv",
-            *(s.shell() for s in plan.steps if s.title.startswith(("Installing the project", "Running"))),
+            *(s.display() for s in plan.steps if s.title.startswith(("Installing the project", "Running"))),
         )

@@ -1,0 +1,44 @@
+"""The README's promises: exactly two set-up commands, the second one is what CI runs,
+and the exit-code table is the one in pickenv.errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pickenv.errors import EXIT_CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def setup_commands() -> list[str]:
+    section = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", section, flags=re.S)
+
+
+def test_two_setup_commands() -> None:
+    commands = setup_commands()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands)  # each is one copy-paste line
+    assert "pickenv new myproject --defaults" in commands[0]
+    assert "pytest" in commands[1] and "'.[test]'" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert setup_commands()[1] in ci.splitlines()
+
+
+def test_exit_code_table_matches_the_code() -> None:
+    rows = re.findall(r"^\| (\d+) \| (.+?) \|$", README.split("## Exit codes", 1)[1], flags=re.M)
+    assert {int(code): text for code, text in rows} == EXIT_CODES
+
+
+def test_readme_examples_name_real_rules() -> None:
+    from pickenv.core import parse_rules
+    from pickenv.resources import builtin_rules_path
+
+    ids = {rule.id for rule in parse_rules([builtin_rules_path()]).rules}
+    shown = set(re.findall(r"\[([a-z0-9-]+)\]$", README, flags=re.M))
+    assert shown and shown <= ids
