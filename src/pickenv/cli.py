@@ -13,11 +13,15 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pickenv import __version__
 from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_RULES, PickenvError
 from pickenv.questions import QUESTIONS, format_value
+
+if TYPE_CHECKING:
+    from pickenv.core import Context
+    from pickenv.style import Style
 
 FORMATS = ("text", "json", "markdown")
 
@@ -126,7 +130,7 @@ def _add_new_options(parser: argparse.ArgumentParser) -> None:
     add_new_options(parser)
 
 
-def _context(env: Mapping[str, str]) -> object:
+def _context(env: Mapping[str, str]) -> Context:
     from pickenv.config import user_cache_dir, user_config_dir
     from pickenv.core import Context
     from pickenv.resources import builtin_rules_path
@@ -140,8 +144,8 @@ def _context(env: Mapping[str, str]) -> object:
     )
 
 
-def _style(args: argparse.Namespace, env: Mapping[str, str], stream: TextIO) -> object:
-    from pickenv.render import Style
+def _style(args: argparse.Namespace, env: Mapping[str, str], stream: TextIO) -> Style:
+    from pickenv.style import Style
 
     if args.color == "always":
         return Style(True)
@@ -161,14 +165,21 @@ def _run(
     args: argparse.Namespace, env: Mapping[str, str], stdin: TextIO, stdout: TextIO, stderr: TextIO
 ) -> tuple[str, int]:
     """Run a command; return (output, exit code). Output is written only after success."""
+    ctx = _context(env)
+    if args.command == "new":
+        from pickenv.new_command import run_new
+
+        return run_new(args, ctx, env, stdin, stdout, stderr)
+    if args.command == "completion":
+        from pickenv.completion import completion_script
+
+        return completion_script(args.shell, build_parser()), EXIT_OK
+
     from pickenv import render
     from pickenv.answers import Asker
-    from pickenv.core import Context, check_file, effective_rules, recommend_for
+    from pickenv.core import check_file, effective_rules, recommend_for
 
-    ctx = _context(env)
-    assert isinstance(ctx, Context)
     style = _style(args, env, stdout)
-    assert isinstance(style, render.Style)
     if args.command == "recommend":
         ask: Asker | None = None
         if _interactive(stdin, stdout):
@@ -200,14 +211,6 @@ def _run(
         if args.format == "markdown":
             return render.rules_markdown(ruleset), EXIT_OK
         return render.rules_text(ruleset, style), EXIT_OK
-    if args.command == "completion":
-        from pickenv.completion import completion_script
-
-        return completion_script(args.shell, build_parser()), EXIT_OK
-    if args.command == "new":
-        from pickenv.new_command import run_new
-
-        return run_new(args, ctx, env, stdin, stdout, stderr)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

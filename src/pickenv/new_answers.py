@@ -12,13 +12,14 @@ from pickenv.engine import Recommendation
 from pickenv.errors import AnswerError, AnswersFileError
 from pickenv.new_options import LICENSES, TOOLS
 from pickenv.questions import coerce, get_question
-from pickenv.yamlio import load_located
 
 
 def read_extras(path: Path | None) -> dict[str, object]:
     """The project answers (description, author...) of an answers file, if any."""
     if path is None:
         return {}
+    from pickenv.yamlio import load_located  # the YAML parser only when a file is given
+
     root, problems = load_located(path.read_text(encoding="utf-8"), str(path))
     if problems:
         raise AnswersFileError(problems)

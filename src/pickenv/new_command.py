@@ -14,12 +14,12 @@ from typing import TextIO
 from pickenv.answers import Asker
 from pickenv.core import Context, recommend_for
 from pickenv.engine import Recommendation
+from pickenv.envelope import envelope
 from pickenv.errors import EXIT_OK, AnswerError
 from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
 from pickenv.new_options import LICENSES
 from pickenv.project import NewContext, NewRequest, NewResult, create_project
 from pickenv.project_name import validate_project_name
-from pickenv.render import envelope
 from pickenv.scaffold import check_destination
 
 

@@ -6,49 +6,12 @@ CLI writes output only once everything succeeded (no partial output on errors).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-
-from pickenv import __version__
 from pickenv.engine import Assessment, Recommendation
+from pickenv.envelope import envelope
 from pickenv.questions import Value, format_value
 from pickenv.rules_check import CheckReport, Finding
 from pickenv.rules_model import RuleSet
-
-JSON_SCHEMA_VERSION = 1
-
-
-class Style:
-    """ANSI styling, or none (NO_COLOR, --color never, not a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.enabled else text
-
-    def bold(self, text: str) -> str:
-        return self._wrap("1", text)
-
-    def green(self, text: str) -> str:
-        return self._wrap("1;32", text)
-
-    def dim(self, text: str) -> str:
-        return self._wrap("2", text)
-
-    def red(self, text: str) -> str:
-        return self._wrap("31", text)
-
-
-def envelope(kind: str, payload: Mapping[str, object]) -> str:
-    """The versioned JSON envelope shared by every --format json output."""
-    document = {
-        "schema": f"pickenv/{kind}",
-        "schema_version": JSON_SCHEMA_VERSION,
-        "pickenv_version": __version__,
-        **payload,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+from pickenv.style import Style
 
 
 def _pairs(answers: tuple[tuple[str, Value], ...]) -> str:

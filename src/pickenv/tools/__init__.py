@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from pickenv.tools.base import EnvTool
-from pickenv.tools.conda import CondaTool
-from pickenv.tools.pipenv import PipenvTool
-from pickenv.tools.venv import VenvTool
-from pickenv.tools.virtualenv import VirtualenvTool
 
 
 def get_tool(name: str) -> EnvTool:
-    tools: dict[str, type[EnvTool]] = {
-        "venv": VenvTool,
-        "virtualenv": VirtualenvTool,
-        "pipenv": PipenvTool,
-        "conda": CondaTool,
-    }
-    return tools[name]()
+    """The tool class for ``name``, imported on demand (only one is ever needed)."""
+    if name == "venv":
+        from pickenv.tools.venv import VenvTool
+
+        return VenvTool()
+    if name == "virtualenv":
+        from pickenv.tools.virtualenv import VirtualenvTool
+
+        return VirtualenvTool()
+    if name == "pipenv":
+        from pickenv.tools.pipenv import PipenvTool
+
+        return PipenvTool()
+    if name == "conda":
+        from pickenv.tools.conda import CondaTool
+
+        return CondaTool()
+    raise KeyError(f"pickenv has no environment tool {name!r}")
 
 
-__all__ = ["CondaTool", "EnvTool", "PipenvTool", "VenvTool", "VirtualenvTool", "get_tool"]
+__all__ = ["EnvTool", "get_tool"]
