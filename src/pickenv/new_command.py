@@ -179,6 +179,7 @@ def result_json(result: NewResult) -> str:
             "path": str(result.path),
             "tool": result.tool,
             "recommended": result.recommended,
+            "reasons": list(result.reasons),
             "dry_run": result.dry_run,
             "files": list(result.files),
             "kept": list(result.kept),
@@ -224,6 +225,7 @@ def result_text(result: NewResult, verbose: bool) -> str:
         lines.append("Nothing was written.")
         return "\n".join(lines) + "\n"
     lines = [f"Created {result.path} for {chosen} ({len(result.files)} files)."]
+    lines += [f"  why: {reason}" for reason in result.reasons]
     if result.kept:
         lines.append(f"Kept {len(result.kept)} existing files unchanged: {', '.join(result.kept)}")
     if env.created:

@@ -64,6 +64,7 @@ class NewResult:
     path: Path
     tool: str
     recommended: str
+    reasons: tuple[str, ...]  # why this tool (also written to the project's README)
     files: tuple[str, ...]
     kept: tuple[str, ...]  # pre-existing files left alone (--force)
     environment: EnvironmentReport
@@ -72,19 +73,25 @@ class NewResult:
     timings: tuple[tuple[str, float], ...]
 
 
-def template_data(request: NewRequest) -> dict[str, object]:
-    """The copier answers: every questionnaire answer plus the project's own."""
+def reasons_for(request: NewRequest) -> tuple[str, ...]:
+    """Why the chosen tool: the rules that raised its score (and the override, if any)."""
     reasons = [
         r.because
         for a in request.recommendation.ranking
         if a.tool == request.tool
         for r in a.reasons
-        if r.effect not in ("advice",) and not r.effect.startswith("-")
+        if r.effect.startswith("+")
     ]
     if request.tool != request.recommendation.recommendation:
-        reasons.insert(
-            0, f"Chosen over the recommended {request.recommendation.recommendation} (--tool {request.tool})."
+        chosen = (
+            f"Chosen over the recommended {request.recommendation.recommendation} (--tool {request.tool})."
         )
+        reasons.insert(0, chosen)
+    return tuple(reasons)
+
+
+def template_data(request: NewRequest) -> dict[str, object]:
+    """The copier answers: every questionnaire answer plus the project's own."""
     return {
         **dict(request.answers),
         "project_name": request.name,
@@ -92,7 +99,7 @@ def template_data(request: NewRequest) -> dict[str, object]:
         "author": request.author,
         "license": request.license,
         "tool": request.tool,
-        "reasons": reasons,
+        "reasons": list(reasons_for(request)),
     }
 
 
@@ -169,6 +176,7 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
             destination,
             request.tool,
             request.recommendation.recommendation,
+            reasons_for(request),
             tuple(files),
             (),
             report,
@@ -216,6 +224,7 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
         destination,
         request.tool,
         request.recommendation.recommendation,
+        reasons_for(request),
         tuple(files),
         tuple(placement.kept),
         report,

@@ -4,6 +4,7 @@ release for old targets (20.21.1 is the last that creates 2.7 and 3.6 environmen
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,16 @@ def requirement_for(python_version: str) -> str:
     if version <= (3, 8):
         return "virtualenv<21.5"
     return "virtualenv"
+
+
+_PUBLISH = """
+import os, shutil, sys
+private, home = sys.argv[1:]
+try:
+    os.rename(private, home)
+except OSError:  # another run published first: use theirs
+    shutil.rmtree(private, ignore_errors=True)
+"""
 
 
 def _slug(requirement: str) -> str:
@@ -52,12 +63,21 @@ class VirtualenvTool(EnvTool):
         command = (python, "-m", "virtualenv")
         if Path(python).exists() and _has_virtualenv(python):
             return command, ()
+        # Built in a private folder and published by one rename, so two pickenv runs
+        # never share a half-installed cache entry (the loser discards its copy).
+        private = home.with_name(f"{home.name}.{os.getpid()}")
         return command, (
             Step(
                 f"Preparing {requirement} in pickenv's cache",
-                (ctx.host_python, "-m", "venv", "--clear", str(home)),
+                (ctx.host_python, "-m", "venv", "--clear", str(private)),
             ),
-            Step(f"Installing {requirement}", (python, "-m", "pip", "install", "-q", requirement)),
+            Step(
+                f"Installing {requirement}", (venv_python(private), "-m", "pip", "install", "-q", requirement)
+            ),
+            Step(
+                f"Publishing {requirement} in pickenv's cache",
+                (ctx.host_python, "-c", _PUBLISH, str(private), str(home)),
+            ),
         )
 
     def plan(self, ctx: ToolContext) -> Plan:
