@@ -21,6 +21,7 @@ from pickenv.questions import QUESTIONS, format_value
 
 if TYPE_CHECKING:
     from pickenv.core import Context
+    from pickenv.engine import Recommendation
     from pickenv.style import Style
 
 FORMATS = ("text", "json", "markdown")
@@ -161,6 +162,26 @@ def _interactive(stdin: TextIO, stdout: TextIO) -> bool:
         return False
 
 
+def recommend_from_args(args: argparse.Namespace, ctx: Context, interactive: bool) -> Recommendation:
+    """The recommendation for the answer flags of `recommend` and `new` (prompting if allowed)."""
+    from pickenv.answers import Asker
+    from pickenv.core import recommend_for
+
+    ask: Asker | None = None
+    if interactive and not args.defaults:
+        from pickenv.questionnaire import ask as ask_question
+
+        ask = ask_question
+    return recommend_for(
+        ctx,
+        cli_rules=args.rules,
+        pairs=args.answer,
+        answers_file=args.answers_file,
+        use_defaults=args.defaults,
+        ask=ask,
+    )
+
+
 def _run(
     args: argparse.Namespace, env: Mapping[str, str], stdin: TextIO, stdout: TextIO, stderr: TextIO
 ) -> tuple[str, int]:
@@ -176,24 +197,11 @@ def _run(
         return completion_script(args.shell, build_parser()), EXIT_OK
 
     from pickenv import render
-    from pickenv.answers import Asker
-    from pickenv.core import check_file, effective_rules, recommend_for
+    from pickenv.core import check_file, effective_rules
 
     style = _style(args, env, stdout)
     if args.command == "recommend":
-        ask: Asker | None = None
-        if _interactive(stdin, stdout):
-            from pickenv.questionnaire import ask as prompt
-
-            ask = prompt
-        result = recommend_for(
-            ctx,
-            cli_rules=args.rules,
-            pairs=args.answer,
-            answers_file=args.answers_file,
-            use_defaults=args.defaults,
-            ask=ask,
-        )
+        result = recommend_from_args(args, ctx, _interactive(stdin, stdout))
         if args.format == "json":
             return render.recommendation_json(result), EXIT_OK
         if args.format == "markdown":

@@ -88,12 +88,15 @@ def _fish(parser: argparse.ArgumentParser) -> str:
     top = subparsers(parser)
     lines.append(f"complete -c pickenv -n __fish_use_subcommand -f -a '{' '.join(top)}'")
     for path, sub in _walk(parser):
-        if not path:
-            continue
         condition = " && ".join(f"__fish_seen_subcommand_from {word}" for word in path.split())
+        condition = condition or "__fish_use_subcommand"
         children = subparsers(sub)
-        if children:
+        if children and path:
             lines.append(f"complete -c pickenv -n '{condition}' -f -a '{' '.join(children)}'")
+        for action in sub._actions:  # positional choices, e.g. `completion bash`
+            if not action.option_strings and action.choices and not children:
+                values = " ".join(str(c) for c in action.choices)
+                lines.append(f"complete -c pickenv -n '{condition}' -f -a '{values}'")
         words, valued = _options(sub)
         for option in words:
             if not option.startswith("--"):

@@ -17,15 +17,27 @@ RULES_ENV = "PICKENV_RULES"
 _KEYS = ("rules",)
 
 
-def user_config_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
-    """The platform's per-user config folder for pickenv (as pipx and copier use)."""
+# (Windows variable, its default under home, macOS folder, XDG variable, its default)
+_USER_DIRS = {
+    "config": ("APPDATA", "AppData/Roaming", "Library/Application Support", "XDG_CONFIG_HOME", ".config"),
+    "cache": ("LOCALAPPDATA", "AppData/Local", "Library/Caches", "XDG_CACHE_HOME", ".cache"),
+}
+
+
+def _user_dir(kind: str, env: Mapping[str, str], platform: str, home: Path) -> Path:
+    """The platform's per-user folder of ``kind`` for pickenv (where pipx and copier look)."""
+    windows_var, windows_default, macos, xdg_var, xdg_default = _USER_DIRS[kind]
     if platform == "win32":
-        base = Path(env["APPDATA"]) if env.get("APPDATA") else home / "AppData" / "Roaming"
+        base = Path(env[windows_var]) if env.get(windows_var) else home / windows_default
     elif platform == "darwin":
-        base = home / "Library" / "Application Support"
+        base = home / macos
     else:
-        base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
+        base = Path(env[xdg_var]) if env.get(xdg_var) else home / xdg_default
     return base / "pickenv"
+
+
+def user_config_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
+    return _user_dir("config", env, platform, home)
 
 
 @dataclass(frozen=True)
@@ -92,11 +104,5 @@ def _pathsep(env: Mapping[str, str]) -> str:
 
 
 def user_cache_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
-    """The platform's per-user cache folder for pickenv (pinned virtualenv installs)."""
-    if platform == "win32":
-        base = Path(env["LOCALAPPDATA"]) if env.get("LOCALAPPDATA") else home / "AppData" / "Local"
-    elif platform == "darwin":
-        base = home / "Library" / "Caches"
-    else:
-        base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else home / ".cache"
-    return base / "pickenv"
+    """Parsed rules and pinned virtualenv installs live here."""
+    return _user_dir("cache", env, platform, home)

@@ -101,7 +101,9 @@ class FileProblemsError(PickenvError):
     """A YAML file (rules or answers) has one or more located problems."""
 
     def __init__(self, problems: Sequence[Problem], *, hint: str, exit_code: int) -> None:
-        self.problems = tuple(problems)
+        # Files in the order they were read, each file's problems top to bottom.
+        file_order = {name: i for i, name in reversed(list(enumerate(p.file for p in problems)))}
+        self.problems = tuple(sorted(problems, key=lambda p: (file_order[p.file], p.line, p.column)))
         self.hint = hint
         first = str(self.problems[0]) if self.problems else "invalid file"
         more = len(self.problems) - 1

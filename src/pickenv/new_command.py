@@ -11,8 +11,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from pickenv.answers import Asker
-from pickenv.core import Context, recommend_for
+from pickenv.cli import recommend_from_args
+from pickenv.core import Context
 from pickenv.engine import Recommendation
 from pickenv.envelope import envelope
 from pickenv.errors import EXIT_OK, AnswerError
@@ -90,21 +90,9 @@ def gather_request(
     # name was unusable.
     name = validate_project_name(args.name)
     check_destination((args.output_dir / name).absolute(), args.force)
-    ask: Asker | None = None
-    if interactive and not args.defaults:
-        from pickenv.questionnaire import ask as ask_question
-
-        ask = ask_question
-    recommendation = recommend_for(
-        ctx,
-        cli_rules=args.rules,
-        pairs=args.answer,
-        answers_file=args.answers_file,
-        use_defaults=args.defaults,
-        ask=ask,
-    )
+    recommendation = recommend_from_args(args, ctx, interactive)
     extras = read_extras(args.answers_file)
-    prompt = ask is not None
+    prompt = interactive and not args.defaults
     answers = dict(recommendation.answers)
 
     given = _pick(args.tool, extras, "tool")

@@ -14,7 +14,7 @@ from pathlib import Path
 from pickenv import __version__
 from pickenv.engine import Recommendation
 from pickenv.errors import EnvironmentCreationError
-from pickenv.project_name import package_name, validate_project_name
+from pickenv.project_name import validate_project_name
 from pickenv.questions import Value
 from pickenv.scaffold import Placement, check_destination, list_files, place, render, staging_dir
 from pickenv.tools import get_tool
@@ -154,43 +154,26 @@ def _manual_commands(name: str, plan: Plan, tool_name: str, ctx: ToolContext) ->
     return (f"cd {name}", *get_tool(tool_name).manual(plan, ctx))
 
 
-def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> NewResult:
-    """Render, place, create the environment and commit; on any failure undo it all."""
-    name = validate_project_name(request.name)
-    destination = (request.output_dir / name).absolute()
-    check_destination(destination, request.force)
-    tool = get_tool(request.tool)
-    tool_ctx = _tool_context(request, ctx)
-    plan = tool.plan(tool_ctx)
-    commands = _manual_commands(name, plan, request.tool, tool_ctx)
-    data = template_data(request)
+def _materialise(
+    request: NewRequest,
+    ctx: NewContext,
+    destination: Path,
+    tool_ctx: ToolContext,
+    plan: Plan,
+    progress: Progress,
+) -> tuple[list[str], tuple[str, ...], tuple[StepResult, ...], str, str, list[tuple[str, float]]]:
+    """Render, place, create the environment and commit; on any failure undo it all.
+
+    Returns (files, kept, environment steps, environment note, git outcome, timings).
+    """
     timings: list[tuple[str, float]] = []
     started = time.monotonic()
-
-    if request.dry_run:
-        with tempfile.TemporaryDirectory() as scratch:
-            render(ctx.template, data, Path(scratch))
-            files = list_files(Path(scratch))
-        report = EnvironmentReport(request.create_env, False, (), commands, "dry run: nothing was created")
-        return NewResult(
-            destination,
-            request.tool,
-            request.recommendation.recommendation,
-            reasons_for(request),
-            tuple(files),
-            (),
-            report,
-            "skipped: dry run",
-            True,
-            (("render", time.monotonic() - started),),
-        )
-
     staging = staging_dir(destination)
     placement: Placement | None = None
     env_started = False
     try:
         progress(f"Rendering the project into {destination}")
-        render(ctx.template, data, staging)
+        render(ctx.template, template_data(request), staging)
         files = list_files(staging)
         placement = place(staging, destination)
         timings.append(("render", time.monotonic() - started))
@@ -198,7 +181,7 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
         note = ""
         if request.create_env and plan.available:
             env_started = True
-            steps = tuple(run_steps(plan.steps, destination, ctx.env, progress))
+            steps = tuple(get_tool(request.tool).create(destination, tool_ctx, progress))
             timings += [(s.title, s.seconds) for s in steps]
         elif request.create_env:
             note = f"{plan.missing}; the project is complete: create the environment with the commands below"
@@ -219,19 +202,40 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    report = EnvironmentReport(request.create_env, bool(steps), steps, commands, note)
+    return files, tuple(placement.kept), steps, note, git, timings
+
+
+def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> NewResult:
+    """Scaffold the project (or, for a dry run, only say what would be done)."""
+    name = validate_project_name(request.name)
+    destination = (request.output_dir / name).absolute()
+    check_destination(destination, request.force)
+    tool = get_tool(request.tool)
+    tool_ctx = _tool_context(request, ctx)
+    plan = tool.plan(tool_ctx)
+    commands = _manual_commands(name, plan, request.tool, tool_ctx)
+    if request.dry_run:
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory() as scratch:
+            render(ctx.template, template_data(request), Path(scratch))
+            files = list_files(Path(scratch))
+        kept: tuple[str, ...] = ()
+        steps: tuple[StepResult, ...] = ()
+        note, git = "dry run: nothing was created", "skipped: dry run"
+        timings = [("render", time.monotonic() - started)]
+    else:
+        files, kept, steps, note, git, timings = _materialise(
+            request, ctx, destination, tool_ctx, plan, progress
+        )
     return NewResult(
-        destination,
-        request.tool,
-        request.recommendation.recommendation,
-        reasons_for(request),
-        tuple(files),
-        tuple(placement.kept),
-        report,
-        git,
-        False,
-        tuple(timings),
+        path=destination,
+        tool=request.tool,
+        recommended=request.recommendation.recommendation,
+        reasons=reasons_for(request),
+        files=tuple(files),
+        kept=kept,
+        environment=EnvironmentReport(request.create_env, bool(steps), steps, commands, note),
+        git=git,
+        dry_run=request.dry_run,
+        timings=tuple(timings),
     )
-
-
-__all__ = ["NewContext", "NewRequest", "NewResult", "create_project", "package_name"]
