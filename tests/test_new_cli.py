@@ -175,9 +175,15 @@ def test_conda_missing_keeps_the_complete_project(tmp_path: Path) -> None:
     assert (tmp_path / "sci" / "environment.yml").exists()
 
 
+def no_index_env(tmp_path: Path) -> dict[str, str]:
+    """A real failure: pip may not reach any index, so installing Flask fails."""
+    return _env(
+        tmp_path, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "empty"), PIP_CONFIG_FILE=os.devnull
+    )
+
+
 def test_failed_environment_leaves_nothing(tmp_path: Path) -> None:
-    # A real failure: pip may not reach any index, so installing Flask fails.
-    env = _env(tmp_path, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "empty"), PIP_CONFIG_FILE=os.devnull)
+    env = no_index_env(tmp_path)
     code, out, err = run(
         tmp_path,
         "web",
@@ -199,7 +205,7 @@ def test_failed_environment_with_force_removes_only_ours(tmp_path: Path) -> None
     project = tmp_path / "web"
     project.mkdir()
     (project / "notes.txt").write_text("mine")
-    env = _env(tmp_path, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "empty"), PIP_CONFIG_FILE=os.devnull)
+    env = no_index_env(tmp_path)
     code, _, err = run(
         tmp_path,
         "web",

@@ -40,6 +40,14 @@ def new(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def version_of(python: Path) -> str:
+    """MAJOR.MINOR of an environment's interpreter, asked from the interpreter itself."""
+    code = "import sys; print('%d.%d' % sys.version_info[:2])"
+    return subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 @pytest.mark.parametrize("tool", ["venv", "virtualenv", "pipenv"])
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_create_install_and_test(tmp_path: Path, tool: str, domain: str) -> None:
@@ -59,12 +67,7 @@ def test_create_install_and_test(tmp_path: Path, tool: str, domain: str) -> None
     python = project / ".venv" / "bin" / "python"
     assert python.exists()
     expected = "2.7" if domain == "legacy-python2" and tool == "virtualenv" else "3.11"
-    version = subprocess.run(
-        [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    version = version_of(python)
     assert version == expected
     # The generated tests pass again, run by us in the created environment.
     rerun = subprocess.run(
@@ -106,10 +109,5 @@ def test_virtualenv_pins_for_old_targets(tmp_path: Path, version: str) -> None:
     pin = "virtualenv<20.22" if version == "3.6" else "virtualenv<21.5"
     assert f"pipx install '{pin}'" in report["environment"]["commands"]
     python = tmp_path / "oldlib" / ".venv" / "bin" / "python"
-    version_out = subprocess.run(
-        [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    version_out = version_of(python)
     assert version_out == version

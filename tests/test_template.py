@@ -205,22 +205,16 @@ def test_template_questions_match_pickenv_questions() -> None:
         assert forbidden not in config  # so plain copier needs no --trust
 
 
-def test_plain_copier_copy_without_trust(tmp_path: Path) -> None:
+def copier_copy(destination: Path, *data: str) -> subprocess.CompletedProcess[str]:
+    """Plain `copier copy --defaults` of the template (no pickenv, no --trust)."""
     copier = Path(sys.executable).with_name("copier")
-    result = subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--defaults",
-            "--data",
-            "project_name=plain-app",
-            str(TEMPLATE),
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    options = [option for pair in data for option in ("--data", pair)]
+    command = [str(copier), "copy", "--defaults", *options, str(TEMPLATE), str(destination)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_plain_copier_copy_without_trust(tmp_path: Path) -> None:
+    result = copier_copy(tmp_path / "out", "project_name=plain-app")
     assert result.returncode == 0, result.stderr
     readme = (tmp_path / "out" / "README.md").read_text()
     assert "plain-app" in readme and "was chosen when the project was generated" in readme
@@ -229,25 +223,7 @@ def test_plain_copier_copy_without_trust(tmp_path: Path) -> None:
 
 
 def test_plain_copier_rejects_venv_for_python_2(tmp_path: Path) -> None:
-    copier = Path(sys.executable).with_name("copier")
-    result = subprocess.run(
-        [
-            str(copier),
-            "copy",
-            "--defaults",
-            "--data",
-            "project_name=old",
-            "--data",
-            "python_version=2.7",
-            "--data",
-            "tool=venv",
-            str(TEMPLATE),
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = copier_copy(tmp_path / "out", "project_name=old", "python_version=2.7", "tool=venv")
     assert result.returncode != 0
     assert "venv needs Python 3.3+" in result.stderr + result.stdout
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
