@@ -324,3 +324,15 @@ def test_ctrl_c_at_a_new_prompt_leaves_nothing(tmp_path: Path) -> None:
     assert child.exitstatus == EXIT_INTERRUPTED
     assert "Traceback" not in (child.before or "")
     assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["config"])
+
+
+def test_project_questions_without_a_terminal_are_an_error(tmp_path: Path) -> None:
+    every = [f"--answer={q}" for q in ("domain=cli", "python_version=3.12", "team_size=solo")]
+    every += [
+        f"--answer={q}=false" for q in ("lockfile", "binary_deps", "windows", "manage_python", "offline")
+    ]
+    every += ["--answer=deploy=none"]
+    code, out, err = run(tmp_path, "asked", *every, "--author", "Ada", "--output-dir", str(tmp_path))
+    assert code == EXIT_NO_TTY and out == ""
+    assert "--tool, --description, --license, --create-env" in err and "--defaults" in err
+    assert list(tmp_path.iterdir()) == []

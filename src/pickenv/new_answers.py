@@ -4,14 +4,14 @@ all through the same validation."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from pickenv.answers import EXTRA_KEYS
 from pickenv.engine import Recommendation
 from pickenv.errors import AnswerError, AnswersFileError
 from pickenv.new_options import LICENSES, TOOLS
-from pickenv.questions import coerce, get_question
+from pickenv.questions import parse_bool
 
 
 def read_extras(path: Path | None) -> dict[str, object]:
@@ -59,9 +59,7 @@ def check_tool(value: object, origin: str, recommendation: Recommendation) -> st
 
 
 def check_bool(value: object, origin: str) -> bool:
-    return (
-        bool(coerce(get_question("lockfile"), value, origin=origin)) if not isinstance(value, bool) else value
-    )
+    return parse_bool(value, "create_env", origin)
 
 
 def git_user_name(env: Mapping[str, str]) -> str:
@@ -77,6 +75,3 @@ def git_user_name(env: Mapping[str, str]) -> str:
     except OSError:
         return "Your Name"
     return result.stdout.strip() or "Your Name"
-
-
-Prompt = Callable[[str, str, object], str]

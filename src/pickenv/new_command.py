@@ -9,18 +9,20 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from pickenv.cli import recommend_from_args
 from pickenv.core import Context
 from pickenv.engine import Recommendation
 from pickenv.envelope import envelope
-from pickenv.errors import EXIT_OK, AnswerError
+from pickenv.errors import EXIT_OK, AnswerError, NoTTYError
 from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
 from pickenv.new_options import LICENSES
 from pickenv.project import NewContext, NewRequest, NewResult, create_project
 from pickenv.project_name import validate_project_name
 from pickenv.scaffold import check_destination
+
+T = TypeVar("T")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -93,47 +95,59 @@ def gather_request(
     recommendation = recommend_from_args(args, ctx, interactive)
     extras = read_extras(args.answers_file)
     prompt = interactive and not args.defaults
-    answers = dict(recommendation.answers)
+    missing: list[str] = []
 
-    given = _pick(args.tool, extras, "tool")
-    if given is not None:
-        tool = check_tool(given[0], given[1], recommendation)
-    elif prompt:
-        tool = check_tool(_tool_prompt(recommendation), "prompt", recommendation)
-    else:
-        tool = check_tool(recommendation.recommendation, "recommendation", recommendation)
-
-    def text(key: str, what: str, default: Callable[[], str]) -> str:
-        # The default is computed only when needed: git config costs a process.
+    def resolve(
+        key: str,
+        check: Callable[[object, str], T],
+        ask: Callable[[T], object],
+        default: Callable[[], T],
+    ) -> T:
+        """Flag, then answers file, then prompt or --defaults: the same order as the questionnaire."""
         found = _pick(getattr(args, key), extras, key)
         if found is not None:
-            return one_line(what, found[0], found[1])
+            return check(*found)
         if prompt:
-            return one_line(
-                what,
-                _text_prompt(f"{what.capitalize()}?", default(), lambda v, o: one_line(what, v, o)),
-                "prompt",
-            )
-        return default()
+            return check(ask(default()), "prompt")
+        if not args.defaults:
+            missing.append(f"--{key.replace('_', '-')}")
+        return check(default(), "default")  # computed only when needed: git config costs a process
 
-    description = text("description", "description", lambda: f"{args.name}: a Python project")
-    author = text("author", "author", lambda: git_user_name(env))
-    found = _pick(args.license, extras, "license")
-    if found is not None:
-        license_ = check_license(found[0], found[1])
-    else:
-        license_ = check_license(
-            _license_prompt("MIT") if prompt else "MIT", "prompt" if prompt else "default"
+    def text_check(what: str) -> Callable[[object, str], str]:
+        return lambda value, origin: one_line(what, value, origin)
+
+    def text_prompt(what: str) -> Callable[[str], object]:
+        return lambda default: _text_prompt(f"{what.capitalize()}?", default, text_check(what))
+
+    tool = resolve(
+        "tool",
+        lambda value, origin: check_tool(value, origin, recommendation),
+        lambda _: _tool_prompt(recommendation),
+        lambda: recommendation.recommendation,
+    )
+    description = resolve(
+        "description",
+        text_check("description"),
+        text_prompt("description"),
+        lambda: f"{args.name}: a Python project",
+    )
+    author = resolve("author", text_check("author"), text_prompt("author"), lambda: git_user_name(env))
+    license_ = resolve("license", check_license, _license_prompt, lambda: "MIT")
+    create_env = resolve(
+        "create_env",
+        check_bool,
+        lambda default: _confirm("Create the environment now?", default),
+        lambda: prompt,  # yes when asked on a terminal, no with --defaults
+    )
+    if missing:
+        raise NoTTYError(
+            f"no terminal to ask the project questions: answer with {', '.join(missing)}, "
+            "the answers file, or take the defaults with --defaults"
         )
-    found = _pick(args.create_env, extras, "create_env")
-    if found is not None:
-        create_env = check_bool(found[0], found[1])
-    else:
-        create_env = _confirm("Create the environment now?", True) if prompt else False
     return NewRequest(
         name=args.name,
         output_dir=args.output_dir,
-        answers=answers,
+        answers=dict(recommendation.answers),
         recommendation=recommendation,
         tool=tool,
         description=description,

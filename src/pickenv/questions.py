@@ -169,18 +169,24 @@ def format_value(value: Value) -> str:
     return value
 
 
+def parse_bool(raw: object, what: str, origin: str = "") -> bool:
+    """true/false (also yes/no, y/n, 1/0, on/off as typed on a command line)."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    where = f" ({origin})" if origin else ""
+    raise AnswerError(f"invalid value {raw!r} for {what}{where}: answer true or false")
+
+
 def coerce(question: Question, raw: object, *, origin: str = "") -> Value:
     """Validate one answer, typed or read from a file, and return its canonical value."""
     where = f" ({origin})" if origin else ""
     if question.kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        text = str(raw).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise AnswerError(f"invalid value {raw!r} for {question.id}{where}: answer true or false")
+        return parse_bool(raw, question.id, origin)
     if not isinstance(raw, str):
         hint = ""
         if question.kind == "version":
