@@ -334,5 +334,5 @@ def test_project_questions_without_a_terminal_are_an_error(tmp_path: Path) -> No
     every += ["--answer=deploy=none"]
     code, out, err = run(tmp_path, "asked", *every, "--author", "Ada", "--output-dir", str(tmp_path))
     assert code == EXIT_NO_TTY and out == ""
-    assert "--tool, --description, --license, --create-env" in err and "--defaults" in err
+    assert "--tool, --description, --license, --[no-]create-env" in err and "--defaults" in err
     assert list(tmp_path.iterdir()) == []

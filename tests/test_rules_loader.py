@@ -242,9 +242,17 @@ def test_duplicate_rule_ids_in_one_file(team: Callable[..., RuleSet], tmp_path: 
     )
     ((_, line, column, message),) = errors(lambda: team(text))
     assert (line, column) == (7, 5)
-    assert message == (
-        f"rule id 'same' already exists ({tmp_path / 'team.yaml'}:3); to replace it, put it under `override:`"
+    assert message == "rule id 'same' appears twice in this file (also at line 3)"
+
+
+def test_an_id_may_not_be_both_disabled_and_overridden(team: Callable[..., RuleSet]) -> None:
+    text = (
+        "schema_version: 1\ndisable: [docker-slim-images]\noverride:\n"
+        "  - id: docker-slim-images\n    score: {venv: 1}\n    because: b\n    source: s\n"
     )
+    ((_, line, _, message),) = errors(lambda: team(text))
+    assert line == 4
+    assert message == "rule id 'docker-slim-images' appears twice in this file (also at line 2)"
 
 
 def test_all_problems_are_reported_together(team: Callable[..., RuleSet]) -> None:

@@ -34,7 +34,8 @@ def _python_for(tool: str, domain: str) -> str:
 def answers(tool: str, domain: str, **extra: object) -> dict[str, object]:
     data: dict[str, object] = {
         "project_name": f"demo-{domain}",
-        "description": 'A "quoted" <demo> & more',
+        # Quotes (one at the end), a backslash escape, % (configparser) and non-ASCII.
+        "description": 'Say "hi" <demo> & 100% C:\\xfiles, café "quoted"',
         "author": "Ada O'Lovelace",
         "license": "MIT",
         "domain": domain,
@@ -227,3 +228,34 @@ def test_plain_copier_rejects_venv_for_python_2(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "venv needs Python 3.3+" in result.stderr + result.stdout
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("name", ["my.pkg", "null", "True"])
+def test_names_that_toml_and_yaml_would_misread(tmp_path: Path, name: str) -> None:
+    from pipenv.vendor import plette
+    from validate_pyproject import api
+
+    for tool in ("pipenv", "conda"):
+        target = tmp_path / tool
+        target.mkdir()
+        render(TEMPLATE, answers(tool, "cli", project_name=name), target)
+        project = tomllib.loads((target / "pyproject.toml").read_text())
+        api.Validator()(project)
+        assert project["project"]["scripts"] == {name: f"{name.lower().replace('.', '_')}.cli:main"}
+        if tool == "pipenv":
+            with open(target / "Pipfile", encoding="utf-8") as handle:
+                assert name in dict(plette.Pipfile.load(handle)["packages"])
+        else:
+            assert yaml.safe_load((target / "environment.yml").read_text())["name"] == name
+            workflow = yaml.safe_load((target / ".github/workflows/ci.yml").read_text())
+            steps = workflow["jobs"]["test"]["steps"]
+            assert steps[1]["with"]["activate-environment"] == name
+
+
+def test_legacy_setup_cfg_survives_percent_signs(tmp_path: Path) -> None:
+    import configparser
+
+    render(TEMPLATE, answers("virtualenv", "legacy-python2"), tmp_path)
+    parser = configparser.ConfigParser()  # interpolating, as setuptools reads it
+    parser.read(tmp_path / "setup.cfg")
+    assert parser["metadata"]["description"] == answers("virtualenv", "legacy-python2")["description"]

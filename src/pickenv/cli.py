@@ -106,7 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="check or show the rules")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=_Parser)
     check = rules_commands.add_parser("check", help="validate a rules file and check it over every answer")
-    check.add_argument("file", nargs="?", type=Path, help="rules file (default: the effective rules)")
+    check.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="a team rules file, layered over the built-in rules and --rules (default: the effective rules)",
+    )
     check.add_argument(
         "--standalone", action="store_true", help="FILE is a complete rules file, not a team layer"
     )
@@ -155,7 +160,7 @@ def _style(args: argparse.Namespace, env: Mapping[str, str], stream: TextIO) -> 
     return Style(stream.isatty() and env.get("TERM") != "dumb")
 
 
-def _interactive(stdin: TextIO, stdout: TextIO) -> bool:
+def interactive_streams(stdin: TextIO, stdout: TextIO) -> bool:
     try:
         return stdin.isatty() and stdout.isatty()
     except (AttributeError, ValueError):
@@ -201,7 +206,7 @@ def _run(
 
     style = _style(args, env, stdout)
     if args.command == "recommend":
-        result = recommend_from_args(args, ctx, _interactive(stdin, stdout))
+        result = recommend_from_args(args, ctx, interactive_streams(stdin, stdout))
         if args.format == "json":
             return render.recommendation_json(result), EXIT_OK
         if args.format == "markdown":
@@ -271,6 +276,12 @@ def main(
                 "(rerun with --traceback and report it)\n"
             )
         return EXIT_INTERNAL
-    stdout.write(output)
-    stdout.flush()
+    try:
+        stdout.write(output)
+        stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`pickenv rules show | head`): not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush stays quiet too.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
     return code

@@ -70,14 +70,17 @@ def check_file(
     # `rules check` always parses: its job is to report problems, not to trust a cache.
     if file is None:
         return check_rules(parse_rules(rules_paths(ctx.builtin_rules, cli_rules, ctx.env, ctx.config_dir)))
+    from pickenv.rules_loader import RulesSource
+
+    RulesSource.from_path(file)  # a missing or unreadable file is reported as such, without hints
     if standalone or _same_file(file, ctx.builtin_rules):
         return check_rules(parse_rules([file]))
     try:
-        return check_rules(parse_rules([ctx.builtin_rules, file]))
+        return check_rules(parse_rules([ctx.builtin_rules, *cli_rules, file]))
     except RulesError as exc:
         raise RulesError(
             exc.problems,
-            hint=f"{file} was checked as a team layer over the built-in rules; "
+            hint=f"{file} was checked as a team layer over the built-in rules (and any --rules); "
             "for a complete rules file such as a copy of rules.yaml use --standalone",
         ) from None
 

@@ -17,7 +17,7 @@ from pickenv.engine import Recommendation
 from pickenv.envelope import envelope
 from pickenv.errors import EXIT_OK, AnswerError, NoTTYError
 from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
-from pickenv.new_options import LICENSES
+from pickenv.new_options import LICENSES, TOOLS
 from pickenv.project import NewContext, NewRequest, NewResult, create_project
 from pickenv.project_name import validate_project_name
 from pickenv.scaffold import check_destination
@@ -29,12 +29,23 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C
 
 
+def scaffoldable(recommendation: Recommendation) -> str:
+    """The best-ranked tool pickenv can scaffold (team rules may add tools it cannot)."""
+    for assessment in recommendation.ranking:
+        if assessment.eligible and assessment.tool in TOOLS:
+            return assessment.tool
+    raise AnswerError(
+        f"the rules recommend {recommendation.recommendation}, which pickenv new cannot scaffold, "
+        f"and rule out the others; pass --tool with one of: {', '.join(TOOLS)}"
+    )
+
+
 def _tool_prompt(recommendation: Recommendation) -> str:
     import questionary
 
     choices = []
     for a in recommendation.ranking:
-        if not a.eligible or a.tool not in ("venv", "virtualenv", "pipenv", "conda"):
+        if not a.eligible or a.tool not in TOOLS:
             continue
         label = f"{a.tool} (score {a.score:+d})"
         if a.tool == recommendation.recommendation:
@@ -110,7 +121,8 @@ def gather_request(
         if prompt:
             return check(ask(default()), "prompt")
         if not args.defaults:
-            missing.append(f"--{key.replace('_', '-')}")
+            flag = key.replace("_", "-")
+            missing.append(f"--[no-]{flag}" if key == "create_env" else f"--{flag}")
         return check(default(), "default")  # computed only when needed: git config costs a process
 
     def text_check(what: str) -> Callable[[object, str], str]:
@@ -123,13 +135,13 @@ def gather_request(
         "tool",
         lambda value, origin: check_tool(value, origin, recommendation),
         lambda _: _tool_prompt(recommendation),
-        lambda: recommendation.recommendation,
+        lambda: scaffoldable(recommendation),
     )
     description = resolve(
         "description",
         text_check("description"),
         text_prompt("description"),
-        lambda: f"{args.name}: a Python project",
+        lambda: f"{name}: a Python project",
     )
     author = resolve("author", text_check("author"), text_prompt("author"), lambda: git_user_name(env))
     license_ = resolve("license", check_license, _license_prompt, lambda: "MIT")
@@ -145,7 +157,7 @@ def gather_request(
             "the answers file, or take the defaults with --defaults"
         )
     return NewRequest(
-        name=args.name,
+        name=name,
         output_dir=args.output_dir,
         answers=dict(recommendation.answers),
         recommendation=recommendation,
@@ -254,7 +266,9 @@ def run_new(
     stdout: TextIO,
     stderr: TextIO,
 ) -> tuple[str, int]:
-    interactive = stdin.isatty() and stdout.isatty()
+    from pickenv.cli import interactive_streams
+
+    interactive = interactive_streams(stdin, stdout)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         signal.signal(signal.SIGTERM, _interrupt)

@@ -13,10 +13,19 @@ from pathlib import Path
 
 from pickenv import __version__
 from pickenv.engine import Recommendation
-from pickenv.errors import EnvironmentCreationError
+from pickenv.errors import AnswerError, DestinationError, EnvironmentCreationError, UsageError
 from pickenv.project_name import validate_project_name
 from pickenv.questions import Value
-from pickenv.scaffold import Placement, check_destination, list_files, place, render, staging_dir
+from pickenv.scaffold import (
+    Placement,
+    check_conflicts,
+    check_destination,
+    kept_files,
+    list_files,
+    place,
+    render,
+    staging_dir,
+)
 from pickenv.tools import get_tool
 from pickenv.tools.base import Plan, StepResult, ToolContext, run_steps
 from pickenv.tools.interpreters import find_interpreter, interpreter_version
@@ -83,9 +92,7 @@ def reasons_for(request: NewRequest) -> tuple[str, ...]:
         if r.effect.startswith("+")
     ]
     if request.tool != request.recommendation.recommendation:
-        chosen = (
-            f"Chosen over the recommended {request.recommendation.recommendation} (--tool {request.tool})."
-        )
+        chosen = f"Chosen instead of the recommended {request.recommendation.recommendation}."
         reasons.insert(0, chosen)
     return tuple(reasons)
 
@@ -109,9 +116,15 @@ def _tool_context(request: NewRequest, ctx: NewContext) -> ToolContext:
     python: str | None = None
     if tool.needs_interpreter() and request.create_env:
         if request.python:
-            if interpreter_version(request.python) is None:
-                raise EnvironmentCreationError(
+            found = interpreter_version(request.python)
+            if found is None:
+                raise UsageError(
                     f"--python {request.python} is not a working Python interpreter; pass the path of one"
+                )
+            if found != version:
+                raise AnswerError(
+                    f"--python {request.python} is Python {found}, but the project targets {version}; "
+                    f"pass a Python {version} or --answer python_version={found}"
                 )
             python = request.python
         else:
@@ -168,14 +181,14 @@ def _materialise(
     """
     timings: list[tuple[str, float]] = []
     started = time.monotonic()
-    staging = staging_dir(destination)
-    placement: Placement | None = None
+    placement = Placement.start(destination)
+    staging = staging_dir(placement)
     env_started = False
     try:
         progress(f"Rendering the project into {destination}")
         render(ctx.template, template_data(request), staging)
         files = list_files(staging)
-        placement = place(staging, destination)
+        place(staging, placement)
         timings.append(("render", time.monotonic() - started))
         steps: tuple[StepResult, ...] = ()
         note = ""
@@ -186,15 +199,10 @@ def _materialise(
         elif request.create_env:
             note = f"{plan.missing}; the project is complete: create the environment with the commands below"
         git_started = time.monotonic()
-        git = (
-            _git(destination, ctx.env)
-            if placement.created_root
-            else "skipped: --force into an existing folder"
-        )
+        git = _git(destination, ctx.env) if placement.was_empty else "skipped: the folder already had files"
         timings.append(("git", time.monotonic() - git_started))
     except BaseException:
-        if placement is not None:
-            placement.rollback()
+        placement.rollback()
         if env_started and plan.cleanup:
             # Best effort: the original error is the one to report.
             with contextlib.suppress(EnvironmentCreationError):
@@ -211,6 +219,13 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
     destination = (request.output_dir / name).absolute()
     check_destination(destination, request.force)
     tool = get_tool(request.tool)
+    if request.create_env:
+        for name in tool.writes:
+            if (destination / name).exists() or (destination / name).is_symlink():
+                raise DestinationError(
+                    f"{destination / name} exists and creating the {tool.name} environment would "
+                    "replace it; remove it or run without --create-env"
+                )
     tool_ctx = _tool_context(request, ctx)
     plan = tool.plan(tool_ctx)
     commands = _manual_commands(name, plan, request.tool, tool_ctx)
@@ -219,7 +234,9 @@ def create_project(request: NewRequest, ctx: NewContext, progress: Progress) -> 
         with tempfile.TemporaryDirectory() as scratch:
             render(ctx.template, template_data(request), Path(scratch))
             files = list_files(Path(scratch))
-        kept: tuple[str, ...] = ()
+            if destination.exists():
+                check_conflicts(Path(scratch), destination)
+        kept = tuple(kept_files(files, destination)) if destination.exists() else ()
         steps: tuple[StepResult, ...] = ()
         note, git = "dry run: nothing was created", "skipped: dry run"
         timings = [("render", time.monotonic() - started)]

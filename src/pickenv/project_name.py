@@ -10,6 +10,25 @@ from pickenv.errors import DestinationError
 
 # PEP 508 names, restricted to what is also a sensible folder and import name.
 _VALID = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$")
+MAX_LENGTH = 64  # leaves room for the temporary folder's name and deep paths inside
+# Import names the generated project could not use: the standard library's test
+# package (missing from sys.stdlib_module_names), and what the templates install.
+_TAKEN = {
+    "test",
+    "tests",
+    "flask",
+    "numpy",
+    "pandas",
+    "pytest",
+    "jupyterlab",
+    "matplotlib",
+    "pip",
+    "setuptools",
+    "wheel",
+    "virtualenv",
+    "pipenv",
+    "conda",
+}
 
 
 def package_name(project: str) -> str:
@@ -23,9 +42,14 @@ def suggest(project: str) -> str:
     name = "-".join(words).lower() or "my-project"
     if not name[0].isalpha():
         name = f"project-{name}"
-    if keyword.iskeyword(package_name(name)) or package_name(name) in sys.stdlib_module_names:
+    name = name[: MAX_LENGTH - len("-project")].rstrip("-")
+    if _unusable(package_name(name)):
         name = f"{name}-project"
     return name
+
+
+def _unusable(import_name: str) -> bool:
+    return keyword.iskeyword(import_name) or import_name in sys.stdlib_module_names or import_name in _TAKEN
 
 
 def validate_project_name(project: str) -> str:
@@ -36,6 +60,8 @@ def validate_project_name(project: str) -> str:
         problem = "the project name is empty"
     elif "/" in name or "\\" in name or name in (".", ".."):
         problem = f"{project!r} is a path, not a name (use --output-dir for the folder it goes in)"
+    elif len(name) > MAX_LENGTH:
+        problem = f"the project name is longer than {MAX_LENGTH} characters"
     elif not _VALID.match(name):
         problem = (
             f"{project!r} is not a valid project name: use letters and digits, separated by single "
@@ -43,8 +69,10 @@ def validate_project_name(project: str) -> str:
         )
     elif keyword.iskeyword(package_name(name)):
         problem = f"{project!r} would be imported as the Python keyword {package_name(name)!r}"
-    elif package_name(name) in sys.stdlib_module_names:
+    elif package_name(name) in sys.stdlib_module_names or package_name(name) == "test":
         problem = f"{project!r} would shadow the standard library module {package_name(name)!r}"
+    elif package_name(name) in _TAKEN:
+        problem = f"{project!r} is the name of a package the project itself installs or uses"
     if problem:
         raise DestinationError(f"{problem}; try `pickenv new {suggest(name)}`")
     return name

@@ -28,7 +28,8 @@ def cache_key(paths: Sequence[Path]) -> str | None:
             stat = path.stat()
         except OSError:
             return None  # the loader reports a missing file properly
-        parts.append(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}")
+        # The name as given too: messages quote it, so another spelling is another entry.
+        parts.append(f"{path}\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 

@@ -269,8 +269,23 @@ def _layer(
         return None
     rules: dict[str, Rule] = {r.id: r for r in base.rules} if base else {}
     disabled: list[str] = list(base.disabled) if base else []
+    # Each id may appear once per file, whichever section: two mentions are a mistake.
+    mentioned: dict[str, Located] = {}
+
+    def first_mention(rule_id: str, item: Located) -> bool:
+        if rule_id in mentioned:
+            earlier = mentioned[rule_id]
+            reader.error(
+                item, f"rule id {rule_id!r} appears twice in this file (also at line {earlier.line})"
+            )
+            return False
+        mentioned[rule_id] = item
+        return True
+
     if "disable" in fields:
         for rule_id, item in reader.str_list(fields["disable"], "a rule id"):
+            if not first_mention(rule_id, item):
+                continue
             if rule_id not in rules:
                 reader.error(item, f"cannot disable unknown rule {rule_id!r}{did_you_mean(rule_id, rules)}")
             else:
@@ -285,7 +300,7 @@ def _layer(
             continue
         for item in node.value:
             rule = reader.rule(item, tools)
-            if rule is None:
+            if rule is None or not first_mention(rule.id, item):
                 continue
             if section == "override" and rule.id not in rules:
                 reader.error(item, f"cannot override unknown rule {rule.id!r}{did_you_mean(rule.id, rules)}")

@@ -20,13 +20,35 @@ from pathlib import Path
 from pickenv.errors import DestinationError, TemplateError
 
 
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 @dataclass
 class Placement:
+    """What pickenv added to the destination, so that it can take exactly that back."""
+
     destination: Path
     created_root: bool  # the destination folder itself is ours
-    created: list[Path] = field(default_factory=list)  # files and folders we added (force mode)
+    created: list[Path] = field(default_factory=list)  # files and folders added to an existing folder
     kept: list[str] = field(default_factory=list)  # files that existed and were left alone
-    preexisting: frozenset[str] = frozenset()  # top-level names that were there before
+    # Every pre-existing folder pickenv writes into, with the entries it had before.
+    # Tools add entries of their own (.venv, Pipfile.lock, .git, src/NAME.egg-info).
+    before: dict[Path, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, destination: Path) -> Placement:
+        """Record the destination as it is, before anything is written."""
+        if not destination.exists():
+            return cls(destination, created_root=True)
+        return cls(destination, created_root=False, before={destination: _entries(destination)})
+
+    @property
+    def was_empty(self) -> bool:
+        return self.created_root or not self.before.get(self.destination)
 
     def rollback(self) -> None:
         """Remove what pickenv created; never anything that existed before."""
@@ -34,20 +56,16 @@ class Placement:
             shutil.rmtree(self.destination, ignore_errors=True)
             return
         for path in reversed(self.created):
-            try:
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
-            except FileNotFoundError:
-                pass
-        # Environment tools add top-level entries of their own (.venv, Pipfile.lock, .git).
-        for path in self.destination.iterdir():
-            if path.name not in self.preexisting:
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+            _remove(path)
+        for folder, names in self.before.items():
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.name not in names:
+                        _remove(path)
+
+
+def _entries(folder: Path) -> frozenset[str]:
+    return frozenset(p.name for p in folder.iterdir())
 
 
 def check_destination(destination: Path, force: bool) -> None:
@@ -67,6 +85,8 @@ def check_destination(destination: Path, force: bool) -> None:
                 f"{destination} exists and is not empty; choose another name, or pass --force "
                 "to add the project's files beside yours (existing files are kept)"
             )
+        if not os.access(destination, os.W_OK):
+            raise DestinationError(f"cannot write in {destination}; choose another name or --output-dir")
 
 
 def render(template: Path, data: Mapping[str, object], target: Path) -> None:
@@ -99,38 +119,58 @@ def list_files(root: Path) -> list[str]:
     )
 
 
-def place(staging: Path, destination: Path) -> Placement:
-    """Move the rendered ``staging`` folder into ``destination``."""
-    if not destination.exists():
+def check_conflicts(staging: Path, destination: Path) -> None:
+    """Refuse project folders that exist in ``destination`` as files or links.
+
+    pickenv never writes through a link (it could land outside the project) and never
+    replaces a file by a folder, so these stop generation before anything is moved.
+    """
+    for source in sorted(staging.rglob("*")):
+        target = destination / source.relative_to(staging)
+        if source.is_dir() and (target.is_symlink() or (target.exists() and not target.is_dir())):
+            raise DestinationError(
+                f"{target} is a file or a link where the project needs a folder; "
+                "move it away or choose another name"
+            )
+
+
+def kept_files(files: list[str], destination: Path) -> list[str]:
+    """The generated files that --force would leave alone because they exist."""
+    return [f for f in files if (destination / f).exists() or (destination / f).is_symlink()]
+
+
+def place(staging: Path, placement: Placement) -> None:
+    """Move the rendered ``staging`` folder into the destination, recording what is added."""
+    destination = placement.destination
+    if placement.created_root:
         os.rename(staging, destination)  # atomic on one filesystem
-        return Placement(destination, created_root=True)
-    placement = Placement(
-        destination, created_root=False, preexisting=frozenset(p.name for p in destination.iterdir())
-    )
-    try:
-        for source in sorted(staging.rglob("*")):
-            relative = source.relative_to(staging)
-            target = destination / relative
-            if source.is_dir():
-                if not target.exists():
-                    target.mkdir()
-                    placement.created.append(target)
-            elif target.exists() or target.is_symlink():
-                placement.kept.append(str(relative))
+        return
+    check_conflicts(staging, destination)
+    for source in sorted(staging.rglob("*")):
+        relative = source.relative_to(staging)
+        target = destination / relative
+        if source.is_dir():
+            if target.is_dir():
+                placement.before.setdefault(target, _entries(target))
             else:
-                os.rename(source, target)
+                target.mkdir()
                 placement.created.append(target)
-    except BaseException:
-        placement.rollback()
-        raise
-    return placement
+        elif target.exists() or target.is_symlink():
+            placement.kept.append(str(relative))
+        else:
+            os.rename(source, target)
+            placement.created.append(target)
 
 
-def staging_dir(destination: Path) -> Path:
-    """A temporary folder beside the destination, so the final rename is atomic."""
-    path = Path(
-        tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".pickenv-tmp", dir=destination.parent)
-    )
+def staging_dir(placement: Placement) -> Path:
+    """A temporary folder on the destination's filesystem, so that moves are renames.
+
+    Beside a new destination (then one rename moves it into place); inside an existing
+    one, which may be a link to another filesystem.
+    """
+    destination = placement.destination
+    where = destination.parent if placement.created_root else destination
+    path = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".pickenv-tmp", dir=where))
     # mkdtemp makes the folder private (0700); the project folder gets the usual mode.
     umask = os.umask(0)
     os.umask(umask)

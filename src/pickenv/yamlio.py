@@ -26,6 +26,7 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _NULLS = {"", "~", "null"}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 Scalar = str | bool | int | float | None
 
@@ -63,11 +64,16 @@ class Located:
         return repr(self.value)
 
 
-def _resolve(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Located:
+def _explicit_str(node: yaml.ScalarNode, source: str) -> bool:
+    # The node does not say whether its tag was written or inferred; the text does.
+    return node.tag == _STR_TAG and source[node.start_mark.index : node.start_mark.index + 1] == "!"
+
+
+def _resolve(node: yaml.ScalarNode, file: str, problems: list[Problem], source: str) -> Located:
     mark = node.start_mark
     line, column = mark.line + 1, mark.column + 1
     text = node.value
-    if node.style:  # quoted or block scalar: always a string (plain is None or "")
+    if node.style or _explicit_str(node, source):  # quoted, block or `!!str`: always a string
         return Located(text, file, line, column)
     lowered = text.lower()
     if lowered in _NULLS:
@@ -92,18 +98,26 @@ def _resolve(node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Locat
     return Located(text, file, line, column)
 
 
-def _convert(node: yaml.Node, file: str, problems: list[Problem]) -> Located:
+def _convert(node: yaml.Node, file: str, problems: list[Problem], seen: set[int], source: str) -> Located:
     mark = node.start_mark
     line, column = mark.line + 1, mark.column + 1
+    if id(node) in seen:
+        # An alias (*name) is the same node met again. Expanding aliases lets a tiny
+        # file grow without bound ("billion laughs") or loop forever, so they are refused.
+        problems.append(
+            Problem(file, line, column, "YAML aliases (*name) are not supported; write the value out")
+        )
+        return Located(None, file, line, column)
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        return _resolve(node, file, problems)
+        return _resolve(node, file, problems, source)
     if isinstance(node, yaml.SequenceNode):
-        return Located([_convert(n, file, problems) for n in node.value], file, line, column)
+        return Located([_convert(n, file, problems, seen, source) for n in node.value], file, line, column)
     assert isinstance(node, yaml.MappingNode)
     values: dict[str, Located] = {}
     keys: dict[str, Located] = {}
     for key_node, value_node in node.value:
-        key = _convert(key_node, file, problems)
+        key = _convert(key_node, file, problems, seen, source)
         if not isinstance(key.value, str):
             problems.append(key.problem(f"keys must be text, not {key.describe()}"))
             continue
@@ -111,7 +125,7 @@ def _convert(node: yaml.Node, file: str, problems: list[Problem]) -> Located:
             problems.append(key.problem(f"duplicate key {key.value!r}"))
             continue
         keys[key.value] = key
-        values[key.value] = _convert(value_node, file, problems)
+        values[key.value] = _convert(value_node, file, problems, seen, source)
     return Located(values, file, line, column, keys=keys)
 
 
@@ -129,7 +143,7 @@ def load_located(text: str, file: str) -> tuple[Located | None, list[Problem]]:
         return None, [Problem(file, 1, 1, f"invalid YAML: {exc}")]
     if node is None:
         return None, problems
-    return _convert(node, file, problems), problems
+    return _convert(node, file, problems, set(), text), problems
 
 
 def plain(located: Located) -> object:

@@ -3,7 +3,9 @@ plan of commands that pickenv runs itself (no copier tasks, so no --trust)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -74,6 +76,9 @@ class EnvTool:
     """Base class: one subclass per tool, named by ``name``."""
 
     name: str = field(default="", init=False)
+    # Paths in the project the tool creates or rewrites; with --force they must not
+    # exist yet, or creating the environment would touch the user's files.
+    writes: tuple[str, ...] = field(default=(".venv",), init=False)
 
     def assess(self, ruleset: RuleSet, answers: Mapping[str, Value]) -> Assessment:
         """Eligibility, score and reasons for this tool, straight from the rules."""
@@ -98,6 +103,56 @@ class EnvTool:
         return run_steps(plan.steps, project, ctx.env, progress)
 
 
+def _run(step: Step, cwd: Path, env: Mapping[str, str]) -> tuple[int, str]:
+    """Run one step in a process group of its own.
+
+    On Ctrl-C or SIGTERM the whole group (pip's and ensurepip's children included) is
+    stopped and waited for before pickenv rolls back, so nothing writes afterwards.
+    """
+    try:
+        process = subprocess.Popen(
+            step.argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=os.name != "nt",
+        )
+    except OSError as exc:
+        raise EnvironmentCreationError(
+            f"{step.title} failed: cannot run {step.argv[0]}: {exc.strerror}"
+        ) from None
+    try:
+        output, _ = process.communicate()
+    except BaseException:
+        _stop_group(process)
+        raise
+    return process.returncode, output
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    if os.name == "nt":  # pragma: no cover - no process groups to signal
+        process.kill()
+        process.wait()
+        return
+    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=grace)
+            # The group may outlive its leader: wait until no member is left.
+            deadline = time.monotonic() + grace
+            while time.monotonic() < deadline:
+                os.killpg(process.pid, 0)
+                time.sleep(0.05)
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def run_steps(
     steps: Sequence[Step], cwd: Path, env: Mapping[str, str], progress: Progress
 ) -> list[StepResult]:
@@ -105,27 +160,12 @@ def run_steps(
     for step in steps:
         progress(f"{step.title}...")
         started = time.monotonic()
-        merged = {**env, **dict(step.env)}
-        try:
-            completed = subprocess.run(
-                step.argv,
-                cwd=cwd,
-                env=merged,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                check=False,
-            )
-        except OSError as exc:
-            raise EnvironmentCreationError(
-                f"{step.title} failed: cannot run {step.argv[0]}: {exc.strerror}"
-            ) from None
+        returncode, output = _run(step, cwd, {**env, **dict(step.env)})
         seconds = time.monotonic() - started
-        if completed.returncode != 0:
-            tail = " | ".join(line.strip() for line in completed.stdout.strip().splitlines()[-3:])
+        if returncode != 0:
+            tail = " | ".join(line.strip() for line in output.strip().splitlines()[-3:])
             raise EnvironmentCreationError(
-                f"{step.title} failed (exit {completed.returncode}): `{step.shell()}`: {tail}; "
+                f"{step.title} failed (exit {returncode}): `{step.shell()}`: {tail}; "
                 "nothing was left behind: fix the cause or rerun without --create-env"
             )
         results.append(StepResult(step.title, step.shell(), seconds))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
-from pickenv.tools.base import EnvTool, Plan, Step, ToolContext
+from pickenv.errors import EnvironmentCreationError
+from pickenv.tools.base import EnvTool, Plan, Progress, Step, StepResult, ToolContext
 
 # Preferred order: the faster solvers first; all read the same environment.yml.
 FRONTENDS = ("mamba", "micromamba", "conda")
@@ -15,6 +19,7 @@ FRONTENDS = ("mamba", "micromamba", "conda")
 class CondaTool(EnvTool):
     def __post_init__(self) -> None:
         self.name = "conda"
+        self.writes = ()  # the environment lives in conda's own folder
 
     def needs_interpreter(self) -> bool:
         return False  # conda installs Python itself
@@ -50,3 +55,30 @@ class CondaTool(EnvTool):
                 steps, available=False, missing="no conda, mamba or micromamba on PATH (install Miniforge)"
             )
         return Plan(steps, available=True, cleanup=cleanup)
+
+    def create(self, project: Path, ctx: ToolContext, progress: Progress) -> list[StepResult]:
+        # Refuse an existing environment of the same name: a failed or interrupted run
+        # removes the environment it created, and must never remove someone else's.
+        frontend = self.frontend(ctx)
+        if frontend is not None and ctx.project_name in _existing_environments(frontend, ctx):
+            raise EnvironmentCreationError(
+                f"a conda environment named {ctx.project_name} already exists; remove it "
+                f"(conda env remove -n {ctx.project_name}) or choose another project name"
+            )
+        return super().create(project, ctx, progress)
+
+
+def _existing_environments(frontend: str, ctx: ToolContext) -> set[str]:
+    result = subprocess.run(
+        [frontend, "env", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=dict(ctx.env),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    try:
+        prefixes = json.loads(result.stdout).get("envs", [])
+    except (ValueError, AttributeError):
+        return set()
+    return {Path(prefix).name for prefix in prefixes}

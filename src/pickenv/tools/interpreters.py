@@ -7,6 +7,7 @@ active and fail when run.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -26,7 +27,9 @@ def interpreter_version(executable: str) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return result.stdout.strip() if result.returncode == 0 else None
+    version = result.stdout.strip()
+    # /bin/true "succeeds" too: only a real MAJOR.MINOR answer counts.
+    return version if result.returncode == 0 and re.fullmatch(r"\d+\.\d+", version) else None
 
 
 def _candidates(version: str, env: Mapping[str, str], home: Path) -> Iterator[str]:

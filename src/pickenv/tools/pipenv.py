@@ -22,6 +22,7 @@ _PIPENV_ENV = (
 class PipenvTool(EnvTool):
     def __post_init__(self) -> None:
         self.name = "pipenv"
+        self.writes = (".venv", "Pipfile", "Pipfile.lock")
 
     def command(self, ctx: ToolContext) -> tuple[str, ...] | None:
         found = shutil.which("pipenv", path=ctx.env.get("PATH"))
