@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -319,3 +322,16 @@ def test_bad_user_config_is_a_usage_error(run_cli: Run, isolated_env: dict[str, 
     assert result.code == errors.EXIT_USAGE == 2
     assert result.err.splitlines()[0] == f"pickenv: error: {config}:2:1: unknown key 'rulez'; allowed: rules"
     assert result.err.splitlines()[1] == f"pickenv: error: fix or remove the user config {config}"
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    result = subprocess.run(
+        f"{sys.executable} -m pickenv rules show | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PICKENV_RULES": ""},
+    )
+    assert result.stdout.startswith("Rules: ")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

@@ -89,6 +89,9 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
         ("my project!", "my-project"),
         ("2fast", "project-2fast"),
         ("class", "class-project"),
+        ("flask", "flask-project"),
+        ("test", "test-project"),
+        ("x" * 70, "x" * 56),
         ("json", "json-project"),
     ],
 )
@@ -98,6 +101,14 @@ def test_invalid_names_suggest_a_valid_one(tmp_path: Path, name: str, suggestion
     assert out == ""
     assert err.count("\n") == 1 and f"try `pickenv new {suggestion}`" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_surrounding_spaces_are_dropped_from_the_name(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path, " spacey ", "--defaults", "--output-dir", str(tmp_path))
+    assert code == 0, err
+    assert (
+        yaml.safe_load((tmp_path / "spacey" / ".copier-answers.yml").read_text())["project_name"] == "spacey"
+    )
 
 
 def test_non_empty_destination_is_refused_untouched(tmp_path: Path) -> None:
@@ -336,3 +347,180 @@ def test_project_questions_without_a_terminal_are_an_error(tmp_path: Path) -> No
     assert code == EXIT_NO_TTY and out == ""
     assert "--tool, --description, --license, --[no-]create-env" in err and "--defaults" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_force_refuses_to_replace_an_existing_environment(tmp_path: Path) -> None:
+    project = tmp_path / "withvenv"
+    (project / ".venv").mkdir(parents=True)
+    (project / ".venv" / "pyvenv.cfg").write_text("home = /my/own/python\n")
+    before = snapshot(project)
+    code, out, err = run(
+        tmp_path, "withvenv", "--defaults", "--force", "--create-env", "--output-dir", str(tmp_path)
+    )
+    assert code == EXIT_DESTINATION and out == ""
+    assert ".venv exists" in err and "without --create-env" in err
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("clash", ["src", "tests"])
+def test_force_refuses_a_file_where_a_folder_goes(tmp_path: Path, clash: str) -> None:
+    project = tmp_path / "clashing"
+    project.mkdir()
+    (project / clash).write_text("mine")
+    code, out, err = run(tmp_path, "clashing", "--defaults", "--force", "--output-dir", str(tmp_path))
+    assert code == EXIT_DESTINATION and out == "" and err.count("\n") == 1
+    assert f"{project / clash} is a file or a link where the project needs a folder" in err
+    assert snapshot(project) == {clash: b"mine"}
+
+
+def test_force_never_writes_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project = tmp_path / "linked"
+    project.mkdir()
+    (project / "src").symlink_to(outside)
+    code, _, err = run(tmp_path, "linked", "--defaults", "--force", "--output-dir", str(tmp_path))
+    assert code == EXIT_DESTINATION, err
+    assert list(outside.iterdir()) == []
+    assert [p.name for p in project.iterdir()] == ["src"]
+
+
+def test_dry_run_with_force_reports_the_files_it_would_keep(tmp_path: Path) -> None:
+    project = tmp_path / "keeper"
+    project.mkdir()
+    (project / "README.md").write_text("mine")
+    code, out, err = run(
+        tmp_path,
+        "keeper",
+        "--defaults",
+        "--force",
+        "--dry-run",
+        "--format",
+        "json",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    assert json.loads(out)["kept"] == ["README.md"]
+    assert snapshot(project) == {"README.md": b"mine"}
+
+
+def test_python_must_be_a_python_of_the_target_version(tmp_path: Path) -> None:
+    code, out, err = run(
+        tmp_path, "p1", "--defaults", "--create-env", "--python", "/bin/true", "--output-dir", str(tmp_path)
+    )
+    assert code == 2 and out == "" and "is not a working Python interpreter" in err
+    other = "3.12" if sys.version_info[:2] != (3, 12) else "3.13"
+    code, out, err = run(
+        tmp_path,
+        "p2",
+        "--defaults",
+        "--answer",
+        f"python_version={other}",
+        "--create-env",
+        "--python",
+        sys.executable,
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == EXIT_ANSWER and out == ""
+    assert f"but the project targets {other}" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_team_tool_pickenv_cannot_scaffold_falls_back(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "schema_version: 1\ntools: [venv, virtualenv, pipenv, conda, uv]\n"
+        "rules:\n  - id: we-use-uv\n    score: {uv: 50}\n    because: We use uv.\n    source: https://example.org\n"
+    )
+    code, out, err = run(
+        tmp_path,
+        "uvproj",
+        "--defaults",
+        "--rules",
+        str(team),
+        "--output-dir",
+        str(tmp_path),
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["recommended"] == "uv" and report["tool"] == "venv"
+    assert report["reasons"][0] == "Chosen instead of the recommended uv."
+
+
+def test_closed_stdin_is_not_a_crash(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pickenv", "new", "closed", "--defaults", "--output-dir", str(tmp_path)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=120,
+        check=False,
+        close_fds=True,
+    )
+    assert result.returncode == 0, result.stderr
+    shell = subprocess.run(
+        f"{sys.executable} -m pickenv new closed2 --defaults --output-dir {tmp_path} <&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=120,
+        check=False,
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert (tmp_path / "closed2" / "pyproject.toml").exists()
+
+
+@pytest.mark.slow
+def test_sigterm_to_pickenv_alone_stops_its_children_too(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pickenv",
+            "new",
+            "term",
+            "--defaults",
+            "--create-env",
+            "--output-dir",
+            str(tmp_path),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(tmp_path),
+    )
+    assert process.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + 120
+    while "Creating .venv" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    time.sleep(1.0)  # venv's ensurepip is running now
+    process.send_signal(signal.SIGTERM)  # to pickenv only, as a service manager would
+    process.communicate(timeout=120)
+    assert process.returncode == EXIT_INTERRUPTED
+    time.sleep(3.0)  # anything still running would write again by now
+    assert not (tmp_path / "term").exists()
+
+
+@pytest.mark.slow
+def test_failed_tests_with_force_remove_build_output_in_existing_folders(tmp_path: Path) -> None:
+    project = tmp_path / "built"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "other.py").write_text("# mine\n")
+    (project / "tests").mkdir()
+    (project / "tests" / "conftest.py").write_text("raise RuntimeError('my conftest fails')\n")
+    before = snapshot(project)
+    code, _, err = run(
+        tmp_path, "built", "--defaults", "--force", "--create-env", "--output-dir", str(tmp_path)
+    )
+    assert code == EXIT_ENVIRONMENT, err
+    assert "Running the project's tests failed" in err
+    assert snapshot(project) == before
+    assert sorted(p.name for p in (project / "src").iterdir()) == ["other.py"]

@@ -140,3 +140,16 @@ def test_problem_format_and_describe() -> None:
     assert [root.value[k].describe() for k in "mlns"] == ["a mapping", "a list", "nothing (null)", "'hi'"]
     assert root.key_problem("l", "here").line == 2
     assert root.key_problem("missing", "at the mapping").line == 1
+
+
+def test_aliases_are_refused_not_expanded() -> None:
+    # Self-reference (would recurse forever) and "billion laughs" (would grow without bound).
+    for text in ("a: &x [*x]\n", "a: &a [1, 1]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"):
+        _, problems = load_located(text, "f.yaml")
+        assert problems and all("aliases (*name) are not supported" in p.message for p in problems)
+
+
+def test_an_explicit_str_tag_keeps_the_text() -> None:
+    root, problems = load_located("a: !!str 3.10\nb: 3.10\n", "f.yaml")
+    assert problems == [] and root is not None
+    assert root.value["a"].value == "3.10" and root.value["b"].plain_number
