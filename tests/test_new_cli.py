@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -524,3 +525,19 @@ def test_failed_tests_with_force_remove_build_output_in_existing_folders(tmp_pat
     assert "Running the project's tests failed" in err
     assert snapshot(project) == before
     assert sorted(p.name for p in (project / "src").iterdir()) == ["other.py"]
+
+
+def test_destination_linked_to_another_filesystem(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another filesystem")
+    with tempfile.TemporaryDirectory(dir=shm) as elsewhere:
+        (tmp_path / "linked").symlink_to(elsewhere)
+        code, _, err = run(tmp_path, "linked", "--defaults", "--output-dir", str(tmp_path))
+        assert code == 0, err
+        assert (Path(elsewhere) / "pyproject.toml").exists()
+        assert not [p for p in Path(elsewhere).iterdir() if p.name.endswith(".pickenv-tmp")]
+        log = subprocess.run(
+            ["git", "log", "--oneline"], cwd=elsewhere, capture_output=True, text=True, check=True
+        )
+        assert len(log.stdout.splitlines()) == 1  # an empty folder is as good as a new one
