@@ -235,36 +235,34 @@ def test_failed_environment_with_force_removes_only_ours(tmp_path: Path) -> None
     assert [p.name for p in project.iterdir()] == ["notes.txt"]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_during_environment_creation_leaves_nothing(tmp_path: Path, signum: int) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pickenv",
-            "new",
-            "slow",
-            "--defaults",
-            "--answer",
-            "domain=data-science",
-            "--tool",
-            "venv",
-            "--create-env",
-            "--output-dir",
-            str(tmp_path),
-        ],
+def start_new(tmp_path: Path, name: str, *args: str, own_group: bool) -> subprocess.Popen[str]:
+    """`pickenv new NAME --defaults --create-env ARGS` running in the background."""
+    command = [sys.executable, "-m", "pickenv", "new", name, "--defaults", "--create-env", *args]
+    return subprocess.Popen(
+        [*command, "--output-dir", str(tmp_path)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=_env(tmp_path),
-        start_new_session=True,
+        start_new_session=own_group,
     )
+
+
+def read_until(process: subprocess.Popen[str], text: str, seconds: float = 120) -> str:
+    """pickenv's progress lines on stderr, up to the one containing ``text``."""
     assert process.stderr is not None
-    deadline = time.monotonic() + 120
     seen = ""
-    while "Installing the project" not in seen and time.monotonic() < deadline:
+    deadline = time.monotonic() + seconds
+    while text not in seen and time.monotonic() < deadline:
         seen += process.stderr.readline()
+    return seen
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_during_environment_creation_leaves_nothing(tmp_path: Path, signum: int) -> None:
+    process = start_new(tmp_path, "slow", "--answer", "domain=data-science", "--tool", "venv", own_group=True)
+    seen = read_until(process, "Installing the project")
     assert "Installing the project" in seen
     assert (tmp_path / "slow" / ".venv").exists()
     # Ctrl-C reaches the whole foreground process group, as a terminal would send it.
@@ -479,29 +477,8 @@ def test_closed_stdin_is_not_a_crash(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigterm_to_pickenv_alone_stops_its_children_too(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pickenv",
-            "new",
-            "term",
-            "--defaults",
-            "--create-env",
-            "--output-dir",
-            str(tmp_path),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(tmp_path),
-    )
-    assert process.stderr is not None
-    seen = ""
-    deadline = time.monotonic() + 120
-    while "Creating .venv" not in seen and time.monotonic() < deadline:
-        seen += process.stderr.readline()
+    process = start_new(tmp_path, "term", own_group=False)
+    assert "Creating .venv" in read_until(process, "Creating .venv")
     time.sleep(1.0)  # venv's ensurepip is running now
     process.send_signal(signal.SIGTERM)  # to pickenv only, as a service manager would
     process.communicate(timeout=120)
