@@ -174,3 +174,25 @@ def test_fish_script(script: Callable[[str], Path]) -> None:
         [fish, "--no-execute", str(script("fish"))], capture_output=True, text=True, timeout=30
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_fish_completes_for_real(script: Callable[[str], Path]) -> None:
+    fish = shutil.which("fish")
+    if fish is None:
+        pytest.skip("fish is not installed")
+    path = script("fish")
+
+    def complete(line: str) -> list[str]:
+        proc = subprocess.run(
+            [fish, "--no-config", "-c", f"source {path}; complete -C '{line}'"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return [row.split("\t")[0] for row in proc.stdout.splitlines()]
+
+    assert complete("pickenv rec") == ["recommend"]
+    assert complete("pickenv completion f") == ["fish"]
+    assert "domain=web" in complete("pickenv recommend --answer dom")
+    assert complete("pickenv rules check --format j") == ["json"]
