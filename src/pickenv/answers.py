@@ -9,6 +9,7 @@ otherwise (never a hang, never an EOFError). Every route goes through
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import AnswerError, AnswersFileError, NoTTYError, Problem
@@ -39,8 +40,14 @@ def parse_pair(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> dict[str, object]:
-    """Read a YAML answers file into raw values (validated later, like typed answers)."""
+@dataclass(frozen=True)
+class AnswersFile:
+    questions: dict[str, Value]  # validated like typed answers
+    extras: dict[str, object]  # pickenv new's project answers, validated by new
+
+
+def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> AnswersFile:
+    """Read a YAML answers file once: the questionnaire's answers and the project's."""
     from pickenv.yamlio import load_located  # the YAML parser only when a file is given
 
     try:
@@ -56,9 +63,13 @@ def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> 
         raise AnswersFileError(
             [root.problem(f"an answers file is a mapping QUESTION: VALUE, not {root.describe()}")]
         )
-    raw: dict[str, object] = {}
+    raw: dict[str, Value] = {}
+    extras: dict[str, object] = {}
     for key, node in root.value.items():
-        if key.startswith("_") or key in extra_keys:
+        if key in extra_keys:
+            extras[key] = node.value
+            continue
+        if key.startswith("_"):
             continue
         if key not in QUESTION_IDS:
             problems.append(
@@ -72,22 +83,19 @@ def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> 
             problems.append(node.problem(str(exc)))
     if problems:
         raise AnswersFileError(problems)
-    return raw
+    return AnswersFile(raw, extras)
 
 
 def collect_answers(
     *,
     pairs: Sequence[str],
-    answers_file: Path | None,
+    answers_file: AnswersFile | None,
     use_defaults: bool,
     interpreter: tuple[int, int],
     ask: Asker | None,
 ) -> dict[str, Value]:
     """Complete, validated answers in question order."""
-    given: dict[str, Value] = {}
-    if answers_file is not None:
-        for key, value in read_answers_file(answers_file).items():
-            given[key] = value  # type: ignore[assignment]  # coerced by read_answers_file
+    given: dict[str, Value] = dict(answers_file.questions) if answers_file else {}
     for pair in pairs:
         key, raw = parse_pair(pair)
         given[key] = coerce(get_question(key), raw, origin=f"--answer {pair}")

@@ -20,6 +20,7 @@ from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_RULES,
 from pickenv.questions import QUESTIONS, format_value
 
 if TYPE_CHECKING:
+    from pickenv.answers import AnswersFile
     from pickenv.core import Context
     from pickenv.engine import Recommendation
     from pickenv.style import Style
@@ -167,9 +168,12 @@ def interactive_streams(stdin: TextIO, stdout: TextIO) -> bool:
         return False
 
 
-def recommend_from_args(args: argparse.Namespace, ctx: Context, interactive: bool) -> Recommendation:
-    """The recommendation for the answer flags of `recommend` and `new` (prompting if allowed)."""
-    from pickenv.answers import Asker
+def recommend_from_args(
+    args: argparse.Namespace, ctx: Context, interactive: bool
+) -> tuple[Recommendation, AnswersFile | None]:
+    """The recommendation for the answer flags of `recommend` and `new` (prompting if
+    allowed), and the answers file, read once, for `new`'s own questions."""
+    from pickenv.answers import Asker, read_answers_file
     from pickenv.core import recommend_for
 
     ask: Asker | None = None
@@ -177,14 +181,16 @@ def recommend_from_args(args: argparse.Namespace, ctx: Context, interactive: boo
         from pickenv.questionnaire import ask as ask_question
 
         ask = ask_question
-    return recommend_for(
+    answers_file = read_answers_file(args.answers_file) if args.answers_file is not None else None
+    recommendation = recommend_for(
         ctx,
         cli_rules=args.rules,
         pairs=args.answer,
-        answers_file=args.answers_file,
+        answers_file=answers_file,
         use_defaults=args.defaults,
         ask=ask,
     )
+    return recommendation, answers_file
 
 
 def _run(
@@ -206,7 +212,7 @@ def _run(
 
     style = _style(args, env, stdout)
     if args.command == "recommend":
-        result = recommend_from_args(args, ctx, interactive_streams(stdin, stdout))
+        result, _ = recommend_from_args(args, ctx, interactive_streams(stdin, stdout))
         if args.format == "json":
             return render.recommendation_json(result), EXIT_OK
         if args.format == "markdown":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pickenv.answers import Asker, collect_answers
+from pickenv.answers import AnswersFile, Asker, collect_answers
 from pickenv.config import rules_paths
 from pickenv.engine import Recommendation, recommend
 from pickenv.errors import RulesError
@@ -45,7 +45,7 @@ def recommend_for(
     *,
     cli_rules: Sequence[Path],
     pairs: Sequence[str],
-    answers_file: Path | None,
+    answers_file: AnswersFile | None,
     use_defaults: bool,
     ask: Asker | None,
 ) -> Recommendation:

@@ -5,27 +5,11 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping
-from pathlib import Path
 
-from pickenv.answers import EXTRA_KEYS
 from pickenv.engine import Recommendation
-from pickenv.errors import AnswerError, AnswersFileError
+from pickenv.errors import AnswerError
 from pickenv.new_options import LICENSES, TOOLS
 from pickenv.questions import parse_bool
-
-
-def read_extras(path: Path | None) -> dict[str, object]:
-    """The project answers (description, author...) of an answers file, if any."""
-    if path is None:
-        return {}
-    from pickenv.yamlio import load_located  # the YAML parser only when a file is given
-
-    root, problems = load_located(path.read_text(encoding="utf-8"), str(path))
-    if problems:
-        raise AnswersFileError(problems)
-    if root is None or not isinstance(root.value, dict):
-        return {}
-    return {k: v.value for k, v in root.value.items() if k in EXTRA_KEYS and k != "project_name"}
 
 
 def one_line(what: str, value: object, origin: str) -> str:

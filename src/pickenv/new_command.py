@@ -16,7 +16,7 @@ from pickenv.core import Context
 from pickenv.engine import Recommendation
 from pickenv.envelope import envelope
 from pickenv.errors import EXIT_OK, AnswerError, NoTTYError
-from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line, read_extras
+from pickenv.new_answers import check_bool, check_license, check_tool, git_user_name, one_line
 from pickenv.new_options import LICENSES, TOOLS
 from pickenv.project import NewContext, NewRequest, NewResult, create_project
 from pickenv.project_name import validate_project_name
@@ -103,8 +103,8 @@ def gather_request(
     # name was unusable.
     name = validate_project_name(args.name)
     check_destination((args.output_dir / name).absolute(), args.force)
-    recommendation = recommend_from_args(args, ctx, interactive)
-    extras = read_extras(args.answers_file)
+    recommendation, answers_file = recommend_from_args(args, ctx, interactive)
+    extras = answers_file.extras if answers_file else {}
     prompt = interactive and not args.defaults
     missing: list[str] = []
 
