@@ -42,3 +42,31 @@ def test_readme_examples_name_real_rules() -> None:
     ids = {rule.id for rule in parse_rules([builtin_rules_path()]).rules}
     shown = set(re.findall(r"\[([a-z0-9-]+)\]$", README, flags=re.M))
     assert shown and shown <= ids
+
+
+def console_examples() -> list[tuple[str, str]]:
+    """(command, output) of every README example whose output is shown in full."""
+    blocks = re.findall(r"```console\n\$ (pickenv [^\n]*)\n(.*?)```", README, flags=re.S)
+    return [
+        (command, output) for command, output in blocks if "\n...\n" not in output and " new " not in command
+    ]
+
+
+def _normalise(text: str) -> str:
+    # The rules file's path depends on where pickenv is installed.
+    text = re.sub(r"^Rules: .*$", "Rules: RULES", text, flags=re.M)
+    return re.sub(r"^Checked \S+: ", "Checked RULES: ", text, flags=re.M)
+
+
+def test_readme_examples_are_real_output(tmp_path: Path) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    examples = console_examples()
+    assert len(examples) >= 3
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
+    for command, shown in examples:
+        argv = [sys.executable, "-m", "pickenv", *shlex.split(command)[1:]]
+        result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+        assert _normalise(result.stdout) == _normalise(shown), command
