@@ -117,3 +117,17 @@ def test_readme_main_command_on_a_fresh_copy(tmp_path: Path) -> None:
 
 
 test_readme_main_command_on_a_fresh_copy = pytest.mark.slow(test_readme_main_command_on_a_fresh_copy)
+
+
+def test_rules_commands_never_import_copier_or_questionary(tmp_path: Path) -> None:
+    code = (
+        "import io, sys\n"
+        "from pickenv.cli import main\n"
+        "for argv in (['rules', 'check'], ['rules', 'show'], ['rules', 'show', '--format', 'json']):\n"
+        "    assert main(argv, stdout=io.StringIO()) == 0, argv\n"
+        "heavy = ('copier', 'questionary', 'prompt_toolkit', 'jinja2')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
