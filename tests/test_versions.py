@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pickenv.versions import KNOWN_VERSIONS, closest_known, parse_version, select_versions, version_key
+from pickenv.versions import KNOWN_VERSIONS, closest_known, parse_version, select_versions
 
 
 def test_parse_version_keeps_the_minor_as_a_number() -> None:
@@ -14,9 +14,9 @@ def test_parse_version_keeps_the_minor_as_a_number() -> None:
 
 
 def test_3_10_is_newer_than_3_9() -> None:
-    assert version_key("3.10") > version_key("3.9")
+    assert parse_version("3.10") > parse_version("3.9")
     assert "3.10" < "3.9"  # the string comparison this module exists to avoid
-    assert sorted(["3.10", "3.9", "2.7", "3.14", "3.1"], key=version_key) == [
+    assert sorted(["3.10", "3.9", "2.7", "3.14", "3.1"], key=parse_version) == [
         "2.7",
         "3.1",
         "3.9",
@@ -26,7 +26,7 @@ def test_3_10_is_newer_than_3_9() -> None:
 
 
 def test_known_versions_are_in_version_order_and_unique() -> None:
-    assert list(KNOWN_VERSIONS) == sorted(KNOWN_VERSIONS, key=version_key)
+    assert list(KNOWN_VERSIONS) == sorted(KNOWN_VERSIONS, key=parse_version)
     assert len(set(KNOWN_VERSIONS)) == len(KNOWN_VERSIONS)
     assert KNOWN_VERSIONS[0] == "2.7"
     assert "3.10" in KNOWN_VERSIONS and "3.14" in KNOWN_VERSIONS

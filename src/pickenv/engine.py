@@ -127,8 +127,14 @@ class Decider:
         return tuple(r.id for i, r in enumerate(self.rules) if fired >> i & 1)
 
     def assess(self, answers: Mapping[str, Value], tool: str) -> Assessment:
-        fired = self.fired(answers)
+        return self.assess_all(self.fired(answers))[self._tool_index[tool]]
+
+    def assess_all(self, fired: int) -> list[Assessment]:
+        """Every tool's assessment for one set of fired rules, in declared order."""
         scores, excluded = self.scores(fired)
+        return [self._assess(fired, scores, excluded, tool) for tool in self.tools]
+
+    def _assess(self, fired: int, scores: list[int], excluded: list[bool], tool: str) -> Assessment:
         index = self._tool_index[tool]
         reasons = tuple(
             _reason(rule, tool) for i, rule in enumerate(self.rules) if fired >> i & 1 and tool in rule.tools
@@ -160,9 +166,8 @@ def recommend(ruleset: RuleSet, answers: Mapping[str, Value]) -> Recommendation:
     decider = Decider(ruleset)
     fired = decider.fired(answers)
     decision = decider.decide(fired)
-    assessments = [decider.assess(answers, tool) for tool in ruleset.tools]
-    order = {tool: i for i, tool in enumerate(ruleset.tools)}
-    ranking = sorted(assessments, key=lambda a: (not a.eligible, -a.score, order[a.tool]))
+    assessments = decider.assess_all(fired)  # declared order, so the sort below is stable
+    ranking = sorted(assessments, key=lambda a: (not a.eligible, -a.score))
     if decision.winner is None:
         why = "; ".join(f"{a.tool}: {', '.join(r.rule for r in a.excluded_by)}" for a in assessments)
         shown = ", ".join(f"{k}={format_value(v)}" for k, v in answers.items())

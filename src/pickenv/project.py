@@ -194,7 +194,7 @@ def _materialise(
         note = ""
         if request.create_env and plan.available:
             env_started = True
-            steps = tuple(get_tool(request.tool).create(destination, tool_ctx, progress))
+            steps = tuple(get_tool(request.tool).create(destination, tool_ctx, progress, plan))
             timings += [(s.title, s.seconds) for s in steps]
         elif request.create_env:
             note = f"{plan.missing}; the project is complete: create the environment with the commands below"

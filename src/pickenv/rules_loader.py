@@ -133,7 +133,7 @@ class _Reader:
         question = get_question(question_id)
         if question.kind == "version":
             if not isinstance(item.value, str):
-                fix = f'"{_original_number(item)}"' if item.plain_number else '">=3.10"'
+                fix = f'"{item.text}"' if item.text is not None else '">=3.10"'
                 self.error(
                     item,
                     f"python_version conditions must be quoted text such as {fix} "
@@ -233,11 +233,6 @@ class _Reader:
                 if text is not None:
                     out.append((tool, text))
         return out
-
-
-def _original_number(item: Located) -> str:
-    # The text as written: str(3.1) would turn an unquoted 3.10 into "3.1".
-    return item.text if item.text is not None else str(item.value)
 
 
 def _layer(

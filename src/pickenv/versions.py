@@ -31,10 +31,6 @@ def parse_version(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def version_key(text: str) -> tuple[int, int]:
-    return parse_version(text)
-
-
 def _compare(op: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
     if op == "==":
         return left == right

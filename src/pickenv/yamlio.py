@@ -36,16 +36,20 @@ class Located:
     """A YAML value with where it was written.
 
     ``value`` is a Scalar, a ``list[Located]`` or a ``dict[str, Located]``.
-    ``plain_number`` remembers an unquoted number so callers can ask for quotes.
+    ``text`` keeps an unquoted number as written, so callers can ask for quotes
+    and show "3.10" rather than the 3.1 YAML made of it.
     """
 
     value: object
     file: str
     line: int
     column: int
-    plain_number: bool = False
     keys: dict[str, Located] = field(default_factory=dict, compare=False)
     text: str | None = field(default=None, compare=False)  # a plain number as written
+
+    @property
+    def plain_number(self) -> bool:
+        return self.text is not None
 
     def problem(self, message: str) -> Problem:
         return Problem(self.file, self.line, self.column, message)
@@ -92,9 +96,9 @@ def _resolve(node: yaml.ScalarNode, file: str, problems: list[Problem], source: 
         )
         return Located(text, file, line, column)
     if _INT.match(text):
-        return Located(int(text), file, line, column, plain_number=True, text=text)
+        return Located(int(text), file, line, column, text=text)
     if _FLOAT.match(text):
-        return Located(float(text), file, line, column, plain_number=True, text=text)
+        return Located(float(text), file, line, column, text=text)
     return Located(text, file, line, column)
 
 

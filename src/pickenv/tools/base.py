@@ -95,9 +95,11 @@ class EnvTool:
         del ctx  # subclasses may need it
         return tuple(step.display() for step in plan.steps)
 
-    def create(self, project: Path, ctx: ToolContext, progress: Progress) -> list[StepResult]:
-        """Run the plan inside ``project``; raise EnvironmentCreationError on failure."""
-        plan = self.plan(ctx)
+    def create(
+        self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan | None = None
+    ) -> list[StepResult]:
+        """Run the plan (made here unless given) inside ``project``; raise on failure."""
+        plan = plan or self.plan(ctx)  # a caller that already planned spares the probes
         if not plan.available:
             raise EnvironmentCreationError(f"{plan.missing}; run the commands yourself")
         return run_steps(plan.steps, project, ctx.env, progress)

@@ -56,7 +56,9 @@ class CondaTool(EnvTool):
             )
         return Plan(steps, available=True, cleanup=cleanup)
 
-    def create(self, project: Path, ctx: ToolContext, progress: Progress) -> list[StepResult]:
+    def create(
+        self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan | None = None
+    ) -> list[StepResult]:
         # Refuse an existing environment of the same name: a failed or interrupted run
         # removes the environment it created, and must never remove someone else's.
         frontend = self.frontend(ctx)
@@ -65,7 +67,7 @@ class CondaTool(EnvTool):
                 f"a conda environment named {ctx.project_name} already exists; remove it "
                 f"(conda env remove -n {ctx.project_name}) or choose another project name"
             )
-        return super().create(project, ctx, progress)
+        return super().create(project, ctx, progress, plan)
 
 
 def _existing_environments(frontend: str, ctx: ToolContext) -> set[str]:
