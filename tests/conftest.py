@@ -1,10 +1,12 @@
 """Shared fixtures: the real built-in rules, the real CLI (in-process and as a subprocess).
 
-Nothing here fakes a pickenv component. ``run_cli`` calls ``pickenv.cli.main`` with
-in-memory streams and an isolated environment (XDG_CONFIG_HOME in a temporary folder,
-so the developer's own user config is never read); ``run_subprocess`` runs
-``python -m pickenv`` with the same isolation. ``oracle`` is an independent, naive
-re-implementation of the decision (rule.matches + sums) used to cross-check the engine.
+Nothing here fakes a pickenv component. For the whole session HOME, XDG_CONFIG_HOME and
+XDG_CACHE_HOME point into a temporary folder (as in copier's and virtualenv's suites),
+so no test reads the developer's config or writes to their home; the session fails if
+the real home changed anyway (``pytest_sessionfinish``). ``run_cli`` calls
+``pickenv.cli.main`` with in-memory streams and a per-test environment;
+``run_subprocess`` runs ``python -m pickenv`` the same way. ``oracle`` is an
+independent, naive re-implementation of the decision used to cross-check the engine.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +25,81 @@ import pytest
 
 from pickenv.cli import main
 from pickenv.errors import EXIT_RULES, RulesError
-from pickenv.questions import QUESTIONS, Value, default_for
+from pickenv.questionnaire.questions import QUESTIONS, Value, default_for
 from pickenv.resources import builtin_rules_path
-from pickenv.rules_loader import RulesSource, load_rules
-from pickenv.rules_model import Rule, RuleSet
+from pickenv.rules.loader import RulesSource, load_rules
+from pickenv.rules.model import Rule, RuleSet
+from pickenv.versions import PythonVersion
 
 BUILTIN_RULES = builtin_rules_path()
+REAL_HOME = Path(os.path.expanduser("~")).resolve()
+# The pyenv interpreters stay reachable with HOME elsewhere (its shims read PYENV_ROOT).
+PYENV_ROOT = os.environ.get("PYENV_ROOT") or str(REAL_HOME / ".pyenv")
+
+
+def _home_state() -> dict[str, float]:
+    """What could betray a test writing to the real home: the entries of the home
+    folder and of its usual cache, config and data folders, with their mtimes."""
+    state: dict[str, float] = {}
+    for folder in (REAL_HOME, REAL_HOME / ".cache", REAL_HOME / ".config", REAL_HOME / ".local" / "share"):
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                if entry.name not in _HOME_NOISE:
+                    state[str(entry)] = entry.lstat().st_mtime
+    return state
+
+
+# Written by tools outside the suite's control (shell history, the editor, pip's
+# own self-check) or by the pytest run itself: not a test's doing.
+_HOME_NOISE = {".bash_history", ".python_history", ".viminfo", ".lesshst", ".wget-hsts"}
+
+
+_HOME_KEY = pytest.StashKey[dict[str, float]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_HOME_KEY] = _home_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_HOME_KEY, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return  # xdist workers: the controller compares once, after all of them
+    after = _home_state()
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    if changed:
+        session.config.get_terminal_writer().line(
+            f"the test run changed the real home folder: {changed}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """HOME and the XDG folders in a temporary folder for every test, in-process and
+    in every subprocess the tests start."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text("[user]\n\tname = Test User\n\temail = test@example.org\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        patch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+        patch.setenv("PYENV_ROOT", PYENV_ROOT)
+        for name in _LEAKY_FOR_SESSION:
+            patch.delenv(name, raising=False)
+        yield home
+
+
+_LEAKY_FOR_SESSION = (
+    "PICKENV_RULES",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "VIRTUAL_ENV",
+    "PIPENV_ACTIVE",
+    "CONDA_PREFIX",
+)
 # The interpreter the answers default to in these tests (explicit, not the running one).
-INTERPRETER = (3, 11)
+INTERPRETER = PythonVersion(3, 11)
 # Variables that would make a run depend on the developer's shell.
 _LEAKY = (
     "PICKENV_RULES",

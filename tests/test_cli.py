@@ -15,7 +15,7 @@ import pytest
 import pickenv
 from conftest import BUILTIN_RULES, Result, TTYOutput
 from pickenv import errors
-from pickenv.questions import QUESTIONS
+from pickenv.questionnaire.questions import QUESTIONS
 
 Run = Callable[..., Result]
 HINT = "run `pickenv rules check FILE` to see every problem; the rules format is in rules.yaml"
@@ -320,7 +320,10 @@ def test_bad_user_config_is_a_usage_error(run_cli: Run, isolated_env: dict[str, 
     config.write_text("rules: [team.yaml]\nrulez: []\n", encoding="utf-8")
     result = run_cli("recommend", "--defaults")
     assert result.code == errors.EXIT_USAGE == 2
-    assert result.err.splitlines()[0] == f"pickenv: error: {config}:2:1: unknown key 'rulez'; allowed: rules"
+    assert (
+        result.err.splitlines()[0]
+        == f"pickenv: error: {config}:2:1: unknown key 'rulez'; allowed: rules, with"
+    )
     assert result.err.splitlines()[1] == f"pickenv: error: fix or remove the user config {config}"
 
 

@@ -13,7 +13,7 @@ import pytest
 import pickenv
 from conftest import BUILTIN_RULES, Result, TTYOutput
 from pickenv import errors
-from pickenv.questions import QUESTIONS
+from pickenv.questionnaire.questions import QUESTIONS
 
 Run = Callable[..., Result]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Result
-from pickenv.cli import build_parser
-from pickenv.completion import answer_values
+from pickenv.commands.parser import build_parser
+from pickenv.report.completion import answer_values
 
 Run = Callable[..., Result]
 BASH = shutil.which("bash")
@@ -98,6 +98,7 @@ def test_bash_completes_options_of_the_subcommand(complete: Callable[..., list[s
         "--strict",
         "--format",
         "--rules",
+        "--with",
         "--traceback",
         "--color",
     }

@@ -36,8 +36,8 @@ def test_exit_code_table_matches_the_code() -> None:
 
 
 def test_readme_examples_name_real_rules() -> None:
-    from pickenv.core import parse_rules
     from pickenv.resources import builtin_rules_path
+    from pickenv.rules.service import parse_rules
 
     ids = {rule.id for rule in parse_rules([builtin_rules_path()]).rules}
     shown = set(re.findall(r"\[([a-z0-9-]+)\]$", README, flags=re.M))

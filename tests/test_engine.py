@@ -7,10 +7,11 @@ from collections.abc import Callable
 import pytest
 
 from conftest import BUILTIN_RULES, answers_with, oracle
-from pickenv.engine import Change, Decider, Recommendation, recommend
-from pickenv.errors import EXIT_NO_TOOL, NoToolError
-from pickenv.questions import QUESTIONS, Value
-from pickenv.rules_model import RuleSet
+from pickenv.commands.wording import WORDING
+from pickenv.errors import EXIT_NO_TOOL, Fix, NoToolError
+from pickenv.questionnaire.questions import QUESTIONS, Value
+from pickenv.rules.engine import Change, Decider, Recommendation, recommend
+from pickenv.rules.model import RuleSet
 
 
 def scores(result: Recommendation) -> dict[str, int]:
@@ -220,7 +221,8 @@ def test_no_tool_error_when_a_team_rule_excludes_every_tool(team: Callable[..., 
     assert "the rules exclude every tool" in message
     assert "deploy=hpc" in message
     assert "venv: no-clusters-here" in message and "conda: no-clusters-here" in message
-    assert "pickenv rules check" in message
+    assert Fix.CHECK_RULES in info.value.fixes  # worded by the CLI with its flags:
+    assert "pickenv rules check" in info.value.lines(WORDING)[0]
     # One answer away, what_would_change says that no tool would fit.
     fine = recommend(rules, answers_with())
     assert Change("deploy", "hpc", None) in fine.what_would_change

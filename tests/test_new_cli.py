@@ -18,7 +18,14 @@ import pytest
 import yaml
 
 from pickenv.cli import main
-from pickenv.errors import EXIT_ANSWER, EXIT_DESTINATION, EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_NO_TTY
+from pickenv.errors import (
+    EXIT_ANSWER,
+    EXIT_DESTINATION,
+    EXIT_ENVIRONMENT,
+    EXIT_INTERRUPTED,
+    EXIT_NO_TOOL,
+    EXIT_NO_TTY,
+)
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -147,7 +154,7 @@ def test_excluded_tool_is_refused(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert code == EXIT_ANSWER and out == ""
-    assert "pipenv is ruled out" in err and "Choose one of: virtualenv, conda" in err
+    assert "pipenv is ruled out" in err and "2021.11.5). Pass --tool with one of: virtualenv, conda" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -194,6 +201,7 @@ def no_index_env(tmp_path: Path) -> dict[str, str]:
     )
 
 
+@pytest.mark.slow
 def test_failed_environment_leaves_nothing(tmp_path: Path) -> None:
     env = no_index_env(tmp_path)
     code, out, err = run(
@@ -213,6 +221,7 @@ def test_failed_environment_leaves_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [tmp_path / "config"] or list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_failed_environment_with_force_removes_only_ours(tmp_path: Path) -> None:
     project = tmp_path / "web"
     project.mkdir()
@@ -259,6 +268,7 @@ def read_until(process: subprocess.Popen[str], text: str, seconds: float = 120) 
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_during_environment_creation_leaves_nothing(tmp_path: Path, signum: int) -> None:
     process = start_new(tmp_path, "slow", "--answer", "domain=data-science", "--tool", "venv", own_group=True)
@@ -277,7 +287,7 @@ def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
         sys.executable,
         ["-m", "pickenv", "new", *args, "--output-dir", str(tmp_path)],
-        env=_env(tmp_path, TERM="xterm"),
+        env=_env(tmp_path, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1"),  # no cursor-position wait
         dimensions=(40, 160),
         timeout=60,
         encoding="utf-8",
@@ -427,27 +437,27 @@ def test_python_must_be_a_python_of_the_target_version(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_team_tool_pickenv_cannot_scaffold_falls_back(tmp_path: Path) -> None:
+def test_a_recommended_tool_pickenv_cannot_scaffold_is_refused(tmp_path: Path) -> None:
     team = tmp_path / "team.yaml"
     team.write_text(
-        "schema_version: 1\ntools: [venv, virtualenv, pipenv, conda, uv]\n"
-        "rules:\n  - id: we-use-uv\n    score: {uv: 50}\n    because: We use uv.\n    source: https://example.org\n"
+        "schema_version: 1\ntools: [venv, virtualenv, pipenv, conda, poetry]\n"
+        "rules:\n  - id: we-use-poetry\n    score: {poetry: 50}\n    because: We use Poetry.\n"
+        "    source: https://example.org\n"
     )
-    code, out, err = run(
-        tmp_path,
-        "uvproj",
-        "--defaults",
-        "--rules",
-        str(team),
-        "--output-dir",
-        str(tmp_path),
-        "--format",
-        "json",
+    args = ("poetryproj", "--defaults", "--rules", str(team), "--output-dir", str(tmp_path))
+    code, out, err = run(tmp_path, *args)
+    assert code == EXIT_NO_TOOL and out == ""
+    assert err == (
+        "pickenv: error: the rules recommend poetry, which pickenv cannot scaffold (no tool module, "
+        "or the template has no files for it); pass --tool with one of: venv, virtualenv, pipenv, conda, uv\n"
     )
+    assert not (tmp_path / "poetryproj").exists()
+    # Choosing a tool explicitly overrides it, and the project says so.
+    code, out, err = run(tmp_path, *args, "--tool", "venv", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
-    assert report["recommended"] == "uv" and report["tool"] == "venv"
-    assert report["reasons"][0] == "Chosen instead of the recommended uv."
+    assert report["recommended"] == "poetry" and report["tool"] == "venv"
+    assert report["reasons"][0] == "Chosen instead of the recommended poetry."
 
 
 def test_closed_stdin_is_not_a_crash(tmp_path: Path) -> None:

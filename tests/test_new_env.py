@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pickenv.questions import QUESTIONS
+from pickenv.questionnaire.questions import QUESTIONS
 
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 pytestmark = pytest.mark.slow

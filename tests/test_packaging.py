@@ -23,6 +23,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("pickenv-*.whl"))
 
 
+@pytest.mark.slow
 def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "pickenv/rules.yaml" in names

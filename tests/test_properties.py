@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILTIN_RULES, oracle, oracle_decide
-from pickenv.engine import Decider, recommend
-from pickenv.questions import QUESTIONS, Value
-from pickenv.rules_check import check_rules
-from pickenv.rules_loader import RulesSource, load_rules
-from pickenv.rules_model import Rule, RuleSet
+from pickenv.questionnaire.questions import QUESTIONS, Value
+from pickenv.rules.check import check_rules
+from pickenv.rules.engine import Decider, recommend
+from pickenv.rules.loader import RulesSource, load_rules
+from pickenv.rules.model import Rule, RuleSet
 from pickenv.versions import select_versions
 
 RULES = load_rules([RulesSource.from_path(BUILTIN_RULES)])

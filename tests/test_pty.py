@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from pickenv.questions import QUESTIONS
-from pickenv.versions import closest_known
+from pickenv.questionnaire.questions import QUESTIONS
+from pickenv.versions import PythonVersion, closest_known
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pty")
@@ -86,7 +86,7 @@ def test_data_science_with_binary_deps_gets_conda(session) -> None:  # type: ign
     code, output = s.finish()
     assert code == 0, output
     assert "Recommended: conda" in output
-    default_version = closest_known(*sys.version_info[:2])
+    default_version = closest_known(PythonVersion(*sys.version_info[:2]))
     assert answers_line(output) == (
         f"Answers: domain=data-science python_version={default_version} team_size=solo lockfile=false "
         "binary_deps=true windows=false manage_python=false deploy=none offline=false"
@@ -115,7 +115,7 @@ def test_legacy_project_defaults_to_2_7_and_gets_virtualenv(session) -> None:  #
 
 def test_arrow_keys_pick_an_old_python_that_excludes_pipenv(session) -> None:  # type: ignore[no-untyped-def]
     versions = [c.value for c in QUESTIONS[1].choices]
-    default_version = closest_known(*sys.version_info[:2])
+    default_version = closest_known(PythonVersion(*sys.version_info[:2]))
     s = session("-a", "domain=web", "-a", "team_size=small")
     s.ask("python_version", *moves(default_version, "3.9", versions), ENTER)
     s.ask("lockfile", "y")

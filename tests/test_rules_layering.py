@@ -9,9 +9,9 @@ import pytest
 
 from conftest import BUILTIN_RULES, RULE_TAIL, answers_with
 from conftest import rules_problems as errors
-from pickenv.engine import recommend
-from pickenv.rules_loader import RulesSource, load_rules
-from pickenv.rules_model import RuleSet
+from pickenv.rules.engine import recommend
+from pickenv.rules.loader import RulesSource, load_rules
+from pickenv.rules.model import RuleSet
 
 
 def test_team_file_adds_a_rule(team: Callable[..., RuleSet], builtin_rules: RuleSet, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ reader, py-rattler's conda MatchSpec parser, and the target Python's compiler.""
 from __future__ import annotations
 
 import json
+import os
 import py_compile
 import subprocess
 import sys
@@ -14,19 +15,22 @@ import pytest
 import tomllib
 import yaml
 
-from pickenv.new_options import TOOLS
-from pickenv.questions import QUESTIONS, format_value
+from pickenv.project.placement import list_files
+from pickenv.project.template import render
+from pickenv.questionnaire.questions import QUESTIONS, format_value
 from pickenv.resources import templates_path
-from pickenv.scaffold import list_files, render
+from pickenv.tools import BUILTIN as TOOLS
+from pickenv.tools import get_tool
 from pickenv.tools.interpreters import find_interpreter
+from pickenv.versions import PythonVersion
 
 TEMPLATE = templates_path() / "project"
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 
 
 def _python_for(tool: str, domain: str) -> str:
-    # Legacy projects target 2.7 where the tool can (venv and pipenv cannot).
-    if domain == "legacy-python2" and tool in ("virtualenv", "conda"):
+    # Legacy projects target 2.7 where the tool can (venv, pipenv and uv cannot).
+    if domain == "legacy-python2" and get_tool(tool).supports(PythonVersion(2, 7)):
         return "2.7"
     return "3.11"
 
@@ -54,15 +58,25 @@ def answers(tool: str, domain: str, **extra: object) -> dict[str, object]:
     return data
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    out = {}
-    for tool in TOOLS:
-        for domain in DOMAINS:
-            target = tmp_path_factory.mktemp(f"{tool}-{domain}")
-            render(TEMPLATE, answers(tool, domain), target)
-            out[tool, domain] = target
-    return out
+class Rendered(dict[tuple[str, str], Path]):
+    """Each tool x domain rendered once, on first use: under xdist every worker renders
+    only the cases it runs."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, key: tuple[str, str]) -> Path:
+        tool, domain = key
+        target = self.factory.mktemp(f"{tool}-{domain}")
+        render(TEMPLATE, answers(tool, domain), target)
+        self[key] = target
+        return target
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    return Rendered(tmp_path_factory)
 
 
 MATRIX = [(tool, domain) for tool in TOOLS for domain in DOMAINS]
@@ -79,41 +93,57 @@ def test_tool_files(rendered: dict[tuple[str, str], Path], tool: str, domain: st
         ".github/workflows/ci.yml",
         "pyproject.toml",
     } <= files
-    assert ("Pipfile" in files) == (tool == "pipenv")
-    assert ("environment.yml" in files) == (tool == "conda")
-    assert ("requirements-dev.txt" in files) == (tool in ("venv", "virtualenv"))
+    version = PythonVersion.parse(_python_for(tool, domain))
+    facts = get_tool(tool).facts(version, f"demo-{domain}")
+    dependency_files = {"Pipfile", "environment.yml", "requirements.txt", "requirements-dev.txt"}
+    assert files & dependency_files == set(facts["files"])  # type: ignore[arg-type]
     package = f"demo_{domain.replace('-', '_')}"
     assert f"src/{package}/__init__.py" in files
     assert any(f.startswith("tests/test_") for f in files)
     readme = (root / "README.md").read_text()
     assert f"**{tool}**" in readme
     assert "Because the rules said so." in readme
-    if tool in ("venv", "virtualenv"):
-        assert "source .venv/bin/activate" in readme and ".venv\\Scripts\\activate" in readme
+    # The README's set-up block is exactly the commands pickenv prints and runs.
+    block = readme.split("## Set up", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
+    assert block.splitlines() == list(get_tool(tool).manual(version, f"demo-{domain}"))
+    assert str(facts["activate"]) in readme
+    if not version < PythonVersion(3, 7):
+        pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+        dev_in_group = "dev" in pyproject.get("dependency-groups", {})
+        assert dev_in_group == (facts["dev_dependencies"] == "group")
+        assert dev_in_group != ("dev" in pyproject["project"].get("optional-dependencies", {}))
 
 
 @pytest.mark.parametrize(("tool", "domain"), MATRIX)
 def test_domain_shape(rendered: dict[tuple[str, str], Path], tool: str, domain: str) -> None:
     root = rendered[tool, domain]
     package = root / "src" / f"demo_{domain.replace('-', '_')}"
+    modules = sorted(p.name for p in package.iterdir())
     legacy = _python_for(tool, domain) == "2.7"
-    if domain == "web":
+    if legacy or domain == "legacy-python2":  # 2/3-compatible code, whatever the target
+        assert "from __future__ import" in (package / "__init__.py").read_text()
+        assert modules == ["__init__.py"]
+    elif domain == "web":
         assert "Flask" in (package / "app.py").read_text()
-    if domain == "data-science":
-        assert (root / "notebooks" / "exploration.ipynb").exists()
+        assert modules == ["__init__.py", "app.py"]
+    elif domain == "data-science":
         notebook = json.loads((root / "notebooks" / "exploration.ipynb").read_text())
         assert notebook["nbformat"] == 4 and notebook["cells"]
         assert (root / "data" / "raw" / ".gitkeep").exists()
-    if domain == "cli":
-        assert (package / "cli.py").exists() and (package / "__main__.py").exists()
+        assert modules == ["__init__.py", "analysis.py"]
+    elif domain == "cli":
         project = tomllib.loads((root / "pyproject.toml").read_text())
         assert project["project"]["scripts"] == {"demo-cli": "demo_cli.cli:main"}
-    if domain == "library":
-        assert (package / "py.typed").exists()
-    if legacy:
-        assert (root / "setup.py").exists() and (root / "setup.cfg").exists()
-        assert "from __future__ import" in (package / "__init__.py").read_text()
-        assert "virtualenv<20.22" in (root / "README.md").read_text() or tool == "conda"
+        assert modules == ["__init__.py", "__main__.py", "cli.py"]
+    elif domain == "library":
+        assert modules == ["__init__.py", "py.typed"]
+    else:
+        assert domain == "scripting"
+        assert modules == ["__init__.py", "__main__.py"]
+        assert "python -m demo_scripting World" in (root / "README.md").read_text()
+    assert ((root / "setup.py").exists() and (root / "setup.cfg").exists()) == legacy
+    if legacy and tool == "virtualenv":
+        assert "virtualenv<20.22" in (root / "README.md").read_text()
 
 
 @pytest.mark.parametrize(("tool", "domain"), MATRIX)
@@ -125,7 +155,7 @@ def test_pyproject_is_valid(rendered: dict[tuple[str, str], Path], tool: str, do
 
 
 def test_workflows_pass_the_github_schema(rendered: dict[tuple[str, str], Path]) -> None:
-    workflows = [str(root / ".github/workflows/ci.yml") for root in rendered.values()]
+    workflows = [str(rendered[case] / ".github/workflows/ci.yml") for case in MATRIX]
     result = subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows],
         capture_output=True,
@@ -173,7 +203,7 @@ def test_python_files_compile_for_the_target(
     sources = [root / f for f in list_files(root) if f.endswith(".py")]
     assert sources
     if _python_for(tool, domain) == "2.7":
-        python2 = find_interpreter("2.7", {"PATH": ""}, Path.home(), ("", ""))
+        python2 = find_interpreter(PythonVersion(2, 7), os.environ, Path.home())
         if python2 is None:
             pytest.skip("no Python 2.7 on this machine")
         code = "import py_compile, sys\nfor f in sys.argv[1:]: py_compile.compile(f, doraise=True)"
@@ -223,10 +253,30 @@ def test_plain_copier_copy_without_trust(tmp_path: Path) -> None:
     assert recorded["tool"] == "venv" and recorded["python_version"] == "3.12"
 
 
+def test_plain_copier_copy_with_uv(tmp_path: Path) -> None:
+    from validate_pyproject import api
+
+    result = copier_copy(tmp_path / "out", "project_name=uv-app", "tool=uv", "python_version=3.12")
+    assert result.returncode == 0, result.stderr
+    project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text())
+    api.Validator()(project)
+    assert project["dependency-groups"] == {"dev": ["pytest>=6"]}
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert "uv sync --python 3.12\nuv run python -m pytest\n" in readme
+    assert not (tmp_path / "out" / "requirements.txt").exists()
+
+
+def test_plain_copier_takes_the_first_tool_that_supports_the_version(tmp_path: Path) -> None:
+    result = copier_copy(tmp_path / "out", "project_name=old", "python_version=2.7")
+    assert result.returncode == 0, result.stderr
+    recorded = yaml.safe_load((tmp_path / "out" / ".copier-answers.yml").read_text())
+    assert recorded["tool"] == "virtualenv"
+
+
 def test_plain_copier_rejects_venv_for_python_2(tmp_path: Path) -> None:
     result = copier_copy(tmp_path / "out", "project_name=old", "python_version=2.7", "tool=venv")
     assert result.returncode != 0
-    assert "venv needs Python 3.3+" in result.stderr + result.stdout
+    assert "venv cannot create Python 2.7 environments" in result.stderr + result.stdout
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

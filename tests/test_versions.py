@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pickenv.versions import KNOWN_VERSIONS, closest_known, parse_version, select_versions
+from pickenv.versions import KNOWN_VERSIONS, PythonVersion, closest_known, parse_version, select_versions
 
 
 def test_parse_version_keeps_the_minor_as_a_number() -> None:
@@ -53,6 +53,10 @@ def test_parse_version_rejects_anything_but_major_minor(text: str) -> None:
         (">=3.10", {"3.10", "3.11", "3.12", "3.13", "3.14"}),
         ("3.1", set()),  # not 3.10: a different version that pickenv does not know
         (">3.14", set()),
+        # PEP 440, as packaging reads it: compatible release, a short version, a wildcard.
+        ("~=3.12", {"3.12", "3.13", "3.14"}),
+        (">=3", {"3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"}),
+        ("==3.*,<3.8", {"3.6", "3.7"}),
     ],
 )
 def test_select_versions(specifier: str, expected: set[str]) -> None:
@@ -63,7 +67,7 @@ def test_select_versions_over_a_custom_list() -> None:
     assert select_versions(">=3.9", ["3.8", "3.9", "3.10"]) == {"3.9", "3.10"}
 
 
-@pytest.mark.parametrize("specifier", ["", ">=3.6,", ",<3.10", "~=3.8", ">=3", "=>3.6", ">=3.6 <3.10"])
+@pytest.mark.parametrize("specifier", ["", ">=3.6,", ",<3.10", "=>3.6", ">=3.6 <3.10", "3.x", "~3.8"])
 def test_select_versions_rejects_malformed_specifiers(specifier: str) -> None:
     with pytest.raises(ValueError):
         select_versions(specifier)
@@ -81,4 +85,4 @@ def test_select_versions_rejects_malformed_specifiers(specifier: str) -> None:
     ],
 )
 def test_closest_known(interpreter: tuple[int, int], expected: str) -> None:
-    assert closest_known(*interpreter) == expected
+    assert closest_known(PythonVersion(*interpreter)) == expected

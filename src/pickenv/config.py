@@ -1,52 +1,32 @@
-"""The user config file and the layering of rules files.
+"""The user config file and the order in which rules files are layered.
 
 Nothing here reads ``os.environ`` or the home directory itself: the caller passes
-them in, so tests and embedding programs control every input.
+the Context, so tests and embedding programs control every input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pickenv.context import Context, expand_user
 from pickenv.errors import ConfigError, UsageError
+from pickenv.resources import builtin_rules_path, bundled_layers
 
 CONFIG_NAME = "config.yaml"
 RULES_ENV = "PICKENV_RULES"
-_KEYS = ("rules",)
-
-
-# (Windows variable, its default under home, macOS folder, XDG variable, its default)
-_USER_DIRS = {
-    "config": ("APPDATA", "AppData/Roaming", "Library/Application Support", "XDG_CONFIG_HOME", ".config"),
-    "cache": ("LOCALAPPDATA", "AppData/Local", "Library/Caches", "XDG_CACHE_HOME", ".cache"),
-}
-
-
-def _user_dir(kind: str, env: Mapping[str, str], platform: str, home: Path) -> Path:
-    """The platform's per-user folder of ``kind`` for pickenv (where pipx and copier look)."""
-    windows_var, windows_default, macos, xdg_var, xdg_default = _USER_DIRS[kind]
-    if platform == "win32":
-        base = Path(env[windows_var]) if env.get(windows_var) else home / windows_default
-    elif platform == "darwin":
-        base = home / macos
-    else:
-        base = Path(env[xdg_var]) if env.get(xdg_var) else home / xdg_default
-    return base / "pickenv"
-
-
-def user_config_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
-    return _user_dir("config", env, platform, home)
+_KEYS = ("rules", "with")
 
 
 @dataclass(frozen=True)
 class UserConfig:
     path: Path
-    rules: tuple[Path, ...]
+    rules: tuple[Path, ...]  # team rules layers
+    layers: tuple[str, ...]  # bundled layers to include (`with: [uv]`)
 
 
-def read_user_config(config_dir: Path) -> UserConfig | None:
+def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
     path = config_dir / CONFIG_NAME
     try:
         text = path.read_text(encoding="utf-8")
@@ -58,51 +38,57 @@ def read_user_config(config_dir: Path) -> UserConfig | None:
 
     root, problems = load_located(text, str(path))
     if root is None and not problems:
-        return UserConfig(path, ())
+        return UserConfig(path, (), ())
     if root is not None and not isinstance(root.value, dict):
         problems.append(root.problem(f"the config must be a mapping with `rules:`, not {root.describe()}"))
-    rules: list[Path] = []
+    values: dict[str, list[str]] = {key: [] for key in _KEYS}
     if root is not None and isinstance(root.value, dict):
         for key, node in root.value.items():
             if key not in _KEYS:
                 problems.append(root.key_problem(key, f"unknown key {key!r}; allowed: {', '.join(_KEYS)}"))
                 continue
-            items = node.value if isinstance(node.value, list) else [node]
-            for item in items:
+            for item in node.value if isinstance(node.value, list) else [node]:
                 if not isinstance(item.value, str) or not item.value.strip():
-                    problems.append(item.problem("`rules` entries must be paths to rules files"))
+                    problems.append(item.problem(f"`{key}` entries must be text"))
+                elif key == "with" and item.value.strip() not in bundled_layers():
+                    problems.append(item.problem(_unknown_layer(item.value.strip())))
                 else:
-                    # Relative paths are relative to the config file, not the current folder.
-                    rules.append(config_dir / Path(item.value).expanduser())
+                    values[key].append(item.value.strip())
     if problems:
         raise ConfigError(problems, hint=f"fix or remove the user config {path}")
-    return UserConfig(path, tuple(rules))
+    # Relative rules paths are relative to the config file, not the current folder.
+    rules = tuple(config_dir / expand_user(p, home) for p in values["rules"])
+    return UserConfig(path, rules, tuple(values["with"]))
+
+
+def _unknown_layer(name: str) -> str:
+    return f"unknown bundled rules layer {name!r}; pickenv ships: {', '.join(bundled_layers())}"
+
+
+def check_layers(names: Sequence[str]) -> tuple[str, ...]:
+    """Bundled layer names as given on the command line, checked."""
+    known = bundled_layers()
+    for name in names:
+        if name not in known:
+            raise UsageError(_unknown_layer(name))
+    return tuple(names)
 
 
 def rules_paths(
-    builtin: Path,
-    cli_rules: Sequence[Path],
-    env: Mapping[str, str],
-    config_dir: Path | None,
+    ctx: Context, cli_rules: Sequence[Path], cli_layers: Sequence[str] = (), *, team_layers: bool = True
 ) -> list[Path]:
-    """Built-in rules, then the user config's, then PICKENV_RULES, then --rules."""
-    paths: list[Path] = [builtin]
-    if config_dir is not None:
-        config = read_user_config(config_dir)
+    """Built-in rules, bundled layers (config `with:` and --with), then team layers:
+    the user config's and PICKENV_RULES (unless ``team_layers`` is false), then --rules."""
+    config = read_user_config(ctx.config_dir, ctx.home)
+    layers = bundled_layers()
+    wanted = dict.fromkeys([*(config.layers if config else ()), *check_layers(cli_layers)])
+    paths: list[Path] = [builtin_rules_path(), *(layers[name] for name in wanted)]
+    if team_layers:
         if config is not None:
             paths.extend(config.rules)
-    for entry in env.get(RULES_ENV, "").split(_pathsep(env)):
-        if entry.strip():
-            paths.append(Path(entry.strip()).expanduser())
+        separator = ";" if ctx.platform == "win32" else ":"  # a list like PATH
+        for entry in ctx.env.get(RULES_ENV, "").split(separator):
+            if entry.strip():
+                paths.append(expand_user(entry.strip(), ctx.home))
     paths.extend(cli_rules)
     return paths
-
-
-def _pathsep(env: Mapping[str, str]) -> str:
-    # PICKENV_RULES is a list like PATH; ';' on Windows, ':' elsewhere.
-    return ";" if env.get("OS") == "Windows_NT" else ":"
-
-
-def user_cache_dir(env: Mapping[str, str], platform: str, home: Path) -> Path:
-    """Parsed rules and pinned virtualenv installs live here."""
-    return _user_dir("cache", env, platform, home)

@@ -1,14 +1,20 @@
 """The one error hierarchy of pickenv and its exit codes.
 
 Every exit code pickenv can return is listed in ``EXIT_CODES`` below; the README's
-"Exit codes" table is generated from the same data (see ``tests/test_docs.py``).
+"Exit codes" table is checked against the same data (see ``tests/test_docs.py``).
 User errors carry their own exit code so the CLI never has to guess.
+
+Domain errors state a problem and the *kinds* of fix (``Fix``) that would solve it,
+never a command-line flag: ``pickenv new`` words ``Fix.OTHER_FOLDER`` as "choose
+another --output-dir", while a command that reuses the same code with other flags
+words it its own way (see ``pickenv.commands.wording``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -30,7 +36,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_ANSWER: "invalid answer: unknown question or value, unreadable answers file",
     EXIT_RULES: "invalid rules file, or `rules check` found errors",
     EXIT_NO_TTY: "a question is unanswered and there is no terminal to ask it",
-    EXIT_NO_TOOL: "the rules exclude every tool for these answers",
+    EXIT_NO_TOOL: "the rules exclude every tool for these answers, or recommend one pickenv cannot scaffold",
     EXIT_DESTINATION: "bad project name or destination (exists, not empty, not writable)",
     EXIT_ENVIRONMENT: "creating the environment or running the project's tests in it failed",
     EXIT_TEMPLATE: "rendering the project template failed",
@@ -38,22 +44,72 @@ EXIT_CODES: dict[int, str] = {
 }
 
 
+class Fix(Enum):
+    """A kind of remedy. The value is its plain wording; the CLI words it with flags."""
+
+    ANSWER_QUESTIONS = "answer the open questions, or take the defaults"
+    ANSWER_PROJECT = "answer {missing}, or take the defaults"
+    ANSWERS_PATH = "check the path of the answers file"
+    OTHER_FOLDER = "create that folder or choose another one"
+    OTHER_NAME = "choose another project name"
+    TRY_NAME = "try the name {suggestion}"
+    SPLIT_PATH = "give the folder it goes in separately"
+    MOVE_AWAY = "move it away"
+    ALLOW_EXISTING = "allow adding the project's files beside yours (existing files are kept)"
+    REMOVE_OR_SKIP_ENV = "remove it, or do not create the environment"
+    SKIP_ENV = "fix the cause, or do not create the environment"
+    GIVE_INTERPRETER = "give the path of a Python {version} interpreter"
+    MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
+    CHOOSE_TOOL = "choose one of: {tools}"
+    CHECK_RULES = "change an answer, or check the team rules"
+    LAYER_OR_STANDALONE = (
+        "{file} was checked as a team layer over the built-in rules; "
+        "a complete rules file such as a copy of rules.yaml is checked on its own"
+    )
+
+
 class PickenvError(Exception):
     """Base class of every error pickenv reports to its user.
 
-    ``str(error)`` is a complete one-line message that names the fix.
+    ``message`` states the problem; ``fixes`` name what would solve it, worded by the
+    caller (``lines(wording)``); ``facts`` fill the placeholders of that wording.
     """
 
     exit_code: int = EXIT_INTERNAL
 
-    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        fixes: Sequence[Fix] = (),
+        facts: Mapping[str, str] | None = None,
+        exit_code: int | None = None,
+    ) -> None:
         super().__init__(message)
+        self.message = message
+        self.fixes = tuple(fixes)
+        self.facts = dict(facts or {})
         if exit_code is not None:
             self.exit_code = exit_code
 
-    @property
-    def lines(self) -> list[str]:
-        return [str(self)]
+    def fix_text(self, wording: Mapping[Fix, str] | None = None) -> str:
+        words = [(wording or {}).get(fix, fix.value).format(**self.facts) for fix in self.fixes]
+        return ", or ".join(words)
+
+    def lines(self, wording: Mapping[Fix, str] | None = None) -> list[str]:
+        return [join_fix(self.message, self.fix_text(wording))]
+
+    def __str__(self) -> str:
+        return self.lines()[0]
+
+
+def join_fix(message: str, fix: str) -> str:
+    """ "problem; fix", or "Problem. Fix." when the problem is a full sentence."""
+    if not fix:
+        return message
+    if message.endswith("."):
+        return f"{message} {fix[0].upper()}{fix[1:]}"
+    return f"{message}; {fix}"
 
 
 class UsageError(PickenvError):
@@ -100,7 +156,15 @@ class Problem:
 class FileProblemsError(PickenvError):
     """A YAML file (rules or answers) has one or more located problems."""
 
-    def __init__(self, problems: Sequence[Problem], *, hint: str, exit_code: int) -> None:
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        *,
+        hint: str,
+        exit_code: int,
+        fixes: Sequence[Fix] = (),
+        facts: Mapping[str, str] | None = None,
+    ) -> None:
         # Files in the order they were read, each file's problems top to bottom.
         file_order = {name: i for i, name in reversed(list(enumerate(p.file for p in problems)))}
         self.problems = tuple(sorted(problems, key=lambda p: (file_order[p.file], p.line, p.column)))
@@ -108,16 +172,27 @@ class FileProblemsError(PickenvError):
         first = str(self.problems[0]) if self.problems else "invalid file"
         more = len(self.problems) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        super().__init__(first + suffix, exit_code=exit_code)
+        super().__init__(first + suffix, exit_code=exit_code, fixes=fixes, facts=facts)
 
-    @property
-    def lines(self) -> list[str]:
-        return [str(p) for p in self.problems] + ([self.hint] if self.hint else [])
+    def lines(self, wording: Mapping[Fix, str] | None = None) -> list[str]:
+        hints = [self.hint] if self.hint else []
+        fix = self.fix_text(wording)
+        return [str(p) for p in self.problems] + hints + ([fix] if fix else [])
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class RulesError(FileProblemsError):
-    def __init__(self, problems: Sequence[Problem], *, hint: str = "") -> None:
-        super().__init__(problems, hint=hint, exit_code=EXIT_RULES)
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        *,
+        hint: str = "",
+        fixes: Sequence[Fix] = (),
+        facts: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(problems, hint=hint, exit_code=EXIT_RULES, fixes=fixes, facts=facts)
 
 
 class AnswersFileError(FileProblemsError):

@@ -1,12 +1,36 @@
-"""Python versions as versions: "3.10" > "3.9", never compared as strings or floats."""
+"""Python versions as versions: "3.10" > "3.9", never compared as strings or floats.
+
+``PythonVersion`` is the one type for a MAJOR.MINOR Python version (the host
+interpreter, a project's target). Answers keep the public text form ("3.11").
+Specifiers in rules files are PEP 440 specifiers read by ``packaging``; it is
+imported only when a rules file is parsed, never on `pickenv recommend`'s cached path.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
-_CLAUSE = re.compile(r"^\s*(==|!=|<=|>=|<|>)?\s*(\S+?)\s*$")
+_BARE = re.compile(r"^\s*\d")  # a clause that is only a version, e.g. "3.11"
+
+
+class PythonVersion(NamedTuple):
+    major: int
+    minor: int
+
+    @classmethod
+    def parse(cls, text: str) -> PythonVersion:
+        """``"3.10"`` -> ``PythonVersion(3, 10)``; ``ValueError`` on anything else."""
+        match = _VERSION.match(text.strip())
+        if not match:
+            raise ValueError(f'{text!r} is not a MAJOR.MINOR Python version such as "3.12"')
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
 
 # The public list of target versions (question ``python_version``).
 KNOWN_VERSIONS: tuple[str, ...] = (
@@ -23,47 +47,31 @@ KNOWN_VERSIONS: tuple[str, ...] = (
 )
 
 
-def parse_version(text: str) -> tuple[int, int]:
-    """Parse ``"3.10"`` into ``(3, 10)``; raise ``ValueError`` on anything else."""
-    match = _VERSION.match(text.strip())
-    if not match:
-        raise ValueError(f'{text!r} is not a MAJOR.MINOR Python version such as "3.12"')
-    return int(match.group(1)), int(match.group(2))
-
-
-def _compare(op: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
-    if op == "==":
-        return left == right
-    if op == "!=":
-        return left != right
-    if op == "<":
-        return left < right
-    if op == "<=":
-        return left <= right
-    if op == ">":
-        return left > right
-    return left >= right  # ">="
+def parse_version(text: str) -> PythonVersion:
+    return PythonVersion.parse(text)
 
 
 def select_versions(specifier: str, versions: Iterable[str] = KNOWN_VERSIONS) -> frozenset[str]:
-    """Return the versions that satisfy a specifier such as ``">=3.6,<3.10"``.
+    """The versions that satisfy a PEP 440 specifier such as ``">=3.6,<3.10"``.
 
-    A bare version (``"3.11"``) means ``==3.11``. Raises ``ValueError`` naming the bad clause.
+    A bare version (``"3.11"``) means ``==3.11``. Empty clauses (``">=3.6,"``) are
+    refused, although ``packaging`` would skip them: in a file people edit they are
+    a mistake. Raises ``ValueError`` naming the problem.
     """
-    clauses: list[tuple[str, tuple[int, int]]] = []
-    for raw in specifier.split(","):
-        match = _CLAUSE.match(raw)
-        if not raw.strip() or not match:
-            raise ValueError(f"empty or malformed clause in version specifier {specifier!r}")
-        op = match.group(1) or "=="
-        clauses.append((op, parse_version(match.group(2))))
-    return frozenset(
-        v for v in versions if all(_compare(op, parse_version(v), bound) for op, bound in clauses)
-    )
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    clauses = specifier.split(",")
+    if any(not clause.strip() for clause in clauses):
+        raise ValueError(f"empty clause in version specifier {specifier!r}")
+    written = ",".join(f"=={c.strip()}" if _BARE.match(c) else c for c in clauses)
+    try:
+        spec = SpecifierSet(written)
+    except InvalidSpecifier:
+        raise ValueError(f'malformed version specifier {specifier!r} (PEP 440, e.g. ">=3.6,<3.10")') from None
+    return frozenset(v for v in versions if spec.contains(v, prereleases=True))
 
 
-def closest_known(major: int, minor: int) -> str:
-    """The newest known version not newer than ``major.minor`` (the oldest known if older)."""
-    wanted = (major, minor)
-    candidates = [v for v in KNOWN_VERSIONS if parse_version(v) <= wanted]
+def closest_known(version: PythonVersion) -> str:
+    """The newest known version not newer than ``version`` (the oldest known if older)."""
+    candidates = [v for v in KNOWN_VERSIONS if PythonVersion.parse(v) <= version]
     return candidates[-1] if candidates else KNOWN_VERSIONS[0]

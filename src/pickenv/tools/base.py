@@ -1,56 +1,23 @@
-"""What every environment tool shares: assessment by the rules, and creation as a
-plan of commands that pickenv runs itself (no copier tasks, so no --trust)."""
+"""The base class of every environment tool: the one place that knows a tool.
+
+A tool class declares what pickenv needs to know about it, as plain data and small
+methods: the files it writes, where its environment lives, how to activate it per
+OS, the commands that create it and run the project's tests (as argv for
+``--create-env`` and as text for "Next:" and the generated README), its lock file, the
+evidence that reveals it in an existing project, and the facts the project template
+renders (``facts``). Nothing outside ``pickenv.tools`` decides anything by a tool's name.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar, Literal
 
-from pickenv.engine import Assessment, Decider
 from pickenv.errors import EnvironmentCreationError
-from pickenv.questions import Value
-from pickenv.rules_model import RuleSet
-
-
-@dataclass(frozen=True)
-class Step:
-    title: str
-    argv: tuple[str, ...]
-    env: tuple[tuple[str, str], ...] = ()
-    shown: str = ""  # how a person would type it, when that differs from argv
-
-    def display(self) -> str:
-        return self.shown or self.shell()
-
-    def shell(self) -> str:
-        """The command as a person would type it."""
-        import shlex
-
-        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
-        return (prefix + " " if prefix else "") + " ".join(shlex.quote(a) for a in self.argv)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How to create the environment, or why pickenv cannot and what to run instead."""
-
-    steps: tuple[Step, ...]
-    available: bool
-    missing: str = ""  # why it cannot run here, e.g. "conda is not on PATH"
-    cleanup: tuple[Step, ...] = ()  # undo for environments living outside the project
-
-
-@dataclass(frozen=True)
-class StepResult:
-    title: str
-    command: str
-    seconds: float
+from pickenv.tools.steps import Plan, Progress, StepResult, run_steps
+from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
 
 @dataclass(frozen=True)
@@ -60,142 +27,125 @@ class ToolContext:
     env: Mapping[str, str]
     cache_dir: Path
     host_python: str  # the interpreter running pickenv
-    python: str | None  # the target interpreter (None: the tool brings its own)
-    python_version: str
+    python: str | None  # the target interpreter (None: not found, or the tool brings its own)
+    version: PythonVersion  # the project's target
     project_name: str
-    # False when only the commands are wanted (no --create-env): skip the probes that
-    # run interpreters, which would slow `pickenv new` down for nothing.
+    # False when only the commands are wanted (no --create-env, template facts): skip
+    # the probes that run interpreters, which would slow `pickenv new` down for nothing.
     probe: bool = True
 
+    @classmethod
+    def for_text(cls, version: PythonVersion, project_name: str) -> ToolContext:
+        """A context for the commands as a person types them: no machine, no probes."""
+        return cls({}, Path(), "python3", None, version, project_name, probe=False)
 
-Progress = Callable[[str], None]
+
+@dataclass(frozen=True)
+class Evidence:
+    """A file (or a text inside it) that reveals the tool in an existing project."""
+
+    path: str  # relative to the project root
+    strength: Literal["strong", "weak"]
+    contains: str = ""  # the file must contain this text (empty: existing is enough)
+    note: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
+class Activation:
+    posix: str
+    windows: str  # cmd.exe and PowerShell
+
+
 class EnvTool:
-    """Base class: one subclass per tool, named by ``name``."""
+    """Base class: one subclass per tool. Subclasses set the class attributes."""
 
-    name: str = field(default="", init=False)
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line for menus and help
+    # The environment's folder in the project ("" when it lives elsewhere, as conda's).
+    env_dir: ClassVar[str] = ".venv"
     # Paths in the project the tool creates or rewrites; with --force they must not
     # exist yet, or creating the environment would touch the user's files.
-    writes: tuple[str, ...] = field(default=(".venv",), init=False)
+    writes: ClassVar[tuple[str, ...]] = (".venv",)
+    lock_file: ClassVar[str] = ""
+    # Template files that carry the dependencies (one template file per name).
+    dependency_files: ClassVar[tuple[str, ...]] = ()
+    # How pyproject.toml declares dev dependencies: an extra ("extra") or a PEP 735
+    # dependency group ("group").
+    dev_dependencies: ClassVar[Literal["extra", "group"]] = "extra"
+    evidence: ClassVar[tuple[Evidence, ...]] = ()
+    # Import names a generated project must not take (the tool's own packages).
+    reserved_names: ClassVar[tuple[str, ...]] = ()
+    # The target interpreter: pickenv must find it ("required"), passes it when found
+    # ("optional": the tool can install Python itself), or never looks ("unused").
+    interpreter: ClassVar[Literal["required", "optional", "unused"]] = "required"
+    # The oldest target Python the tool can create an environment for.
+    oldest: ClassVar[PythonVersion] = PythonVersion(3, 3)
 
-    def assess(self, ruleset: RuleSet, answers: Mapping[str, Value]) -> Assessment:
-        """Eligibility, score and reasons for this tool, straight from the rules."""
-        return Decider(ruleset).assess(answers, self.name)
+    def supports(self, version: PythonVersion) -> bool:
+        return version >= self.oldest
 
-    def needs_interpreter(self) -> bool:
-        return True
+    def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
+        """How a person installs the tool itself (nothing for venv)."""
+        del version
+        return ()
+
+    def activation(self, project_name: str) -> Activation:
+        del project_name
+        return Activation("source .venv/bin/activate", ".venv\\Scripts\\activate")
+
+    def run_prefix(self, project_name: str) -> str:
+        """Prefix of commands run in the environment without activating it (`pipenv run `)."""
+        del project_name
+        return ""
 
     def plan(self, ctx: ToolContext) -> Plan:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def manual(self, plan: Plan, ctx: ToolContext) -> tuple[str, ...]:
-        """The commands a person runs to create the environment without pickenv."""
-        del ctx  # subclasses may need it
-        return tuple(step.display() for step in plan.steps)
+    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+        """Markdown paragraphs for the README's "Set up" section."""
+        del version, project_name
+        return ()
 
-    def create(
-        self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan | None = None
-    ) -> list[StepResult]:
-        """Run the plan (made here unless given) inside ``project``; raise on failure."""
-        plan = plan or self.plan(ctx)  # a caller that already planned spares the probes
+    def offline_note(self, project_name: str) -> str:
+        """How to install the project on a machine without a network (Markdown)."""
+        del project_name
+        return ""
+
+    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+        """GitHub Actions: ``shell``, ``container`` (an image, or "") and ``steps``."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def create(self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan) -> list[StepResult]:
+        """Run the plan inside ``project``; raise on failure."""
         if not plan.available:
             raise EnvironmentCreationError(f"{plan.missing}; run the commands yourself")
         return run_steps(plan.steps, project, ctx.env, progress)
 
+    def manual(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+        """Every command a person runs to install the tool, create the environment and
+        run the tests: the "Next:" of `pickenv new` when pickenv did not create it."""
+        plan = self.plan(ToolContext.for_text(version, project_name))
+        shown = (*self.install_commands(version), *(s.display() for s in plan.create), plan.test.display())
+        return shown
 
-def _run(step: Step, cwd: Path, env: Mapping[str, str]) -> tuple[int, str]:
-    """Run one step in a process group of its own.
-
-    On Ctrl-C or SIGTERM the whole group (pip's and ensurepip's children included) is
-    stopped and waited for before pickenv rolls back, so nothing writes afterwards.
-    """
-    try:
-        process = subprocess.Popen(
-            step.argv,
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=os.name != "nt",
-        )
-    except OSError as exc:
-        raise EnvironmentCreationError(
-            f"{step.title} failed: cannot run {step.argv[0]}: {exc.strerror}"
-        ) from None
-    try:
-        output, _ = process.communicate()
-    except BaseException:
-        _stop_group(process)
-        raise
-    return process.returncode, output
-
-
-def _stop_group(process: subprocess.Popen[str]) -> None:
-    if os.name == "nt":  # pragma: no cover - no process groups to signal
-        process.kill()
-        process.wait()
-        return
-    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=grace)
-            # The group may outlive its leader: wait until no member is left.
-            deadline = time.monotonic() + grace
-            while time.monotonic() < deadline:
-                os.killpg(process.pid, 0)
-                time.sleep(0.05)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def run_steps(
-    steps: Sequence[Step], cwd: Path, env: Mapping[str, str], progress: Progress
-) -> list[StepResult]:
-    results = []
-    for step in steps:
-        progress(f"{step.title}...")
-        started = time.monotonic()
-        returncode, output = _run(step, cwd, {**env, **dict(step.env)})
-        seconds = time.monotonic() - started
-        if returncode != 0:
-            tail = " | ".join(line.strip() for line in output.strip().splitlines()[-3:])
-            raise EnvironmentCreationError(
-                f"{step.title} failed (exit {returncode}): `{step.shell()}`: {tail}; "
-                "nothing was left behind: fix the cause or rerun without --create-env"
-            )
-        results.append(StepResult(step.title, step.shell(), seconds))
-    return results
-
-
-def venv_python(env_dir: Path | str) -> str:
-    """The interpreter inside a venv/virtualenv (Scripts\\python.exe on Windows)."""
-    base = Path(env_dir)
-    if os.name == "nt":
-        return str(base / "Scripts" / "python.exe")
-    return str(base / "bin" / "python")
-
-
-# The smoke test must not leave caches in the user's folders.
-_NO_LITTER = (("PYTHONDONTWRITEBYTECODE", "1"),)
-
-
-def install_and_test_steps(python: str) -> tuple[Step, ...]:
-    return (
-        Step(
-            "Installing the project and its dev dependencies",
-            (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt"),
-        ),
-        Step(
-            "Running the project's tests",
-            (python, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-            _NO_LITTER,
-            f"{python} -m pytest",
-        ),
-    )
+    def facts(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+        """What the project template renders for this tool, as plain data."""
+        plan = self.plan(ToolContext.for_text(version, project_name))
+        activation = self.activation(project_name)
+        return {
+            "name": self.name,
+            "env_dir": self.env_dir or project_name,
+            "files": list(self.dependency_files),
+            "dev_dependencies": self.dev_dependencies,
+            "lock_file": self.lock_file,
+            "install": list(self.install_commands(version)),
+            "create": [s.display() for s in plan.create],
+            "test": plan.test.display(),
+            "activate": activation.posix,
+            "activate_windows": activation.windows,
+            "run": self.run_prefix(project_name),
+            "notes": list(self.notes(version, project_name)),
+            "offline": self.offline_note(project_name),
+            "ci": self.ci(version, project_name),
+            "python_versions": [v for v in KNOWN_VERSIONS if self.supports(PythonVersion.parse(v))],
+        }

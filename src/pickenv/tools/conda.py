@@ -5,24 +5,35 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import EnvironmentCreationError
-from pickenv.tools.base import EnvTool, Plan, Progress, Step, StepResult, ToolContext
+from pickenv.tools import ci
+from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
+from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Progress, Step, StepResult
+from pickenv.versions import PythonVersion
 
 # Preferred order: the faster solvers first; all read the same environment.yml.
 FRONTENDS = ("mamba", "micromamba", "conda")
 
 
-@dataclass
 class CondaTool(EnvTool):
-    def __post_init__(self) -> None:
-        self.name = "conda"
-        self.writes = ()  # the environment lives in conda's own folder
+    name = "conda"
+    summary = "conda-forge packages, Python itself and non-Python libraries included"
+    env_dir = ""  # a named environment in conda's own folder
+    writes = ()
+    dependency_files = ("environment.yml",)
+    evidence = (
+        Evidence("environment.yml", "strong", note="a conda environment file"),
+        Evidence("environment.yaml", "strong", note="a conda environment file"),
+        Evidence("conda-lock.yml", "strong", note="conda-lock's lock file"),
+    )
+    reserved_names = ("conda",)
+    interpreter = "unused"  # conda installs Python itself
+    oldest = PythonVersion(2, 7)
 
-    def needs_interpreter(self) -> bool:
-        return False  # conda installs Python itself
+    def activation(self, project_name: str) -> Activation:
+        return Activation(f"conda activate {project_name}", f"conda activate {project_name}")
 
     def frontend(self, ctx: ToolContext) -> str | None:
         for name in FRONTENDS:
@@ -32,7 +43,7 @@ class CondaTool(EnvTool):
         return None
 
     def plan(self, ctx: ToolContext) -> Plan:
-        found = self.frontend(ctx)
+        found = self.frontend(ctx) if ctx.probe else None
         exe = found or "conda"
         name = ctx.project_name
         create = (
@@ -40,25 +51,24 @@ class CondaTool(EnvTool):
             if exe.endswith("micromamba")
             else (exe, "env", "create", "-n", name, "-f", "environment.yml")
         )
-        steps = (
-            Step(f"Creating the conda environment {name}", create),
-            Step(
-                "Running the project's tests",
-                (exe, "run", "-n", name, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-                (("PYTHONDONTWRITEBYTECODE", "1"),),
-                f"conda run -n {name} python -m pytest",
-            ),
+        step = Step(
+            f"Creating the conda environment {name}",
+            create,
+            shown=f"conda env create -n {name} -f environment.yml",
+        )
+        test = Step(
+            TEST_TITLE,
+            (exe, "run", "-n", name, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            NO_LITTER,
+            f"conda run -n {name} python -m pytest",
         )
         cleanup = (Step(f"Removing the conda environment {name}", (exe, "env", "remove", "-y", "-n", name)),)
         if found is None:
-            return Plan(
-                steps, available=False, missing="no conda, mamba or micromamba on PATH (install Miniforge)"
-            )
-        return Plan(steps, available=True, cleanup=cleanup)
+            missing = "no conda, mamba or micromamba on PATH (install Miniforge)"
+            return Plan((), (step,), test, False, missing)
+        return Plan((), (step,), test, cleanup=cleanup)
 
-    def create(
-        self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan | None = None
-    ) -> list[StepResult]:
+    def create(self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan) -> list[StepResult]:
         # Refuse an existing environment of the same name: a failed or interrupted run
         # removes the environment it created, and must never remove someone else's.
         frontend = self.frontend(ctx)
@@ -68,6 +78,33 @@ class CondaTool(EnvTool):
                 f"(conda env remove -n {ctx.project_name}) or choose another project name"
             )
         return super().create(project, ctx, progress, plan)
+
+    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+        return (
+            "Install [Miniforge](https://conda-forge.org/download/) (conda with conda-forge as its only "
+            "channel). `environment.yml` lists conda-forge and `nodefaults`: Anaconda's `defaults` channel "
+            "needs a paid licence for organisations of 200 or more people.",
+            "After editing `environment.yml`: `conda env update -f environment.yml --prune`.",
+        )
+
+    def offline_note(self, project_name: str) -> str:
+        return (
+            "Build the environment on a connected machine and move it with "
+            f"[conda-pack](https://conda.github.io/conda-pack/): `conda pack -n {project_name}`."
+        )
+
+    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+        setup: ci.Step = {
+            "uses": ci.SETUP_MINICONDA,
+            "with": {
+                "miniforge-version": "latest",
+                "environment-file": "environment.yml",
+                "activate-environment": project_name,
+            },
+        }
+        job = ci.job(version, [setup, ci.run("Run the tests", "python -m pytest")], shell="bash -el {0}")
+        job["container"] = ""  # conda brings its own Python on any runner
+        return job
 
 
 def _existing_environments(frontend: str, ctx: ToolContext) -> set[str]:

@@ -7,15 +7,16 @@ active and fail when run.
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from pickenv.versions import PythonVersion
+
 _PROBE = "import sys; sys.stdout.write('%d.%d' % sys.version_info[:2])"
 
 
-def interpreter_version(executable: str) -> str | None:
+def interpreter_version(executable: str) -> PythonVersion | None:
     try:
         result = subprocess.run(
             [executable, "-c", _PROBE],
@@ -27,12 +28,15 @@ def interpreter_version(executable: str) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    version = result.stdout.strip()
-    # /bin/true "succeeds" too: only a real MAJOR.MINOR answer counts.
-    return version if result.returncode == 0 and re.fullmatch(r"\d+\.\d+", version) else None
+    if result.returncode != 0:
+        return None
+    try:  # /bin/true "succeeds" too: only a real MAJOR.MINOR answer counts
+        return PythonVersion.parse(result.stdout)
+    except ValueError:
+        return None
 
 
-def _candidates(version: str, env: Mapping[str, str], home: Path) -> Iterator[str]:
+def _candidates(version: PythonVersion, env: Mapping[str, str], home: Path) -> Iterator[str]:
     for entry in env.get("PATH", "").split(":"):
         if entry:
             on_path = Path(entry) / f"python{version}"
@@ -52,10 +56,14 @@ def _candidates(version: str, env: Mapping[str, str], home: Path) -> Iterator[st
 
 
 def find_interpreter(
-    version: str, env: Mapping[str, str], home: Path, running: tuple[str, str]
+    version: PythonVersion,
+    env: Mapping[str, str],
+    home: Path,
+    running: tuple[str, PythonVersion] | None = None,
 ) -> str | None:
-    """An interpreter for ``version``; ``running`` is (executable, version) of this process."""
-    if running[1] == version:
+    """An interpreter for ``version``: pickenv's own when it matches (``running`` is its
+    executable and version), else PATH, else pyenv's versions folder."""
+    if running is not None and running[1] == version:
         return running[0]
     for candidate in _candidates(version, env, home):
         if interpreter_version(candidate) == version:

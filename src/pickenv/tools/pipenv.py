@@ -1,12 +1,13 @@
-"""pipenv: Pipfile + Pipfile.lock, environment kept in the project's .venv."""
+"""pipenv: Pipfile + Pipfile.lock, with the environment kept in the project's .venv."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from dataclasses import dataclass
-
-from pickenv.tools.base import EnvTool, Plan, Step, ToolContext
+from pickenv.errors import Fix
+from pickenv.tools import ci
+from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
+from pickenv.tools.launcher import launcher
+from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Step
+from pickenv.versions import PythonVersion
 
 # Keep the environment in the project (.venv, like the other tools), never reuse the
 # virtualenv pickenv itself may be running in, and never prompt.
@@ -18,49 +19,78 @@ _PIPENV_ENV = (
 )
 
 
-@dataclass
 class PipenvTool(EnvTool):
-    def __post_init__(self) -> None:
-        self.name = "pipenv"
-        self.writes = (".venv", "Pipfile", "Pipfile.lock")
+    name = "pipenv"
+    summary = "Pipfile and a hashed Pipfile.lock, environment in .venv"
+    writes = (".venv", "Pipfile", "Pipfile.lock")
+    lock_file = "Pipfile.lock"
+    dependency_files = ("Pipfile",)
+    evidence = (
+        Evidence("Pipfile.lock", "strong", note="pipenv's lock file"),
+        Evidence("Pipfile", "strong", note="pipenv's dependency file"),
+    )
+    reserved_names = ("pipenv",)
+    oldest = PythonVersion(3, 10)  # see rules.yaml: pipenv-needs-python-3-10
 
-    def command(self, ctx: ToolContext) -> tuple[str, ...] | None:
-        found = shutil.which("pipenv", path=ctx.env.get("PATH"))
-        if found:
-            return (found,)
-        if not ctx.probe:
-            return None
-        probe = subprocess.run(
-            [ctx.host_python, "-c", "import pipenv"],
-            capture_output=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-        return (ctx.host_python, "-m", "pipenv") if probe.returncode == 0 else None
+    def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
+        return ("pipx install pipenv",)
+
+    def activation(self, project_name: str) -> Activation:
+        return Activation("pipenv shell", "pipenv shell")
+
+    def run_prefix(self, project_name: str) -> str:
+        return "pipenv run "
 
     def plan(self, ctx: ToolContext) -> Plan:
-        command = self.command(ctx)
-        python = ctx.python or f"python{ctx.python_version}"
-        shown = command or ("pipenv",)
-        env = _PIPENV_ENV
-        steps = (
-            Step(
-                "Creating .venv and Pipfile.lock with pipenv",
-                (*shown, "install", "--dev", "--python", python),
-                env,
-                f"PIPENV_VENV_IN_PROJECT=1 pipenv install --dev --python {ctx.python_version}",
-            ),
-            Step(
-                "Running the project's tests",
-                (*shown, "run", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-                (*env, ("PYTHONDONTWRITEBYTECODE", "1")),
-                "pipenv run python -m pytest",
-            ),
+        command: tuple[str, ...] = ("pipenv",)
+        prepare: tuple[Step, ...] = ()
+        if ctx.probe:
+            command, prepare = launcher(ctx, "pipenv", "pipenv", executable="pipenv")
+        python = ctx.python or f"python{ctx.version}"
+        create = Step(
+            "Creating .venv and Pipfile.lock with pipenv",
+            (*command, "install", "--dev", "--python", python),
+            _PIPENV_ENV,
+            f"PIPENV_VENV_IN_PROJECT=1 pipenv install --dev --python {ctx.version}",
         )
-        if command is None:
-            return Plan(steps, available=False, missing="pipenv is not installed (pipx install pipenv)")
+        test = Step(
+            TEST_TITLE,
+            (*command, "run", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            (*_PIPENV_ENV, *NO_LITTER),
+            "pipenv run python -m pytest",
+        )
         if ctx.python is None:
             return Plan(
-                steps, available=False, missing=f"Python {ctx.python_version} was not found (pass --python)"
+                prepare, (create,), test, False, f"Python {ctx.version} was not found", Fix.GIVE_INTERPRETER
             )
-        return Plan(steps, available=True)
+        return Plan(prepare, (create,), test)
+
+    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+        return (
+            "Install pipenv once (it runs on Python 3.10 or later); pipx keeps it apart from your projects.",
+            "On Windows (PowerShell) set the variable first: `$env:PIPENV_VENV_IN_PROJECT=1`.",
+            "Commit `Pipfile.lock`; deployments install exactly it with `pipenv install --deploy`.",
+        )
+
+    def offline_note(self, project_name: str) -> str:
+        return (
+            "On a connected machine: `pipenv requirements > requirements.txt`, then "
+            "`python -m pip download -d wheelhouse -r requirements.txt`. On the offline machine: "
+            "`PIP_NO_INDEX=1 PIP_FIND_LINKS=wheelhouse pipenv sync --dev`."
+        )
+
+    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+        return ci.job(
+            version,
+            [
+                *ci.setup_python(version),
+                ci.run("Install pipenv", "python -m pip install pipenv"),
+                ci.run(
+                    "Create the environment",
+                    "if [ -f Pipfile.lock ]; then pipenv install --dev --deploy; "
+                    "else pipenv install --dev; fi",
+                    {"PIPENV_VENV_IN_PROJECT": "1"},
+                ),
+                ci.run("Run the tests", "pipenv run python -m pytest"),
+            ],
+        )

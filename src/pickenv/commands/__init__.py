@@ -1,0 +1,15 @@
+"""One module per command. Each declares ``NAME``, ``HELP``, ``add_arguments(parser)``
+and ``run(args, ctx, terminal) -> Outcome``: it turns its arguments into plain values,
+calls one service function and renders the frozen result. Modules import their
+heavy dependencies inside ``run``, so building the parser stays cheap."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+COMMANDS = ("recommend", "new", "rules", "completion")
+
+
+class Outcome(NamedTuple):
+    output: str  # written to stdout once the command succeeded
+    code: int

@@ -1,0 +1,53 @@
+"""`pickenv recommend`: the ranked recommendation for the answers, with its reasons."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from pickenv.commands import Outcome
+from pickenv.commands.options import FORMATS, add_answers, given_answers
+from pickenv.commands.terminal import Terminal
+from pickenv.context import Context
+from pickenv.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from pickenv.rules.engine import Recommendation
+
+NAME = "recommend"
+HELP = "recommend a tool, with reasons"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_answers(parser)
+    parser.add_argument("--format", choices=FORMATS, default="text")
+
+
+def recommendation(
+    args: argparse.Namespace, ctx: Context, terminal: Terminal
+) -> tuple[Recommendation, dict[str, object]]:
+    """The recommendation for the answer flags (prompting where allowed), and the answers
+    file's other keys, read once (`new` uses them)."""
+    from pickenv.rules.service import recommend_for
+
+    ask = None
+    if terminal.interactive and not args.defaults:
+        from pickenv.questionnaire.prompts import ask_question
+
+        ask = ask_question
+    given, extras = given_answers(args)
+    result = recommend_for(
+        ctx, cli_rules=args.rules, layers=args.layers, given=given, use_defaults=args.defaults, ask=ask
+    )
+    return result, extras
+
+
+def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
+    from pickenv.report import recommendation as report
+
+    result, _ = recommendation(args, ctx, terminal)
+    if args.format == "json":
+        return Outcome(report.recommendation_json(result), EXIT_OK)
+    if args.format == "markdown":
+        return Outcome(report.recommendation_markdown(result), EXIT_OK)
+    return Outcome(report.recommendation_text(result, terminal.style()), EXIT_OK)

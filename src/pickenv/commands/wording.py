@@ -1,0 +1,29 @@
+"""How pickenv's commands word the domain's fixes: with the flags that apply them."""
+
+from __future__ import annotations
+
+from pickenv.errors import Fix
+
+WORDING: dict[Fix, str] = {
+    Fix.ANSWER_QUESTIONS: (
+        "answer with --answer QUESTION=VALUE, --answers-file FILE, or take the defaults with --defaults"
+    ),
+    Fix.ANSWER_PROJECT: "answer with {missing}, the answers file, or take the defaults with --defaults",
+    Fix.ANSWERS_PATH: "check the path given to --answers-file",
+    Fix.OTHER_FOLDER: "create it or choose another --output-dir",
+    Fix.OTHER_NAME: "choose another name",
+    Fix.TRY_NAME: "try `pickenv new {suggestion}`",
+    Fix.SPLIT_PATH: "put the folder in --output-dir and give the name alone",
+    Fix.MOVE_AWAY: "move it away",
+    Fix.ALLOW_EXISTING: "pass --force to add the project's files beside yours (existing files are kept)",
+    Fix.REMOVE_OR_SKIP_ENV: "remove it or run without --create-env",
+    Fix.SKIP_ENV: "fix the cause or rerun without --create-env",
+    Fix.GIVE_INTERPRETER: "pass a Python {version} with --python PATH",
+    Fix.MATCH_VERSION: "pass a Python {version} with --python, or --answer python_version={found}",
+    Fix.CHOOSE_TOOL: "pass --tool with one of: {tools}",
+    Fix.CHECK_RULES: "change an answer or fix the team rules (`pickenv rules check`)",
+    Fix.LAYER_OR_STANDALONE: (
+        "{file} was checked as a team layer over the built-in rules (and any --rules); "
+        "for a complete rules file such as a copy of rules.yaml use --standalone"
+    ),
+}

@@ -1,0 +1,235 @@
+"""`pickenv new`'s service: a validated request in, a frozen result out.
+
+Rendering, placing, creating the environment and committing happen in that order,
+and any failure or signal undoes all of it (see ``placement``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pickenv.context import Context
+from pickenv.errors import AnswerError, DestinationError, EnvironmentCreationError, Fix, UsageError
+from pickenv.project import git
+from pickenv.project.name import ProjectName
+from pickenv.project.placement import (
+    Destination,
+    Placement,
+    check_conflicts,
+    kept_files,
+    list_files,
+    place,
+    staging_dir,
+)
+from pickenv.project.template import render
+from pickenv.questionnaire.questions import Value
+from pickenv.tools.base import EnvTool, ToolContext
+from pickenv.tools.interpreters import find_interpreter, interpreter_version
+from pickenv.tools.steps import Plan, StepResult, run_steps
+from pickenv.versions import PythonVersion
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    name: ProjectName
+    destination: Destination
+    template: Path
+    answers: Mapping[str, Value]  # the questionnaire's, complete
+    tool: EnvTool
+    recommended: str  # what the rules recommended
+    reasons: tuple[str, ...]  # why this tool (written to the project's README)
+    description: str
+    author: str
+    license: str
+    create_env: bool
+    python: str | None  # an interpreter given by the user
+    dry_run: bool
+
+    @property
+    def version(self) -> PythonVersion:
+        return PythonVersion.parse(str(self.answers["python_version"]))
+
+
+@dataclass(frozen=True)
+class EnvironmentReport:
+    requested: bool
+    created: bool
+    steps: tuple[StepResult, ...]
+    commands: tuple[str, ...]  # the commands that create it by hand
+    note: str  # why it was not created, if it was requested
+    fix: Fix | None = None  # what the user can do about it
+    fix_facts: tuple[tuple[str, str], ...] = ()
+    activate: str = ""  # how to enter it once created
+
+
+@dataclass(frozen=True)
+class NewResult:
+    path: Path
+    tool: str
+    recommended: str
+    reasons: tuple[str, ...]
+    files: tuple[str, ...]
+    kept: tuple[str, ...]  # pre-existing files left alone (--force)
+    environment: EnvironmentReport
+    git: str
+    dry_run: bool
+    timings: tuple[tuple[str, float], ...]
+
+
+def template_data(request: NewRequest) -> dict[str, object]:
+    """The copier answers: every questionnaire answer plus the project's own."""
+    return {
+        **dict(request.answers),
+        "project_name": request.name,
+        "description": request.description,
+        "author": request.author,
+        "license": request.license,
+        "tool": request.tool.name,
+        "reasons": list(request.reasons),
+    }
+
+
+def _target_interpreter(request: NewRequest, ctx: Context) -> str | None:
+    """The interpreter to create the environment with (None: not found)."""
+    if not request.create_env or request.tool.interpreter == "unused":
+        return None
+    if request.python:
+        found = interpreter_version(request.python)
+        if found is None:
+            raise UsageError(
+                f"{request.python} is not a working Python interpreter",
+                fixes=[Fix.GIVE_INTERPRETER],
+                facts={"version": str(request.version)},
+            )
+        if found != request.version:
+            raise AnswerError(
+                f"{request.python} is Python {found}, but the project targets {request.version}",
+                fixes=[Fix.MATCH_VERSION],
+                facts={"version": str(request.version), "found": str(found)},
+            )
+        return request.python
+    return find_interpreter(request.version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version))
+
+
+def _check_tool_paths(request: NewRequest) -> None:
+    if not request.create_env:
+        return
+    for name in request.tool.writes:
+        path = request.destination / name
+        if path.exists() or path.is_symlink():
+            raise DestinationError(
+                f"{path} exists and creating the {request.tool.name} environment would replace it",
+                fixes=[Fix.REMOVE_OR_SKIP_ENV],
+            )
+
+
+def _materialise(
+    request: NewRequest, ctx: Context, tool_ctx: ToolContext, plan: Plan, progress: Progress
+) -> tuple[list[str], tuple[str, ...], tuple[StepResult, ...], str, list[tuple[str, float]]]:
+    """Render, place, create the environment and commit; on any failure undo it all.
+
+    Returns (files, kept, environment steps, git outcome, timings).
+    """
+    destination = request.destination
+    timings: list[tuple[str, float]] = []
+    started = time.monotonic()
+    placement = Placement.start(destination)
+    staging = staging_dir(placement)
+    env_started = False
+    try:
+        progress(f"Rendering the project into {destination}")
+        render(request.template, template_data(request), staging)
+        files = list_files(staging)
+        place(staging, placement)
+        timings.append(("render", time.monotonic() - started))
+        steps: tuple[StepResult, ...] = ()
+        if request.create_env and plan.available:
+            env_started = True
+            steps = tuple(request.tool.create(destination, tool_ctx, progress, plan))
+            timings += [(s.title, s.seconds) for s in steps]
+        git_started = time.monotonic()
+        outcome = (
+            git.initialise(destination, ctx.env)
+            if placement.was_empty
+            else "skipped: the folder already had files"
+        )
+        timings.append(("git", time.monotonic() - git_started))
+    except BaseException:
+        placement.rollback()
+        if env_started and plan.cleanup:
+            # Best effort: the original error is the one to report.
+            with contextlib.suppress(EnvironmentCreationError):
+                run_steps(plan.cleanup, destination.parent, ctx.env, lambda _: None)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return files, tuple(placement.kept), steps, outcome, timings
+
+
+def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tuple[str, float]]]:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as scratch:
+        render(request.template, template_data(request), Path(scratch))
+        files = list_files(Path(scratch))
+        if request.destination.exists():
+            check_conflicts(Path(scratch), request.destination)
+    kept = tuple(kept_files(files, request.destination)) if request.destination.exists() else ()
+    return files, kept, [("render", time.monotonic() - started)]
+
+
+def create_project(request: NewRequest, ctx: Context, progress: Progress) -> NewResult:
+    """Scaffold the project (or, for a dry run, only say what would be done)."""
+    _check_tool_paths(request)
+    tool_ctx = ToolContext(
+        env=ctx.env,
+        cache_dir=ctx.cache_dir,
+        host_python=ctx.host_python,
+        python=_target_interpreter(request, ctx),
+        version=request.version,
+        project_name=request.name,
+        probe=request.create_env,
+    )
+    plan = request.tool.plan(tool_ctx)
+    steps: tuple[StepResult, ...] = ()
+    if request.dry_run:
+        files, kept, timings = _dry_run(request)
+        outcome = "skipped: dry run"
+    else:
+        files, kept, steps, outcome, timings = _materialise(request, ctx, tool_ctx, plan, progress)
+    note, fix = "", None
+    if request.dry_run:
+        note = "dry run: nothing was created"
+    elif request.create_env and not plan.available:
+        note, fix = (
+            f"{plan.missing}; the project is complete: create the environment with the commands below",
+            plan.fix,
+        )
+    return NewResult(
+        path=request.destination,
+        tool=request.tool.name,
+        recommended=request.recommended,
+        reasons=request.reasons,
+        files=tuple(files),
+        kept=kept,
+        environment=EnvironmentReport(
+            requested=request.create_env,
+            created=bool(steps),
+            steps=steps,
+            commands=(f"cd {request.name}", *request.tool.manual(request.version, request.name)),
+            note=note,
+            fix=fix,
+            fix_facts=(("version", str(request.version)),),
+            activate=request.tool.activation(request.name).posix,
+        ),
+        git=outcome,
+        dry_run=request.dry_run,
+        timings=tuple(timings),
+    )

@@ -1,0 +1,50 @@
+"""The project's own answers (description, author, licence, create_env):
+validation shared by flags, the answers file and prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pickenv.errors import AnswerError
+from pickenv.questionnaire.questions import parse_bool
+
+LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0-or-later", "Proprietary")
+MAX_TEXT = 200
+
+
+def one_line(what: str, value: object, origin: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise AnswerError(f"{what} ({origin}) must be non-empty text on one line")
+    text = value.strip()
+    if any(ord(c) < 32 for c in text):
+        raise AnswerError(f"{what} ({origin}) must be one line of text without control characters")
+    if len(text) > MAX_TEXT:
+        raise AnswerError(f"{what} ({origin}) is longer than {MAX_TEXT} characters; shorten it")
+    return text
+
+
+def check_license(value: object, origin: str) -> str:
+    if value not in LICENSES:
+        raise AnswerError(f"invalid licence {value!r} ({origin}); choose one of: {', '.join(LICENSES)}")
+    return str(value)
+
+
+def check_bool(value: object, origin: str) -> bool:
+    return parse_bool(value, "create_env", origin)
+
+
+def git_user_name(env: Mapping[str, str]) -> str:
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            env=dict(env),
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return "Your Name"
+    return result.stdout.strip() or "Your Name"

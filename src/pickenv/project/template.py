@@ -1,0 +1,43 @@
+"""Rendering a copier template, and what a template says about itself."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+
+from pickenv.errors import TemplateError
+
+
+def render(template: Path, data: Mapping[str, object], target: Path) -> None:
+    """Render the template into ``target`` (an existing, empty folder)."""
+    import copier
+    from copier.errors import CopierError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            copier.run_copy(
+                str(template),
+                str(target),
+                data=dict(data),
+                defaults=True,
+                quiet=True,
+                overwrite=True,
+                unsafe=False,  # the built-in template has no tasks: nothing to trust
+                cleanup_on_error=False,  # the temporary folder is ours to remove
+            )
+    except (CopierError, ValueError) as exc:
+        raise TemplateError(f"rendering the template {template} failed: {exc}") from None
+
+
+def supported_tools(template: Path) -> tuple[str, ...]:
+    """The tools a template scaffolds: the choices of its `tool` question."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((template / "copier.yml").read_text(encoding="utf-8"))
+        choices = config["tool"]["choices"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise TemplateError(f"{template} declares no `tool` question with choices: {exc}") from None
+    return tuple(str(c) for c in choices)

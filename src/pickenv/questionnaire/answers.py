@@ -1,0 +1,111 @@
+"""Collect complete answers to the questionnaire from given values, defaults or prompts.
+
+Precedence: given answers (flags beat the answers file; the caller merges them)
+first; whatever is still open takes its default with ``use_defaults``, is asked when a
+terminal is there, and is an error otherwise (never a hang, never an EOFError).
+Every route goes through ``questions.coerce``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
+from pickenv.questionnaire.questions import (
+    QUESTION_IDS,
+    QUESTIONS,
+    Question,
+    Value,
+    coerce,
+    default_for,
+    did_you_mean,
+    get_question,
+)
+from pickenv.questionnaire.resolve import Resolver
+from pickenv.versions import PythonVersion
+
+# Keys an answers file may hold besides the questions: pickenv new's project
+# questions, and copier's own bookkeeping (a .copier-answers.yml can be reused).
+EXTRA_KEYS = ("project_name", "description", "author", "license", "tool", "create_env")
+
+Asker = Callable[[Question, Value], Value]
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    path: Path
+    questions: dict[str, Value]  # validated like typed answers
+    extras: dict[str, object]  # pickenv new's project answers, validated by new
+
+
+def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> AnswersFile:
+    """Read a YAML answers file once: the questionnaire's answers and the project's."""
+    from pickenv.yamlio import load_located  # the YAML parser only when a file is given
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswerError(f"answers file {path} not found", fixes=[Fix.ANSWERS_PATH]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswerError(f"cannot read answers file {path}: {exc}") from None
+    root, problems = load_located(text, str(path))
+    if root is None:
+        raise AnswersFileError(problems or [Problem(str(path), 1, 1, "empty answers file")])
+    if not isinstance(root.value, dict):
+        raise AnswersFileError(
+            [root.problem(f"an answers file is a mapping QUESTION: VALUE, not {root.describe()}")]
+        )
+    raw: dict[str, Value] = {}
+    extras: dict[str, object] = {}
+    for key, node in root.value.items():
+        if key in extra_keys:
+            extras[key] = node.value
+            continue
+        if key.startswith("_"):
+            continue
+        if key not in QUESTION_IDS:
+            problems.append(
+                root.key_problem(key, f"unknown question {key!r}{did_you_mean(key, QUESTION_IDS)}")
+            )
+            continue
+        question = get_question(key)
+        try:
+            raw[key] = coerce(question, node.value)
+        except AnswerError as exc:
+            problems.append(node.problem(str(exc)))
+    if problems:
+        raise AnswersFileError(problems)
+    return AnswersFile(path, raw, extras)
+
+
+def collect_answers(
+    given: Mapping[str, Value],
+    *,
+    use_defaults: bool,
+    interpreter: PythonVersion,
+    ask: Asker | None,
+) -> dict[str, Value]:
+    """Complete, validated answers in question order."""
+    resolver = Resolver(use_defaults=use_defaults, can_ask=ask is not None)
+    answers: dict[str, Value] = {}
+    for question in QUESTIONS:
+
+        def check(raw: object, origin: str, question: Question = question) -> Value:
+            return coerce(question, raw, origin=origin if origin != "given" else "")
+
+        def prompt(default: Value, question: Question = question) -> object:
+            assert ask is not None  # only called when the resolver may ask
+            return ask(question, default)
+
+        answers[question.id] = resolver.resolve(
+            question.id,
+            (given[question.id], "given") if question.id in given else None,
+            check,
+            lambda question=question: default_for(question.id, answers, interpreter),  # type: ignore[misc]
+            prompt,
+        )
+    if resolver.missing:
+        raise NoTTYError(f"no terminal to ask {', '.join(resolver.missing)}", fixes=[Fix.ANSWER_QUESTIONS])
+    return answers

@@ -1,0 +1,81 @@
+"""Render `pickenv new`'s result as text or a versioned JSON envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pickenv.errors import Fix
+from pickenv.project.create import NewResult
+from pickenv.report.envelope import envelope
+
+
+def result_json(result: NewResult, wording: Mapping[Fix, str]) -> str:
+    env = result.environment
+    return envelope(
+        "new",
+        {
+            "path": str(result.path),
+            "tool": result.tool,
+            "recommended": result.recommended,
+            "reasons": list(result.reasons),
+            "dry_run": result.dry_run,
+            "files": list(result.files),
+            "kept": list(result.kept),
+            "environment": {
+                "requested": env.requested,
+                "created": env.created,
+                "note": _note(result, wording),
+                "commands": list(env.commands),
+                "steps": [
+                    {"title": s.title, "command": s.command, "seconds": round(s.seconds, 3)}
+                    for s in env.steps
+                ],
+            },
+            "git": result.git,
+            "timings": {name: round(seconds, 3) for name, seconds in result.timings},
+        },
+    )
+
+
+def _note(result: NewResult, wording: Mapping[Fix, str]) -> str:
+    env = result.environment
+    if env.fix is None:
+        return env.note
+    return f"{env.note} ({wording.get(env.fix, env.fix.value).format(**dict(env.fix_facts))})"
+
+
+def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str]) -> str:
+    chosen = (
+        result.tool
+        if result.tool == result.recommended
+        else f"{result.tool} (recommended: {result.recommended})"
+    )
+    env = result.environment
+    if result.dry_run:
+        lines = [f"Dry run: would create {result.path} for {chosen} ({len(result.files)} files):"]
+        lines += [f"  {f}" for f in result.files]
+        lines.append(
+            "Commands that create the environment"
+            + (" (--create-env runs them):" if not env.requested else ":")
+        )
+        lines += [f"  {c}" for c in env.commands]
+        lines.append("Nothing was written.")
+        return "\n".join(lines) + "\n"
+    lines = [f"Created {result.path} for {chosen} ({len(result.files)} files)."]
+    lines += [f"  why: {reason}" for reason in result.reasons]
+    if result.kept:
+        lines.append(f"Kept {len(result.kept)} existing files unchanged: {', '.join(result.kept)}")
+    if env.created:
+        lines.append("Environment created; the project is installed and its tests pass.")
+    elif env.requested:
+        lines.append(f"Environment not created: {_note(result, wording)}")
+    if verbose:
+        lines += [f"  {title}: {seconds:.2f}s" for title, seconds in result.timings]
+    lines.append(f"Git: {result.git}.")
+    lines.append("Next:")
+    lines.append(f"  {env.commands[0]}")
+    if env.created:
+        lines.append(f"  {env.activate}")
+    else:
+        lines += [f"  {c}" for c in env.commands[1:]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,101 @@
+"""Render `rules check` reports and `rules show` tables as text, markdown or JSON."""
+
+from __future__ import annotations
+
+from pickenv.report.envelope import envelope
+from pickenv.report.recommendation import pairs
+from pickenv.report.style import Style
+from pickenv.rules.check import CheckReport, Finding
+from pickenv.rules.model import RuleSet
+
+
+def _finding_lines(finding: Finding) -> list[str]:
+    return [f"      e.g. {pairs(example)}" for example in finding.examples]
+
+
+def check_text(report: CheckReport, style: Style) -> str:
+    lines = [
+        f"Checked {', '.join(report.files)}: {report.combinations} answer combinations "
+        f"({report.distinct_cases} distinct sets of fired rules)."
+    ]
+    if report.no_tool.count:
+        lines.append(style.red(f"error: {report.no_tool.count} combinations leave no tool:"))
+        lines += _finding_lines(report.no_tool)
+    for rule_id in report.never_fire:
+        lines.append(f"warning: rule {rule_id} never fires")
+    for rule_id in report.never_change_winner:
+        lines.append(f"warning: rule {rule_id} never changes the winner")
+    if report.tie_break.count:
+        lines.append(
+            f"warning: {report.tie_break.count} combinations are decided only by the tool order (tie-break):"
+        )
+        lines += _finding_lines(report.tie_break)
+    lines.append(f"{report.errors} errors, {report.warnings} warnings")
+    return "\n".join(lines) + "\n"
+
+
+def _finding_json(finding: Finding) -> dict[str, object]:
+    return {"count": finding.count, "examples": [dict(e) for e in finding.examples]}
+
+
+def check_json(report: CheckReport) -> str:
+    return envelope(
+        "rules-check",
+        {
+            "files": list(report.files),
+            "combinations": report.combinations,
+            "distinct_cases": report.distinct_cases,
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "no_tool": _finding_json(report.no_tool),
+            "never_fire": list(report.never_fire),
+            "never_change_winner": list(report.never_change_winner),
+            "tie_break": _finding_json(report.tie_break),
+        },
+    )
+
+
+def _table(ruleset: RuleSet) -> tuple[list[str], list[list[str]]]:
+    header = ["rule", "when", *ruleset.tools]
+    rows = [[r.id, r.when_text(), *(r.effect_on(t) for t in ruleset.tools)] for r in ruleset.rules]
+    return header, rows
+
+
+def rules_text(ruleset: RuleSet, style: Style) -> str:
+    header, rows = _table(ruleset)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [
+        f"Rules: {', '.join(ruleset.files)}",
+        f"Tools (tie-break order): {', '.join(ruleset.tools)}",
+    ]
+    if ruleset.disabled:
+        lines.append(f"Disabled: {', '.join(ruleset.disabled)}")
+    lines += ["", style.bold(fmt.format(*header).rstrip()), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*row).rstrip() for row in rows]
+    lines += ["", style.bold("Because")]
+    lines += [f"  {r.id}: {r.because} <{r.source}>" for r in ruleset.rules]
+    return "\n".join(lines) + "\n"
+
+
+def rules_markdown(ruleset: RuleSet) -> str:
+    header, rows = _table(ruleset)
+    lines = [f"# Rules ({', '.join(ruleset.files)})", "", f"Tie-break order: {', '.join(ruleset.tools)}", ""]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + " --- |" * len(header))
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    lines += ["", "## Because", ""]
+    lines += [f"- **{r.id}**: {r.because} ([source]({r.source}))" for r in ruleset.rules]
+    return "\n".join(lines) + "\n"
+
+
+def rules_json(ruleset: RuleSet) -> str:
+    return envelope(
+        "rules",
+        {
+            "files": list(ruleset.files),
+            "tools": list(ruleset.tools),
+            "disabled": list(ruleset.disabled),
+            "rules": [r.as_dict() for r in ruleset.rules],
+        },
+    )

@@ -1,0 +1,183 @@
+"""The rule engine: answers in, a ranked and explained recommendation out.
+
+``Decider`` compiles a RuleSet into bitmasks so the same decision function serves a
+single ``recommend`` call and the exhaustive ``rules check`` over every answer
+combination: a set of fired rules (an int, one bit per rule) fully determines each
+tool's score and exclusion, so decisions are cached per fired set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pickenv.errors import Fix, NoToolError
+from pickenv.questionnaire.questions import QUESTIONS, Value, format_value
+from pickenv.rules.model import Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    effect: str  # "excluded", "+3", "-2" or "advice"
+    because: str
+    source: str
+    advice: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the rules say about one tool for one set of answers."""
+
+    tool: str
+    eligible: bool
+    score: int
+    reasons: tuple[Reason, ...]  # every fired rule that affects the tool
+
+    @property
+    def excluded_by(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.effect == "excluded")
+
+    @property
+    def advice(self) -> tuple[str, ...]:
+        return tuple(r.advice for r in self.reasons if r.advice)
+
+
+@dataclass(frozen=True)
+class Decision:
+    winner: str | None
+    tie_break: bool  # the winner shares the top score with another tool
+
+
+@dataclass(frozen=True)
+class Change:
+    question: str
+    value: Value
+    recommendation: str | None  # None: that answer would leave no tool
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    answers: tuple[tuple[str, Value], ...]
+    recommendation: str
+    ranking: tuple[Assessment, ...]  # eligible by score, then excluded
+    fired_rules: tuple[str, ...]
+    what_would_change: tuple[Change, ...]
+    tie_break: bool
+    rules_files: tuple[str, ...]
+
+
+class Decider:
+    """A RuleSet compiled for fast, repeated decisions."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.tools = ruleset.tools
+        self.rules = ruleset.rules
+        # masks[question][value]: rules whose condition on that question admits the value
+        # (a rule that says nothing about a question admits every value).
+        everything = (1 << len(self.rules)) - 1
+        self.masks: dict[str, dict[Value, int]] = {}
+        for question in QUESTIONS:
+            per_value: dict[Value, int] = {}
+            for value in question.values:
+                mask = everything
+                for index, rule in enumerate(self.rules):
+                    for condition in rule.when:
+                        if condition.question == question.id and value not in condition.allowed:
+                            mask &= ~(1 << index)
+                per_value[value] = mask
+            self.masks[question.id] = per_value
+        self._tool_index = {tool: i for i, tool in enumerate(self.tools)}
+        self.decide = lru_cache(maxsize=None)(self._decide)
+
+    def fired(self, answers: Mapping[str, Value]) -> int:
+        mask = (1 << len(self.rules)) - 1
+        for question_id, per_value in self.masks.items():
+            mask &= per_value[answers[question_id]]
+        return mask
+
+    def scores(self, fired: int) -> tuple[list[int], list[bool]]:
+        scores = [0] * len(self.tools)
+        excluded = [False] * len(self.tools)
+        index = 0
+        while fired:
+            if fired & 1:
+                rule = self.rules[index]
+                for tool in rule.exclude:
+                    excluded[self._tool_index[tool]] = True
+                for tool, points in rule.score:
+                    scores[self._tool_index[tool]] += points
+            fired >>= 1
+            index += 1
+        return scores, excluded
+
+    def _decide(self, fired: int) -> Decision:
+        scores, excluded = self.scores(fired)
+        eligible = [i for i in range(len(self.tools)) if not excluded[i]]
+        if not eligible:
+            return Decision(None, False)
+        # Highest score wins; equal scores fall back to the declared tool order.
+        ordered = sorted(eligible, key=lambda i: (-scores[i], i))
+        tie = len(ordered) > 1 and scores[ordered[0]] == scores[ordered[1]]
+        return Decision(self.tools[ordered[0]], tie)
+
+    def rule_ids(self, fired: int) -> tuple[str, ...]:
+        return tuple(r.id for i, r in enumerate(self.rules) if fired >> i & 1)
+
+    def assess(self, answers: Mapping[str, Value], tool: str) -> Assessment:
+        return self.assess_all(self.fired(answers))[self._tool_index[tool]]
+
+    def assess_all(self, fired: int) -> list[Assessment]:
+        """Every tool's assessment for one set of fired rules, in declared order."""
+        scores, excluded = self.scores(fired)
+        return [self._assess(fired, scores, excluded, tool) for tool in self.tools]
+
+    def _assess(self, fired: int, scores: list[int], excluded: list[bool], tool: str) -> Assessment:
+        index = self._tool_index[tool]
+        reasons = tuple(
+            _reason(rule, tool) for i, rule in enumerate(self.rules) if fired >> i & 1 and tool in rule.tools
+        )
+        return Assessment(tool, not excluded[index], scores[index], reasons)
+
+
+def _reason(rule: Rule, tool: str) -> Reason:
+    return Reason(rule.id, rule.effect_on(tool), rule.because, rule.source, rule.advice_for(tool))
+
+
+def what_would_change(decider: Decider, answers: Mapping[str, Value]) -> tuple[Change, ...]:
+    """Every single-answer change that gives a different winner."""
+    current = decider.decide(decider.fired(answers)).winner
+    changes: list[Change] = []
+    for question in QUESTIONS:
+        for value in question.values:
+            if value == answers[question.id]:
+                continue
+            changed = {**answers, question.id: value}
+            winner = decider.decide(decider.fired(changed)).winner
+            if winner != current:
+                changes.append(Change(question.id, value, winner))
+    return tuple(changes)
+
+
+def recommend(ruleset: RuleSet, answers: Mapping[str, Value]) -> Recommendation:
+    """Rank every tool for complete, validated ``answers``; raise NoToolError if none fits."""
+    decider = Decider(ruleset)
+    fired = decider.fired(answers)
+    decision = decider.decide(fired)
+    assessments = decider.assess_all(fired)  # declared order, so the sort below is stable
+    ranking = sorted(assessments, key=lambda a: (not a.eligible, -a.score))
+    if decision.winner is None:
+        why = "; ".join(f"{a.tool}: {', '.join(r.rule for r in a.excluded_by)}" for a in assessments)
+        shown = ", ".join(f"{k}={format_value(v)}" for k, v in answers.items())
+        raise NoToolError(f"the rules exclude every tool for {shown} ({why})", fixes=[Fix.CHECK_RULES])
+    return Recommendation(
+        answers=tuple((q.id, answers[q.id]) for q in QUESTIONS),
+        recommendation=decision.winner,
+        ranking=tuple(ranking),
+        fired_rules=decider.rule_ids(fired),
+        what_would_change=what_would_change(decider, answers),
+        tie_break=decision.tie_break,
+        rules_files=ruleset.files,
+    )

@@ -1,0 +1,101 @@
+"""The rule model: what a loaded, validated rules file means.
+
+A rule fires when every condition in its ``when`` holds. A condition is the set of
+allowed values of one question (version specifiers are expanded to the known
+versions when the file is read), so matching is plain set membership.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pickenv.questionnaire.questions import Value, format_value
+
+
+@dataclass(frozen=True)
+class Condition:
+    question: str
+    allowed: frozenset[Value]
+    text: str  # as written, for people: ">=3.10", "[web, cli]", "not hpc"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: tuple[Condition, ...]
+    exclude: tuple[str, ...]
+    score: tuple[tuple[str, int], ...]
+    advice: tuple[tuple[str, str], ...]
+    because: str
+    source: str
+    origin: str  # "file:line" where the rule was written (or overridden)
+
+    def matches(self, answers: Mapping[str, Value]) -> bool:
+        return all(answers[c.question] in c.allowed for c in self.when)
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        """Every tool this rule affects, in the order written."""
+        seen: dict[str, None] = {}
+        for tool in (*self.exclude, *(t for t, _ in self.score), *(t for t, _ in self.advice)):
+            seen[tool] = None
+        return tuple(seen)
+
+    @property
+    def advice_only(self) -> bool:
+        return not self.exclude and not self.score
+
+    def when_text(self) -> str:
+        if not self.when:
+            return "always"
+        return " and ".join(f"{c.question} {c.text}" for c in self.when)
+
+    def effect_on(self, tool: str) -> str:
+        """Short effect on one tool: ``excluded``, ``+3``, ``-2``, ``advice`` or ``""``."""
+        if tool in self.exclude:
+            return "excluded"
+        for name, points in self.score:
+            if name == tool:
+                return f"{points:+d}"
+        for name, _ in self.advice:
+            if name == tool:
+                return "advice"
+        return ""
+
+    def advice_for(self, tool: str) -> str | None:
+        for name, text in self.advice:
+            if name == tool:
+                return text
+        return None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "when": {c.question: c.text for c in self.when},
+            "exclude": list(self.exclude),
+            "score": dict(self.score),
+            "advice": dict(self.advice),
+            "because": self.because,
+            "source": self.source,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    tools: tuple[str, ...]  # declared order: the tie-break
+    rules: tuple[Rule, ...]
+    files: tuple[str, ...]  # the layers read, built-in first
+    disabled: tuple[str, ...]  # ids disabled by team layers
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def describe_values(values: list[Value]) -> str:
+    shown = [format_value(v) for v in values]
+    return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"

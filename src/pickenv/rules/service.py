@@ -1,0 +1,96 @@
+"""What the commands ask of the rules: the effective rule set (cached), a
+recommendation for given answers, and the exhaustive check of a file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pickenv.config import rules_paths
+from pickenv.context import Context
+from pickenv.errors import Fix, RulesError
+from pickenv.questionnaire.answers import Asker, collect_answers
+from pickenv.questionnaire.questions import Value
+from pickenv.resources import builtin_rules_path, bundled_layers
+from pickenv.rules.cache import cached_rules
+from pickenv.rules.engine import Assessment, Decider, Recommendation, recommend
+from pickenv.rules.model import RuleSet
+
+if TYPE_CHECKING:
+    from pickenv.rules.check import CheckReport
+
+
+def parse_rules(paths: Sequence[Path]) -> RuleSet:
+    from pickenv.rules.loader import RulesSource, load_rules  # imports the YAML parser
+
+    return load_rules([RulesSource.from_path(p) for p in paths])
+
+
+def effective_rules(ctx: Context, cli_rules: Sequence[Path], layers: Sequence[str] = ()) -> RuleSet:
+    paths = rules_paths(ctx, cli_rules, layers)
+    return cached_rules(paths, ctx.cache_dir, lambda: parse_rules(paths))
+
+
+def recommend_for(
+    ctx: Context,
+    *,
+    cli_rules: Sequence[Path],
+    layers: Sequence[str],
+    given: Mapping[str, Value],
+    use_defaults: bool,
+    ask: Asker | None,
+) -> Recommendation:
+    # Rules first: a broken rules file is reported before anyone answers questions.
+    ruleset = effective_rules(ctx, cli_rules, layers)
+    answers = collect_answers(given, use_defaults=use_defaults, interpreter=ctx.host_version, ask=ask)
+    return recommend(ruleset, answers)
+
+
+def assess_with_layer(
+    ctx: Context, cli_rules: Sequence[Path], layers: Sequence[str], answers: Mapping[str, Value], tool: str
+) -> Assessment | None:
+    """How the rules plus ``tool``'s bundled layer judge ``tool``, for a tool chosen
+    without including it in the ranking (``--tool uv`` without ``--with uv``)."""
+    if tool not in bundled_layers():
+        return None
+    try:
+        ruleset = effective_rules(ctx, cli_rules, [*layers, tool])
+    except RulesError:
+        # A team file whose `tools:` list predates the layer cannot take it; the
+        # rules the user asked for are valid, so the tool is judged without it.
+        return None
+    return Decider(ruleset).assess(answers, tool) if tool in ruleset.tools else None
+
+
+def check_file(
+    ctx: Context,
+    *,
+    file: Path | None,
+    standalone: bool,
+    cli_rules: Sequence[Path],
+    layers: Sequence[str] = (),
+) -> CheckReport:
+    """Check ``file`` as a team layer over the built-in rules (or alone), else the effective rules."""
+    from pickenv.rules.check import check_rules
+
+    # `rules check` always parses: its job is to report problems, not to trust a cache.
+    if file is None:
+        return check_rules(parse_rules(rules_paths(ctx, cli_rules, layers)))
+    from pickenv.rules.loader import RulesSource
+
+    RulesSource.from_path(file)  # a missing or unreadable file is reported as such, without hints
+    if standalone or _same_file(file, builtin_rules_path()):
+        return check_rules(parse_rules([file]))
+    try:
+        return check_rules(parse_rules([*rules_paths(ctx, cli_rules, layers, team_layers=False), file]))
+    except RulesError as exc:
+        # The layer hint replaces the loader's: it is the likelier mistake.
+        raise RulesError(exc.problems, fixes=[Fix.LAYER_OR_STANDALONE], facts={"file": str(file)}) from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,73 @@
+"""The template's tool facts, generated from the registry.
+
+The project template cannot call Python, so each built-in tool's facts (see
+``EnvTool.facts``) are written as JSON beside the template, one file per tool, for
+every Python version the tool supports: what is the same for every version under
+``common``, the rest under ``versions``. The template reads them (copier.yml's
+``tool_facts``) instead of deciding anything by a tool's name.
+
+    python -m pickenv.tools.facts          # rewrite templates/project/tools/*.json
+    python -m pickenv.tools.facts --check  # exit 1 if they are out of date (a test runs this)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from pickenv.resources import project_template
+from pickenv.tools import BUILTIN, get_tool
+from pickenv.versions import KNOWN_VERSIONS, PythonVersion
+
+PLACEHOLDER = "@project_name@"  # the template puts the project's name here
+FOLDER = "tools"
+
+
+def table(name: str) -> dict[str, object]:
+    tool = get_tool(name)
+    per_version = {
+        version: tool.facts(PythonVersion.parse(version), PLACEHOLDER)
+        for version in KNOWN_VERSIONS
+        if tool.supports(PythonVersion.parse(version))
+    }
+    keys = next(iter(per_version.values())).keys()
+    common = {
+        k: v
+        for k, v in next(iter(per_version.values())).items()
+        if all(f[k] == v for f in per_version.values())
+    }
+    versions = {v: {k: f[k] for k in keys if k not in common} for v, f in per_version.items()}
+    return {"common": common, "versions": versions}
+
+
+def rendered(name: str) -> str:
+    header = {"_generated": "by `python -m pickenv.tools.facts` from pickenv/tools; do not edit"}
+    return json.dumps({**header, **table(name)}, indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write or check the template's tool facts.")
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 when out of date")
+    args = parser.parse_args(argv)
+    folder = project_template() / FOLDER
+    stale = []
+    for name in BUILTIN:
+        path = folder / f"{name}.json"
+        text = rendered(name)
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            stale.append(path)
+            if not args.check:
+                folder.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    if args.check and stale:
+        print(
+            f"out of date: {', '.join(map(str, stale))}; run `python -m pickenv.tools.facts`", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
