@@ -112,6 +112,26 @@ _LEAKY = (
 )
 
 
+# Team rules files several test modules use.
+TEAM_EXCLUDE_ALL_ON_HPC = """
+schema_version: 1
+rules:
+  - id: no-clusters-here
+    when: {deploy: hpc}
+    exclude: [venv, virtualenv, pipenv, conda]
+    because: We do not deploy to clusters.
+    source: https://example.org/policy
+"""
+TEAM_NO_VENV_ON_HEROKU = """
+schema_version: 1
+rules:
+  - id: no-venv-on-heroku
+    when: {deploy: heroku}
+    exclude: [venv, virtualenv]
+    because: Our buildpack reads Pipfile.lock only.
+    source: https://example.org/policy
+"""
+
 LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 
 RULE_TAIL = """

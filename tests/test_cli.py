@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import pickenv
-from conftest import BUILTIN_RULES, Result, TTYOutput
+from conftest import BUILTIN_RULES, TEAM_EXCLUDE_ALL_ON_HPC, Result, TTYOutput
 from pickenv import errors
 from pickenv.questionnaire.questions import QUESTIONS
 
@@ -57,7 +57,7 @@ def test_recommend_defaults_text(run_cli: Run) -> None:
         "Answers: domain=scripting python_version=3.11 team_size=solo lockfile=false binary_deps=false "
         "windows=false manage_python=false deploy=none offline=false"
     )
-    assert lines[-1] == f"Rules: {BUILTIN_RULES}"
+    assert lines[-1] == "Rules: built-in rules.yaml"
     assert not ANSI.search(result.out)  # not a terminal: no colour
 
 
@@ -265,8 +265,7 @@ def test_no_tool_fits_exits_6(run_cli: Run, write: Callable[..., Path]) -> None:
 
 
 def test_what_would_change_names_answers_that_leave_no_tool(run_cli: Run, write: Callable[..., Path]) -> None:
-    rule = "  - id: no-hpc\n    when: {deploy: hpc}\n    exclude: [venv, virtualenv, pipenv, conda]\n"
-    path = write("team.yaml", "schema_version: 1\nrules:\n" + rule + "    because: b\n    source: s\n")
+    path = write("team.yaml", TEAM_EXCLUDE_ALL_ON_HPC)
     result = run_cli("recommend", "--defaults", *PY311, "--rules", str(path))
     assert result.code == 0
     changes = result.out.split("What would change the answer\n")[1].split("\n\n")[0].splitlines()

@@ -11,22 +11,12 @@ from pathlib import Path
 import pytest
 
 import pickenv
-from conftest import BUILTIN_RULES, Result, TTYOutput
+from conftest import BUILTIN_RULES, TEAM_NO_VENV_ON_HEROKU, Result, TTYOutput
 from pickenv import errors
 from pickenv.questionnaire.questions import QUESTIONS
 
 Run = Callable[..., Result]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-NO_TOOL_ON_OLD_HEROKU = """
-schema_version: 1
-rules:
-  - id: no-venv-on-heroku
-    when: {deploy: heroku}
-    exclude: [venv, virtualenv]
-    because: Our buildpack reads Pipfile.lock only.
-    source: https://example.org/policy
-"""
 
 
 # ----- rules check -------------------------------------------------------------------------
@@ -36,7 +26,7 @@ def test_rules_check_builtin_is_clean(run_cli: Run) -> None:
     result = run_cli("rules", "check")
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
-    assert lines[0].startswith(f"Checked {BUILTIN_RULES}: 28800 answer combinations (")
+    assert lines[0].startswith("Checked built-in rules.yaml: 28800 answer combinations (")
     assert lines[-1] == "0 errors, 1 warnings"
     assert not any(line.startswith("error") for line in lines)
     assert not any("never fires" in line or "never changes" in line for line in lines)
@@ -52,15 +42,15 @@ def test_rules_check_strict_fails_on_warnings(run_cli: Run) -> None:
 
 def test_rules_check_the_builtin_file_by_path_is_standalone(run_cli: Run) -> None:
     result = run_cli("rules", "check", str(BUILTIN_RULES))
-    assert result.code == 0 and result.out.startswith(f"Checked {BUILTIN_RULES}:")
+    assert result.code == 0 and result.out.startswith("Checked built-in rules.yaml:")
 
 
 def test_rules_check_a_team_file_with_no_tool_combinations(run_cli: Run, write: Callable[..., Path]) -> None:
-    path = write("team.yaml", NO_TOOL_ON_OLD_HEROKU)
+    path = write("team.yaml", TEAM_NO_VENV_ON_HEROKU)
     result = run_cli("rules", "check", str(path))
     assert result.code == 4 and result.err == ""
     lines = result.out.splitlines()
-    assert lines[0].startswith(f"Checked {BUILTIN_RULES}, {path}: 28800 answer combinations")
+    assert lines[0].startswith(f"Checked built-in rules.yaml, {path}: 28800 answer combinations")
     assert "error: 2880 combinations leave no tool:" in lines
     examples = [line for line in lines if line.startswith("      e.g. ") and "deploy=heroku" in line]
     assert examples and all(re.search(r"python_version=(2\.7|3\.[6-9]) ", e) for e in examples)
@@ -83,7 +73,7 @@ def test_rules_check_json(run_cli: Run, write: Callable[..., Path]) -> None:
     assert doc["no_tool"] == {"count": 0, "examples": []}
     assert doc["tie_break"]["count"] > 0 and len(doc["tie_break"]["examples"]) == 3
     assert list(doc["tie_break"]["examples"][0]) == [q.id for q in QUESTIONS]
-    broken = run_cli("rules", "check", "--format", "json", str(write("team.yaml", NO_TOOL_ON_OLD_HEROKU)))
+    broken = run_cli("rules", "check", "--format", "json", str(write("team.yaml", TEAM_NO_VENV_ON_HEROKU)))
     assert broken.code == 4
     report = json.loads(broken.out)
     assert report["errors"] == 1 and report["no_tool"]["count"] == 2880
@@ -111,18 +101,18 @@ def test_rules_check_standalone(run_cli: Run, write: Callable[..., Path]) -> Non
 def test_rules_check_without_file_checks_the_effective_rules(
     run_cli: Run, write: Callable[..., Path]
 ) -> None:
-    path = write("team.yaml", NO_TOOL_ON_OLD_HEROKU)
+    path = write("team.yaml", TEAM_NO_VENV_ON_HEROKU)
     via_flag = run_cli("rules", "check", "--rules", str(path))
     via_env = run_cli("rules", "check", env={"PICKENV_RULES": str(path)})
     for result in (via_flag, via_env):
         assert result.code == 4
-        assert f"{BUILTIN_RULES}, {path}" in result.out.splitlines()[0]
+        assert f"built-in rules.yaml, {path}" in result.out.splitlines()[0]
 
 
 def test_rules_check_in_a_subprocess(run_subprocess: Run, write: Callable[..., Path]) -> None:
     assert run_subprocess("rules", "check").code == 0
     assert run_subprocess("rules", "check", "--strict").code == 4
-    assert run_subprocess("rules", "check", str(write("team.yaml", NO_TOOL_ON_OLD_HEROKU))).code == 4
+    assert run_subprocess("rules", "check", str(write("team.yaml", TEAM_NO_VENV_ON_HEROKU))).code == 4
 
 
 # ----- rules show --------------------------------------------------------------------------
@@ -133,7 +123,7 @@ def test_rules_show_text(run_cli: Run, builtin_rules: object) -> None:
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[:2] == [
-        f"Rules: {BUILTIN_RULES}",
+        "Rules: built-in rules.yaml",
         "Tools (tie-break order): venv, virtualenv, pipenv, conda",
     ]
     assert re.match(r"rule +when +venv +virtualenv +pipenv +conda$", lines[3])
@@ -150,7 +140,7 @@ def test_rules_show_text(run_cli: Run, builtin_rules: object) -> None:
 
 def test_rules_show_markdown(run_cli: Run) -> None:
     lines = run_cli("rules", "show", "--format", "markdown").out.splitlines()
-    assert lines[0] == f"# Rules ({BUILTIN_RULES})"
+    assert lines[0] == "# Rules (built-in rules.yaml)"
     assert "| rule | when | venv | virtualenv | pipenv | conda |" in lines
     assert "| heroku-has-no-conda | deploy heroku |  |  |  | excluded |" in lines
     assert "## Because" in lines

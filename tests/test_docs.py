@@ -36,37 +36,52 @@ def test_exit_code_table_matches_the_code() -> None:
 
 
 def test_readme_examples_name_real_rules() -> None:
-    from pickenv.resources import builtin_rules_path
+    from pickenv.resources import builtin_rules_path, bundled_layers
     from pickenv.rules.service import parse_rules
 
-    ids = {rule.id for rule in parse_rules([builtin_rules_path()]).rules}
-    shown = set(re.findall(r"\[([a-z0-9-]+)\]$", README, flags=re.M))
+    ids = {rule.id for rule in parse_rules([builtin_rules_path(), *bundled_layers().values()]).rules}
+    shown = set(re.findall(r"  \[([a-z0-9-]+)\]$", README, flags=re.M))  # reports end lines with it
     assert shown and shown <= ids
 
 
 def console_examples() -> list[tuple[str, str]]:
     """(command, output) of every README example whose output is shown in full."""
     blocks = re.findall(r"```console\n\$ (pickenv [^\n]*)\n(.*?)```", README, flags=re.S)
-    return [
-        (command, output) for command, output in blocks if "\n...\n" not in output and " new " not in command
-    ]
-
-
-def _normalise(text: str) -> str:
-    # The rules file's path depends on where pickenv is installed.
-    text = re.sub(r"^Rules: .*$", "Rules: RULES", text, flags=re.M)
-    return re.sub(r"^Checked \S+: ", "Checked RULES: ", text, flags=re.M)
+    return [(command, output) for command, output in blocks if "\n...\n" not in output]
 
 
 def test_readme_examples_are_real_output(tmp_path: Path) -> None:
+    """Every example, run as shown in an empty folder: the same output, byte for byte."""
     import shlex
     import subprocess
     import sys
 
     examples = console_examples()
-    assert len(examples) >= 3
-    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
-    for command, shown in examples:
+    assert len(examples) >= 6
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+    for index, (command, shown) in enumerate(examples):
+        folder = tmp_path / f"example-{index}"
+        folder.mkdir()
         argv = [sys.executable, "-m", "pickenv", *shlex.split(command)[1:]]
-        result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-        assert _normalise(result.stdout) == _normalise(shown), command
+        result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=folder, check=False)
+        assert result.stdout == shown, command
+
+
+def test_the_tool_table_follows_the_registry() -> None:
+    from pickenv.tools import BUILTIN, get_tool
+
+    table = README.split("| tool | creates | lock file | pickenv runs |", 1)[1].split("\n\n", 1)[0]
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("  | ")}
+    assert list(rows) == ["---", *BUILTIN]
+    for name in BUILTIN:
+        tool = get_tool(name)
+        assert (f"`{tool.lock_file}`" in rows[name]) == bool(tool.lock_file)
+        assert ("`.venv`" in rows[name]) == (tool.env_dir == ".venv")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import BUILTIN_RULES, answers_with, oracle
+from conftest import BUILTIN_RULES, TEAM_EXCLUDE_ALL_ON_HPC, answers_with, oracle
 from pickenv.commands.wording import WORDING
 from pickenv.errors import EXIT_NO_TOOL, Fix, NoToolError
 from pickenv.questionnaire.questions import QUESTIONS, Value
@@ -201,19 +201,8 @@ def test_what_would_change_matches_brute_force(builtin_rules: RuleSet, overrides
     assert all(c.recommendation != result.recommendation for c in result.what_would_change)
 
 
-EXCLUDE_ALL_ON_HPC = """
-schema_version: 1
-rules:
-  - id: no-clusters-here
-    when: {deploy: hpc}
-    exclude: [venv, virtualenv, pipenv, conda]
-    because: We do not deploy to clusters.
-    source: https://example.org/policy
-"""
-
-
 def test_no_tool_error_when_a_team_rule_excludes_every_tool(team: Callable[..., RuleSet]) -> None:
-    rules = team(EXCLUDE_ALL_ON_HPC)
+    rules = team(TEAM_EXCLUDE_ALL_ON_HPC)
     with pytest.raises(NoToolError) as info:
         recommend(rules, answers_with(deploy="hpc"))
     message = str(info.value)

@@ -25,6 +25,8 @@ def _files(folder: Path) -> dict[str, float]:
 
 def test_a_real_run_writes_its_cache_under_the_session_home(isolated_home: Path) -> None:
     real_cache = _files(REAL_HOME / ".cache" / "pickenv")
-    subprocess.run([sys.executable, "-m", "pickenv", "recommend", "--defaults"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pickenv", "recommend", "--defaults"], check=True, capture_output=True
+    )
     assert list((isolated_home / ".cache" / "pickenv" / "rules").glob("*.marshal"))
     assert _files(REAL_HOME / ".cache" / "pickenv") == real_cache

@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from pickenv.questionnaire.questions import QUESTIONS
 
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.network]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -48,13 +49,13 @@ def version_of(python: Path) -> str:
     ).stdout.strip()
 
 
-@pytest.mark.parametrize("tool", ["venv", "virtualenv", "pipenv"])
+@pytest.mark.parametrize("tool", ["venv", "virtualenv", "pipenv", "uv"])
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_create_install_and_test(tmp_path: Path, tool: str, domain: str) -> None:
     name = f"{tool}-{domain}"
-    extra = ["--answer", "lockfile=true"] if tool == "pipenv" else []
+    extra = ["--answer", "lockfile=true"] if tool in ("pipenv", "uv") else []
     if domain == "legacy-python2" and tool != "virtualenv":
-        extra += ["--answer", "python_version=3.11"]  # venv and pipenv cannot target 2.7
+        extra += ["--answer", "python_version=3.11"]  # venv, pipenv and uv cannot target 2.7
     result = new(
         tmp_path, name, "--defaults", "--answer", f"domain={domain}", "--tool", tool, "--create-env", *extra
     )
@@ -78,6 +79,10 @@ def test_create_install_and_test(tmp_path: Path, tool: str, domain: str) -> None
     if tool == "pipenv":
         lock = json.loads((project / "Pipfile.lock").read_text())
         assert "pytest" in lock["develop"]
+    if tool == "uv":
+        lock = tomllib.loads((project / "uv.lock").read_text())
+        assert "pytest" in {p["name"] for p in lock["package"]}
+        assert "uv = " in (project / ".venv" / "pyvenv.cfg").read_text()
     log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True)
     assert len(log.stdout.splitlines()) == 1
     status = subprocess.run(
@@ -86,11 +91,12 @@ def test_create_install_and_test(tmp_path: Path, tool: str, domain: str) -> None
     assert status.stdout == ""  # the environment is ignored, everything else committed
 
 
-@pytest.mark.parametrize("version", ["3.6", "3.8"])
+@pytest.mark.parametrize("version", ["2.7", "3.6", "3.7", "3.8"])
 def test_virtualenv_pins_for_old_targets(tmp_path: Path, version: str) -> None:
     from pickenv.tools.interpreters import find_interpreter
+    from pickenv.versions import PythonVersion
 
-    if find_interpreter(version, os.environ, Path.home(), ("", "")) is None:
+    if find_interpreter(PythonVersion.parse(version), os.environ, Path.home()) is None:
         pytest.skip(f"no Python {version} on this machine")
     result = new(
         tmp_path,
@@ -106,7 +112,12 @@ def test_virtualenv_pins_for_old_targets(tmp_path: Path, version: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    pin = "virtualenv<20.22" if version == "3.6" else "virtualenv<21.5"
+    pin = {
+        "2.7": "virtualenv<20.22",
+        "3.6": "virtualenv<20.22",
+        "3.7": "virtualenv<20.27",
+        "3.8": "virtualenv<21.5",
+    }[version]
     assert f"pipx install '{pin}'" in report["environment"]["commands"]
     python = tmp_path / "oldlib" / ".venv" / "bin" / "python"
     version_out = version_of(python)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "pickenv/rules.yaml" in names
+    assert "pickenv/rules.d/uv.yaml" in names
+    assert "pickenv/templates/project/tools/uv.json" in names
     assert "pickenv/templates/project/copier.yml" in names
     assert any(
         n.startswith("pickenv/templates/project/template/") and n.endswith("README.md.jinja") for n in names
@@ -36,6 +39,7 @@ def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.network
 def test_installed_wheel_works_from_its_own_files(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -64,6 +68,34 @@ def test_installed_wheel_works_from_its_own_files(wheel: Path, tmp_path: Path) -
     )
     assert new.returncode == 0, new.stderr
     assert (work / "shipped" / "pyproject.toml").exists()
+    # A fresh machine has neither uv nor pipenv: pickenv installs each into its cache.
+    for tool in ("uv", "pipenv"):
+        created = subprocess.run(
+            [
+                pickenv,
+                "new",
+                f"fresh-{tool}",
+                "--defaults",
+                "--tool",
+                tool,
+                "--create-env",
+                "--format",
+                "json",
+            ],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert created.returncode == 0, created.stderr
+        steps = [s["title"] for s in json.loads(created.stdout)["environment"]["steps"]]
+        assert steps[:3] == [
+            f"Preparing {tool} in pickenv's cache",
+            f"Installing {tool}",
+            f"Publishing {tool} in pickenv's cache",
+        ]
+        assert (tmp_path / "k" / "pickenv" / "tools" / tool).is_dir()
 
 
 def test_recommend_imports_no_copier_questionary_or_yaml(tmp_path: Path) -> None:
@@ -117,7 +149,9 @@ def test_readme_main_command_on_a_fresh_copy(tmp_path: Path) -> None:
     assert "Created " in result.stdout and "/myproject for venv" in result.stdout
 
 
-test_readme_main_command_on_a_fresh_copy = pytest.mark.slow(test_readme_main_command_on_a_fresh_copy)
+test_readme_main_command_on_a_fresh_copy = pytest.mark.network(
+    pytest.mark.slow(test_readme_main_command_on_a_fresh_copy)
+)
 
 
 def test_rules_commands_never_import_copier_or_questionary(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BUILTIN_RULES, oracle, oracle_decide
+from conftest import BUILTIN_RULES, TEAM_NO_VENV_ON_HEROKU, oracle, oracle_decide
 from pickenv.questionnaire.questions import QUESTIONS, Value
 from pickenv.rules.check import check_rules
 from pickenv.rules.engine import Decider, recommend
@@ -218,20 +218,15 @@ def test_rules_check_of_the_builtin_rules_agrees_with_brute_force() -> None:
         assert oracle(RULES, dict(example)).tie
 
 
-BROKEN_TEAM = """
-schema_version: 1
-rules:
-  - id: no-venv-on-heroku
-    when: {deploy: heroku}
-    exclude: [venv, virtualenv]
-    because: Our Heroku buildpack only reads Pipfile.lock.
-    source: https://example.org/policy
-  - id: conda-on-heroku-is-pointless
+BROKEN_TEAM = (
+    TEAM_NO_VENV_ON_HEROKU
+    + """  - id: conda-on-heroku-is-pointless
     when: {deploy: heroku}
     score: {conda: 5}
     because: conda is excluded on Heroku anyway, so this never matters.
     source: https://example.org/policy
 """
+)
 
 
 def test_rules_check_of_a_broken_team_file_agrees_with_brute_force(write: Callable[..., Path]) -> None:

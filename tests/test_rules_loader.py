@@ -9,6 +9,7 @@ import pytest
 
 from conftest import BUILTIN_RULES, RULE_TAIL
 from conftest import rules_problems as errors
+from pickenv.commands.wording import WORDING
 from pickenv.errors import RulesError
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.rules.loader import RulesSource, load_rules
@@ -267,7 +268,7 @@ def test_all_problems_are_reported_together(team: Callable[..., RuleSet]) -> Non
     lines = [p.line for p in info.value.problems]
     assert {4, 8, 13} <= set(lines)
     assert f"(and {len(lines) - 1} more problems)" in str(info.value)
-    assert info.value.lines()[-1].startswith("run `pickenv rules check FILE`")
+    assert info.value.lines(WORDING)[-1].startswith("run `pickenv rules check FILE`")
 
 
 @pytest.mark.parametrize(

@@ -223,4 +223,6 @@ def test_copier_yml_declares_no_tool_facts_of_its_own() -> None:
     config = yaml.safe_load((project_template() / "copier.yml").read_text(encoding="utf-8"))
     text = (project_template() / "copier.yml").read_text(encoding="utf-8")
     assert config["tool"]["choices"] == list(BUILTIN)
+    # copier exposes no question's choices to Jinja: the default's loop repeats them.
+    assert f"for name in {list(BUILTIN)}" in config["tool"]["default"]
     assert not re.search(r"\btool (==|!=|in) ", text)

@@ -28,6 +28,7 @@ class Context:
     host_python: str  # the interpreter running pickenv
     host_version: PythonVersion
     platform: str  # sys.platform
+    cwd: Path  # where relative paths the user typed start
 
     @classmethod
     def from_environment(
@@ -37,6 +38,7 @@ class Context:
         executable: str = sys.executable,
         version: PythonVersion | None = None,
         platform: str = sys.platform,
+        cwd: Path | None = None,
     ) -> Context:
         home = home_folder(env, platform)
         return cls(
@@ -47,6 +49,7 @@ class Context:
             host_python=executable,
             host_version=version or PythonVersion(sys.version_info[0], sys.version_info[1]),
             platform=platform,
+            cwd=cwd or Path.cwd(),
         )
 
 

@@ -62,6 +62,7 @@ class Fix(Enum):
     MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
     CHOOSE_TOOL = "choose one of: {tools}"
     CHECK_RULES = "change an answer, or check the team rules"
+    CHECK_RULES_FILE = "check the rules file for every problem; its format is explained in rules.yaml"
     LAYER_OR_STANDALONE = (
         "{file} was checked as a team layer over the built-in rules; "
         "a complete rules file such as a copy of rules.yaml is checked on its own"

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
 
     if args.format == "json":
         return Outcome(report.result_json(result, WORDING), EXIT_OK)
-    return Outcome(report.result_text(result, args.verbose, WORDING), EXIT_OK)
+    return Outcome(report.result_text(result, args.verbose, WORDING, ctx.cwd), EXIT_OK)
 
 
 def _request(

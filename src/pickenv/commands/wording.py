@@ -22,6 +22,9 @@ WORDING: dict[Fix, str] = {
     Fix.MATCH_VERSION: "pass a Python {version} with --python, or --answer python_version={found}",
     Fix.CHOOSE_TOOL: "pass --tool with one of: {tools}",
     Fix.CHECK_RULES: "change an answer or fix the team rules (`pickenv rules check`)",
+    Fix.CHECK_RULES_FILE: (
+        "run `pickenv rules check FILE` to see every problem; the rules format is in rules.yaml"
+    ),
     Fix.LAYER_OR_STANDALONE: (
         "{file} was checked as a team layer over the built-in rules (and any --rules); "
         "for a complete rules file such as a copy of rules.yaml use --standalone"

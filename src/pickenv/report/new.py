@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
+from pathlib import Path
 
 from pickenv.errors import Fix
 from pickenv.project.create import NewResult
@@ -44,7 +46,16 @@ def _note(result: NewResult, wording: Mapping[Fix, str]) -> str:
     return f"{env.note} ({wording.get(env.fix, env.fix.value).format(**dict(env.fix_facts))})"
 
 
-def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str]) -> str:
+def shown_path(path: Path, cwd: Path) -> str:
+    """The project's path as the user can type it from where they stand."""
+    try:
+        return str(path.relative_to(cwd)) or "."
+    except ValueError:
+        return str(path)
+
+
+def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str], cwd: Path) -> str:
+    where = shown_path(result.path, cwd)
     chosen = (
         result.tool
         if result.tool == result.recommended
@@ -52,16 +63,16 @@ def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str]) ->
     )
     env = result.environment
     if result.dry_run:
-        lines = [f"Dry run: would create {result.path} for {chosen} ({len(result.files)} files):"]
+        lines = [f"Dry run: would create {where} for {chosen} ({len(result.files)} files):"]
         lines += [f"  {f}" for f in result.files]
         lines.append(
             "Commands that create the environment"
             + (" (--create-env runs them):" if not env.requested else ":")
         )
-        lines += [f"  {c}" for c in env.commands]
+        lines += [f"  cd {shlex.quote(where)}", *(f"  {c}" for c in env.commands[1:])]
         lines.append("Nothing was written.")
         return "\n".join(lines) + "\n"
-    lines = [f"Created {result.path} for {chosen} ({len(result.files)} files)."]
+    lines = [f"Created {where} for {chosen} ({len(result.files)} files)."]
     lines += [f"  why: {reason}" for reason in result.reasons]
     if result.kept:
         lines.append(f"Kept {len(result.kept)} existing files unchanged: {', '.join(result.kept)}")
@@ -73,7 +84,7 @@ def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str]) ->
         lines += [f"  {title}: {seconds:.2f}s" for title, seconds in result.timings]
     lines.append(f"Git: {result.git}.")
     lines.append("Next:")
-    lines.append(f"  {env.commands[0]}")
+    lines.append(f"  cd {shlex.quote(where)}")
     if env.created:
         lines.append(f"  {env.activate}")
     else:

@@ -12,6 +12,15 @@ from pickenv.report.style import Style
 from pickenv.rules.engine import Assessment, Recommendation
 
 
+def file_names(files: tuple[str, ...]) -> str:
+    """Rules files as people know them: pickenv's own by name, a team's as given."""
+    from pickenv.resources import builtin_rules_path, bundled_layers
+
+    own = {str(builtin_rules_path()): "built-in rules.yaml"}
+    own.update({str(path): f"bundled layer {name}" for name, path in bundled_layers().items()})
+    return ", ".join(own.get(f, f) for f in files)
+
+
 def pairs(answers: tuple[tuple[str, Value], ...]) -> str:
     return " ".join(f"{k}={format_value(v)}" for k, v in answers)
 
@@ -101,7 +110,7 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
     lines.extend(f"  {line}" for line in _changes(result) or ["no single answer changes it"])
     lines.append("")
     lines.append(style.dim(f"Answers: {pairs(result.answers)}"))
-    lines.append(style.dim(f"Rules: {', '.join(result.rules_files)}"))
+    lines.append(style.dim(f"Rules: {file_names(result.rules_files)}"))
     return "\n".join(lines) + "\n"
 
 

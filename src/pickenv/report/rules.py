@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pickenv.report.envelope import envelope
-from pickenv.report.recommendation import pairs
+from pickenv.report.recommendation import file_names, pairs
 from pickenv.report.style import Style
 from pickenv.rules.check import CheckReport, Finding
 from pickenv.rules.model import RuleSet
@@ -15,7 +15,7 @@ def _finding_lines(finding: Finding) -> list[str]:
 
 def check_text(report: CheckReport, style: Style) -> str:
     lines = [
-        f"Checked {', '.join(report.files)}: {report.combinations} answer combinations "
+        f"Checked {file_names(report.files)}: {report.combinations} answer combinations "
         f"({report.distinct_cases} distinct sets of fired rules)."
     ]
     if report.no_tool.count:
@@ -66,7 +66,7 @@ def rules_text(ruleset: RuleSet, style: Style) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [
-        f"Rules: {', '.join(ruleset.files)}",
+        f"Rules: {file_names(ruleset.files)}",
         f"Tools (tie-break order): {', '.join(ruleset.tools)}",
     ]
     if ruleset.disabled:
@@ -80,7 +80,7 @@ def rules_text(ruleset: RuleSet, style: Style) -> str:
 
 def rules_markdown(ruleset: RuleSet) -> str:
     header, rows = _table(ruleset)
-    lines = [f"# Rules ({', '.join(ruleset.files)})", "", f"Tie-break order: {', '.join(ruleset.tools)}", ""]
+    lines = [f"# Rules ({file_names(ruleset.files)})", "", f"Tie-break order: {', '.join(ruleset.tools)}", ""]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + " --- |" * len(header))
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]

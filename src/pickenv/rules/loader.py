@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pickenv.errors import Problem, RulesError
+from pickenv.errors import Fix, Problem, RulesError
 from pickenv.questionnaire.questions import QUESTION_IDS, Value, did_you_mean, format_value, get_question
 from pickenv.rules.model import Condition, Rule, RuleSet, describe_values
 from pickenv.versions import KNOWN_VERSIONS, select_versions
@@ -25,7 +25,6 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _BASE_KEYS = ("schema_version", "tools", "rules")
 _LAYER_KEYS = (*_BASE_KEYS, "override", "disable")
 _RULE_KEYS = ("id", "when", "exclude", "score", "advice", "because", "source")
-_HINT = "run `pickenv rules check FILE` to see every problem; the rules format is in rules.yaml"
 
 
 @dataclass(frozen=True)
@@ -350,7 +349,7 @@ def load_rules(sources: Sequence[RulesSource]) -> RuleSet:
         if layer is None or problems:
             if not problems:  # pragma: no cover - _layer always explains a None
                 problems.append(Problem(source.name, 1, 1, "invalid rules file"))
-            raise RulesError(problems, hint=_HINT)
+            raise RulesError(problems, fixes=[Fix.CHECK_RULES_FILE])
         ruleset = layer
         del index
     if ruleset is None:

@@ -9,6 +9,7 @@ or when every tool is listed.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ def _load(path: str) -> type[EnvTool]:
     return found
 
 
+@cache  # scanning every installed distribution costs ~10 ms: once per run
 def _plugins() -> dict[str, str]:
     from importlib.metadata import entry_points
 
