@@ -51,8 +51,11 @@ def test_recommend_defaults_text(run_cli: Run) -> None:
     assert lines[0] == "Recommended: venv"
     assert "Ranking" in lines and "What would change the answer" in lines
     assert "  1. venv        score +5" in lines
-    assert "  domain=data-science -> conda" in lines
+    assert "  binary_deps=true -> conda" in lines
     assert "  python_version=2.7 -> virtualenv" in lines
+    not_considered = result.out.split("\nNot considered\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split(":")[0].strip() for line in not_considered] == ["uv", "pixi", "Hatch", "PDM", "Poetry"]
+    assert "add --with uv to rank it" in not_considered[0] and not_considered[0].endswith(".html>")
     assert lines[-2] == (
         "Answers: domain=scripting python_version=3.11 team_size=solo lockfile=false binary_deps=false "
         "windows=false manage_python=false deploy=none offline=false"
@@ -69,17 +72,65 @@ def test_recommend_text_shows_excluded_tools_and_advice(run_cli: Run) -> None:
     assert (
         "venv" in excluded
         and "[venv-needs-python-3-3]" in excluded
-        and "[pipenv-needs-python-3-10]" in excluded
+        and "[pipenv-needs-python-3-9]" in excluded
     )
     assert "virtualenv: Install `virtualenv<20.22`" in result.out.split("\nAdvice\n")[1]
 
 
+TIE = ("-a", "domain=library", "-a", "binary_deps=true", "-a", "windows=true", "-a", "manage_python=true")
+
+
 def test_recommend_tie_is_explained(run_cli: Run) -> None:
-    result = run_cli("recommend", "--defaults", *PY311, "-a", "lockfile=true", "-a", "deploy=hpc")
-    assert result.out.splitlines()[:2] == [
-        "Recommended: pipenv",
-        "  (pipenv and conda tie at 8; the declared tool order decides)",
+    result = run_cli("recommend", "--defaults", *PY311, *TIE, "-a", "deploy=serverless")
+    lines = result.out.splitlines()
+    assert lines[:2] == [
+        "Recommended: venv",
+        "  Tie: venv and conda score +7; the tool order picked venv (the simpler tool wins a tie: "
+        "venv comes with Python, virtualenv is one package, pipenv adds a workflow on top of "
+        "them, conda brings its own distribution)",
     ]
+    changes = result.out.split("What would change the answer\n")[1].split("\n\n")[0].splitlines()
+    assert changes[0] == "  any rule that favours one of the tied tools (this answer is a tie)"
+    for fmt in ("json", "markdown"):
+        other = run_cli("recommend", "--defaults", *PY311, *TIE, "-a", "deploy=serverless", "--format", fmt)
+        assert "Tie: venv and conda score +7" in other.out or '"tied": [' in other.out
+
+
+def test_a_change_that_ends_in_a_tie_says_so(run_cli: Run) -> None:
+    result = run_cli("recommend", "--defaults", *PY311, *TIE)
+    assert result.out.startswith("Recommended: conda\n")
+    assert "  deploy=serverless -> venv (a tie, settled by the tool order)" in result.out.splitlines()
+    doc = json.loads(run_cli("recommend", "--defaults", *PY311, *TIE, "--format", "json").out)
+    change = next(c for c in doc["what_would_change"] if c["value"] == "serverless")
+    assert change == {"question": "deploy", "value": "serverless", "recommendation": "venv", "tie": True}
+
+
+def test_a_one_point_lead_is_called_close(run_cli: Run) -> None:
+    result = run_cli("recommend", "--defaults", *PY311, "-a", "manage_python=true")
+    assert result.out.splitlines()[1] == "  Close: venv leads pipenv by one point (+5 to +4)"
+    doc = json.loads(
+        run_cli("recommend", "--defaults", *PY311, "-a", "manage_python=true", "--format", "json").out
+    )
+    assert doc["tie"] == {
+        "tied": [],
+        "margin": 1,
+        "near_tie": True,
+        "settled_by": "score",
+        "tool_order_reason": doc["tie"]["tool_order_reason"],
+    }
+
+
+def test_warnings_come_first_in_every_format(run_cli: Run) -> None:
+    argv = ("recommend", "--defaults", "-a", "deploy=heroku", "-a", "python_version=3.9")
+    lines = run_cli(*argv).out.splitlines()
+    assert lines[1:3] == ["", "Warnings"]
+    assert lines[3].startswith("  Heroku's Python buildpack builds only Python 3.10 to 3.14")
+    assert lines[3].endswith("[heroku-needs-python-3-10]") and lines.index("Ranking") > 3
+    doc = json.loads(run_cli(*argv, "--format", "json").out)
+    assert [w["rule"] for w in doc["warnings"]] == ["heroku-needs-python-3-10"]
+    assert doc["warnings"][0]["source"].startswith("https://github.com/heroku/")
+    markdown = run_cli(*argv, "--format", "markdown").out.splitlines()
+    assert markdown[2] == "## Warnings" and markdown[4].startswith("- **Heroku's Python buildpack")
 
 
 def test_recommend_json_envelope_contract(run_cli: Run) -> None:
@@ -89,8 +140,9 @@ def test_recommend_json_envelope_contract(run_cli: Run) -> None:
     assert (result.code, result.err) == (0, "")
     doc = json.loads(result.out)
     assert list(doc) == [
-        "schema", "schema_version", "pickenv_version", "recommendation", "tie_break",
-        "ranking", "advice", "answers", "fired_rules", "what_would_change", "rules_files",
+        "schema", "schema_version", "pickenv_version", "recommendation", "tie_break", "tie",
+        "warnings", "ranking", "advice", "answers", "fired_rules", "what_would_change",
+        "not_considered", "rules_files",
     ]  # fmt: skip
     assert doc["schema"] == "pickenv/recommendation"
     assert doc["schema_version"] == 1
@@ -122,10 +174,13 @@ def test_recommend_json_envelope_contract(run_cli: Run) -> None:
     }  # fmt: skip
     assert list(doc["answers"]) == [q.id for q in QUESTIONS]
     assert "python-2-7-needs-virtualenv" in doc["fired_rules"]
-    assert all(set(c) == {"question", "value", "recommendation"} for c in doc["what_would_change"])
-    assert {"question": "python_version", "value": "3.11", "recommendation": "venv"} in doc[
+    assert all(set(c) == {"question", "value", "recommendation", "tie"} for c in doc["what_would_change"])
+    assert {"question": "python_version", "value": "3.11", "recommendation": "venv", "tie": False} in doc[
         "what_would_change"
     ]
+    assert doc["warnings"] == []
+    assert [n["tool"] for n in doc["not_considered"]] == ["uv", "pixi", "Hatch", "PDM", "Poetry"]
+    assert all(set(n) == {"tool", "when", "source", "include"} for n in doc["not_considered"])
     assert doc["rules_files"] == [str(BUILTIN_RULES)]
 
 
@@ -135,10 +190,11 @@ def test_recommend_markdown(run_cli: Run) -> None:
     lines = result.out.splitlines()
     assert lines[0] == "# Recommended: conda"
     assert "| rank | tool | score | excluded |" in lines
-    assert "| 1 | conda | +12 | no |" in lines
+    assert "| 1 | conda | +14 | no |" in lines
     assert "## What would change the answer" in lines
     assert "- `binary_deps`: `true`" in lines
-    assert any(line.startswith("| conda | +12 | ") and "(https://docs.conda.io/" in line for line in lines)
+    assert any(line.startswith("| conda | +14 | ") and "(https://docs.conda.io/" in line for line in lines)
+    assert "## Not considered" in lines
 
 
 def test_answer_flag_beats_answers_file(run_cli: Run, write: Callable[..., Path]) -> None:
@@ -272,7 +328,9 @@ def test_what_would_change_names_answers_that_leave_no_tool(run_cli: Run, write:
     assert "  deploy=hpc -> no tool fits" in changes
     assert "  binary_deps=true -> conda" in changes
     doc = json.loads(run_cli("recommend", "--defaults", *PY311, "--rules", str(path), "--format", "json").out)
-    assert {"question": "deploy", "value": "hpc", "recommendation": None} in doc["what_would_change"]
+    assert {"question": "deploy", "value": "hpc", "recommendation": None, "tie": False} in doc[
+        "what_would_change"
+    ]
 
 
 # ----- where rules come from ---------------------------------------------------------------

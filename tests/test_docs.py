@@ -44,22 +44,30 @@ def test_readme_examples_name_real_rules() -> None:
     assert shown and shown <= ids
 
 
+CUT = "\n...\n"  # an example shown in part: its first lines, then this line
+
+
 def console_examples() -> list[tuple[str, str]]:
-    """(command, output) of every README example whose output is shown in full."""
-    blocks = re.findall(r"```console\n\$ (pickenv [^\n]*)\n(.*?)```", README, flags=re.S)
-    return [(command, output) for command, output in blocks if "\n...\n" not in output]
+    """(command, output) of every README example; a cut one ends at CUT."""
+    return re.findall(r"```console\n\$ (pickenv [^\n]*)\n(.*?)```", README, flags=re.S)
 
 
-def test_readme_examples_are_real_output(tmp_path: Path) -> None:
-    """Every example, run as shown in an empty folder: the same output, byte for byte."""
+def shown_part(real: str, shown: str) -> str:
+    """The real output as the README shows it: whole, or as many lines as it shows."""
+    if CUT not in shown:
+        return real
+    kept = shown.split(CUT)[0].count("\n") + 1
+    return "\n".join(real.split("\n")[:kept]) + CUT
+
+
+def run_example(command: str, folder: Path) -> str:
+    """One README example, run as shown in an empty folder with a clean environment."""
     import shlex
     import subprocess
     import sys
 
-    examples = console_examples()
-    assert len(examples) >= 6
-    home = tmp_path / "home"
-    home.mkdir()
+    home = folder / ".home"
+    home.mkdir(parents=True)
     (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
     env = {
         "PATH": "/usr/bin:/bin",
@@ -67,12 +75,47 @@ def test_readme_examples_are_real_output(tmp_path: Path) -> None:
         "HOME": str(home),
         "XDG_CACHE_HOME": str(home / ".cache"),
     }
+    argv = [sys.executable, "-m", "pickenv", *shlex.split(command)[1:]]
+    return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=folder, check=False).stdout
+
+
+def test_readme_examples_are_real_output(tmp_path: Path) -> None:
+    """Every example, run as shown in an empty folder: the same output, byte for byte.
+    After changing pickenv's output, `python tests/test_docs.py --update` rewrites them."""
+    examples = console_examples()
+    assert len(examples) >= 6
     for index, (command, shown) in enumerate(examples):
-        folder = tmp_path / f"example-{index}"
-        folder.mkdir()
-        argv = [sys.executable, "-m", "pickenv", *shlex.split(command)[1:]]
-        result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=folder, check=False)
-        assert result.stdout == shown, command
+        assert shown_part(run_example(command, tmp_path / f"example-{index}"), shown) == shown, command
+
+
+def test_the_winner_table_is_computed_from_the_rules() -> None:
+    import itertools
+    from collections import Counter
+
+    from pickenv.questionnaire.questions import QUESTIONS
+    from pickenv.resources import builtin_rules_path
+    from pickenv.rules.engine import Decider
+    from pickenv.rules.service import parse_rules
+
+    decider = Decider(parse_rules([builtin_rules_path()]))
+    ids = [q.id for q in QUESTIONS]
+    groups: dict[str, Counter[str]] = {name: Counter() for name in ("all", "binary", "managed", "neither")}
+    for values in itertools.product(*(q.values for q in QUESTIONS)):
+        answers = dict(zip(ids, values, strict=True))
+        winner = decider.decide(decider.fired(answers)).winner
+        assert winner is not None
+        groups["all"][winner] += 1
+        group = "binary" if answers["binary_deps"] else "managed" if answers["manage_python"] else "neither"
+        groups[group][winner] += 1
+    table = README.split("| answers | venv | virtualenv | pipenv | conda |", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 4
+    for row, group in zip(rows, groups.values(), strict=True):
+        total = sum(group.values())
+        shown = [cell.strip() for cell in row.strip("|").split("|")][1:]
+        assert shown == [
+            f"{100 * group[tool] / total:.1f}%" for tool in ("venv", "virtualenv", "pipenv", "conda")
+        ]
 
 
 def test_the_tool_table_follows_the_registry() -> None:
@@ -85,3 +128,18 @@ def test_the_tool_table_follows_the_registry() -> None:
         tool = get_tool(name)
         assert (f"`{tool.lock_file}`" in rows[name]) == bool(tool.lock_file)
         assert ("`.venv`" in rows[name]) == (tool.env_dir == ".venv")
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python tests/test_docs.py --update  (rewrites the README's console examples)")
+    text = README
+    with tempfile.TemporaryDirectory() as scratch:
+        for index, (command, shown) in enumerate(console_examples()):
+            text = text.replace(
+                f"$ {command}\n{shown}", f"$ {command}\n{run_example(command, Path(scratch) / str(index))}"
+            )
+    (ROOT / "README.md").write_text(text, encoding="utf-8")

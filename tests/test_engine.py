@@ -30,7 +30,12 @@ def test_defaults_for_a_3_11_script_give_venv(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with())
     assert result.recommendation == "venv"
     assert scores(result) == {"venv": 5, "virtualenv": 0, "pipenv": 0, "conda": 0}
-    assert result.fired_rules == ("venv-in-standard-library", "small-tools-stay-simple")
+    assert result.fired_rules == (
+        "venv-in-standard-library",
+        "venv-on-debian",
+        "small-tools-stay-simple",
+        "anaconda-licence",
+    )
     assert not result.tie_break
     assert excluded(result) == set()
     assert result.answers == tuple((q.id, answers_with()[q.id]) for q in QUESTIONS)
@@ -43,7 +48,7 @@ def test_python_2_7_gets_virtualenv_with_the_version_pin(builtin_rules: RuleSet)
     assert excluded(result) == {"venv", "pipenv"}
     by_tool = {a.tool: a for a in result.ranking}
     assert [r.rule for r in by_tool["venv"].excluded_by] == ["venv-needs-python-3-3"]
-    assert [r.rule for r in by_tool["pipenv"].excluded_by] == ["pipenv-needs-python-3-10"]
+    assert [r.rule for r in by_tool["pipenv"].excluded_by] == ["pipenv-needs-python-3-9"]
     assert "`virtualenv<20.22`" in advice(result, "virtualenv")
     # Excluded tools rank last whatever their score (venv still collects its +5).
     assert [a.tool for a in result.ranking] == ["virtualenv", "conda", "venv", "pipenv"]
@@ -58,25 +63,39 @@ def test_legacy_python2_defaults_to_2_7_and_virtualenv(builtin_rules: RuleSet) -
     assert scores(result)["virtualenv"] == 14  # +8 for 2.7, +6 for legacy Python 2 code
 
 
-def test_python_3_7_gets_the_other_virtualenv_pin(builtin_rules: RuleSet) -> None:
-    result = recommend(builtin_rules, answers_with(python_version="3.7", domain="library"))
-    assert result.recommendation == "virtualenv"
-    assert "`virtualenv<21.5`" in advice(result, "virtualenv")
-    assert "20.22" not in advice(result, "virtualenv")
+@pytest.mark.parametrize(("version", "pin"), [("3.6", "<20.22"), ("3.7", "<20.27"), ("3.8", "<21.5")])
+def test_each_old_target_gets_its_own_virtualenv_pin(builtin_rules: RuleSet, version: str, pin: str) -> None:
+    """The advice and the tool module name the same release range."""
+    from pickenv.tools.pins import requirement_for
+    from pickenv.versions import PythonVersion
+
+    result = recommend(builtin_rules, answers_with(python_version=version, domain="library"))
+    assert f"`virtualenv{pin}`" in advice(result, "virtualenv")
+    assert requirement_for(PythonVersion.parse(version)) == f"virtualenv{pin}"
     assert excluded(result) == {"pipenv"}
+
+
+def test_python_3_9_keeps_pipenv_with_its_pin(builtin_rules: RuleSet) -> None:
+    from pickenv.tools.pipenv import requirement_for
+    from pickenv.versions import PythonVersion
+
+    result = recommend(builtin_rules, answers_with(python_version="3.9", lockfile=True, domain="web"))
+    assert result.recommendation == "pipenv" and "pipenv" not in excluded(result)
+    assert "`pipenv<2026.1`" in advice(result, "pipenv")
+    assert requirement_for(PythonVersion(3, 9)) == "pipenv<2026.1"
 
 
 def test_binary_dependencies_give_conda(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with(binary_deps=True))
     assert result.recommendation == "conda"
-    assert scores(result)["conda"] == 12
+    assert scores(result)["conda"] == 14
     assert "binary-deps-need-conda" in result.fired_rules
 
 
 def test_data_science_on_windows_with_binaries(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with(domain="data-science", binary_deps=True, windows=True))
     assert result.recommendation == "conda"
-    assert scores(result)["conda"] == 12 + 4 + 6
+    assert scores(result)["conda"] == 14 + 4 + 2
     assert "Scripts" in advice(result, "venv")  # windows activation advice, still attached
 
 
@@ -86,10 +105,16 @@ def test_heroku_excludes_conda_even_when_it_scores_highest(builtin_rules: RuleSe
         answers_with(deploy="heroku", binary_deps=True, domain="library", lockfile=True, offline=True),
     )
     assert "conda" in excluded(result)
-    assert result.recommendation != "conda"
-    assert scores(result)["conda"] == 12 > scores(result)[result.recommendation]
-    # virtualenv 6+2 = pipenv 8+4-4, virtualenv listed first
-    assert result.recommendation == "virtualenv" and result.tie_break
+    assert scores(result)["conda"] == 14 - 1 > scores(result)[result.recommendation]
+    # pipenv +5 for the lock file against venv 3+1: won by one point, and said so.
+    assert (result.recommendation, result.margin, result.near_tie) == ("pipenv", 1, True)
+
+
+def test_heroku_below_python_3_10_is_a_warning_whatever_the_tool(builtin_rules: RuleSet) -> None:
+    result = recommend(builtin_rules, answers_with(deploy="heroku", python_version="3.9"))
+    assert [w.rule for w in result.warnings] == ["heroku-needs-python-3-10"]
+    assert "3.10" in result.warnings[0].text
+    assert not recommend(builtin_rules, answers_with(deploy="heroku", python_version="3.10")).warnings
 
 
 def test_lockfile_web_small_team_on_3_12_gives_pipenv(builtin_rules: RuleSet) -> None:
@@ -97,31 +122,42 @@ def test_lockfile_web_small_team_on_3_12_gives_pipenv(builtin_rules: RuleSet) ->
         builtin_rules, answers_with(lockfile=True, python_version="3.12", domain="web", team_size="small")
     )
     assert result.recommendation == "pipenv"
-    assert scores(result)["pipenv"] == 12
+    assert scores(result)["pipenv"] == 5 + 4
     assert [a.tool for a in result.ranking][:2] == ["pipenv", "venv"]
 
 
-def test_lockfile_on_3_9_excludes_pipenv(builtin_rules: RuleSet) -> None:
+def test_lockfile_on_3_8_excludes_pipenv(builtin_rules: RuleSet) -> None:
     result = recommend(
-        builtin_rules, answers_with(lockfile=True, python_version="3.9", domain="web", team_size="small")
+        builtin_rules, answers_with(lockfile=True, python_version="3.8", domain="web", team_size="small")
     )
     assert "pipenv" in excluded(result)
     assert result.recommendation == "venv"
-    assert scores(result)["pipenv"] == 12  # the score is there; the exclusion wins
+    assert scores(result)["pipenv"] == 9  # the score is there; the exclusion wins
 
 
 @pytest.mark.parametrize(
     ("overrides", "winner", "tie"),
     [
-        ({"deploy": "hpc"}, "conda", False),  # conda 8 > venv 5
-        ({"manage_python": True}, "conda", False),  # conda 10 > venv 5
-        ({"domain": "library"}, "virtualenv", False),  # virtualenv 6 > venv 3
-        ({"domain": "data-science"}, "conda", False),  # conda 6 > venv 3
-        ({"domain": "data-science", "deploy": "serverless"}, "venv", False),  # venv 3+4 > conda 6-6
-        ({"binary_deps": True, "deploy": "docker"}, "venv", False),  # venv 5+4 > conda 12-4
-        ({"offline": True, "lockfile": True}, "venv", False),  # venv 5+2 > pipenv 8-4
-        # virtualenv 6 = conda 8-2 (> venv 3): declared order
-        ({"domain": "library", "team_size": "large", "deploy": "hpc"}, "virtualenv", True),
+        ({"deploy": "hpc"}, "venv", False),  # a centre's policy, not conda: venv 5 > conda -2
+        ({"manage_python": True}, "venv", False),  # venv 5 (with pyenv advice) > pipenv 4 > conda 3
+        ({"manage_python": True, "domain": "web"}, "pipenv", False),  # pipenv 4 > venv 3 = conda 3
+        ({"domain": "library"}, "venv", False),  # tox makes the test matrix, whatever the tool
+        ({"domain": "data-science"}, "venv", False),  # wheels exist: venv 3 > conda 2
+        ({"domain": "data-science", "binary_deps": True}, "conda", False),  # conda 14 > venv 3
+        ({"binary_deps": True, "deploy": "serverless"}, "venv", False),  # venv 5+4 > conda 12-10
+        ({"offline": True, "lockfile": True}, "venv", False),  # venv 5+1 > pipenv 5
+        # venv 3+4 = conda 14+4+3-14: the declared order
+        (
+            {
+                "domain": "library",
+                "binary_deps": True,
+                "windows": True,
+                "manage_python": True,
+                "deploy": "serverless",
+            },
+            "venv",
+            True,
+        ),
     ],
 )
 def test_winners_follow_from_rules_yaml(
@@ -134,17 +170,22 @@ def test_winners_follow_from_rules_yaml(
     assert (expected.winner, expected.tie, expected.scores) == (winner, tie, scores(result))
 
 
-def test_large_team_gets_the_conda_licence_advice(builtin_rules: RuleSet) -> None:
-    result = recommend(builtin_rules, answers_with(team_size="large", binary_deps=True))
-    assert result.recommendation == "conda"
-    assert scores(result)["conda"] == 10
-    assert "conda-forge" in advice(result, "conda") and "200" in advice(result, "conda")
+def test_conda_always_carries_the_licence_advice(builtin_rules: RuleSet) -> None:
+    for answers in (answers_with(binary_deps=True), answers_with()):
+        result = recommend(builtin_rules, answers)
+        assert "conda-forge" in advice(result, "conda") and "200" in advice(result, "conda")
+    # The licence is about the organisation, not the team: no score moves for it.
+    assert scores(recommend(builtin_rules, answers_with(team_size="large", binary_deps=True)))["conda"] == 14
 
 
-def test_tie_break_flag(builtin_rules: RuleSet) -> None:
-    tie = recommend(builtin_rules, answers_with(lockfile=True, deploy="hpc"))
-    assert (tie.recommendation, tie.tie_break) == ("pipenv", True)
-    assert scores(tie)["pipenv"] == scores(tie)["conda"] == 8
+def test_a_tie_says_so_and_why(builtin_rules: RuleSet) -> None:
+    answers = answers_with(
+        domain="library", binary_deps=True, windows=True, manage_python=True, deploy="serverless"
+    )
+    tie = recommend(builtin_rules, answers)
+    assert (tie.recommendation, tie.tie_break, tie.tied) == ("venv", True, ("venv", "conda"))
+    assert scores(tie)["venv"] == scores(tie)["conda"] == 7
+    assert tie.tie_break_reason.startswith("the simpler tool wins a tie")
     assert not recommend(builtin_rules, answers_with(lockfile=True)).tie_break
 
 
@@ -162,24 +203,28 @@ def brute_force_changes(rules: RuleSet, answers: dict[str, Value]) -> list[Chang
             except NoToolError:
                 winner = None
             if winner != current:
-                found.append(Change(question.id, value, winner))
+                tie = winner is not None and recommend(rules, changed).tie_break
+                found.append(Change(question.id, value, winner, tie))
     return found
 
 
 def test_what_would_change_for_the_defaults_is_exactly_this(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with())
-    shown = [(c.question, c.value, c.recommendation) for c in result.what_would_change]
+    shown = [(c.question, c.value, c.recommendation, c.tie) for c in result.what_would_change]
     assert shown == [
-        ("domain", "data-science", "conda"),
-        ("domain", "legacy-python2", "virtualenv"),
-        ("domain", "library", "virtualenv"),
-        ("python_version", "2.7", "virtualenv"),
-        ("lockfile", True, "pipenv"),
-        ("binary_deps", True, "conda"),
-        ("manage_python", True, "conda"),
-        ("deploy", "hpc", "conda"),
+        ("domain", "legacy-python2", "virtualenv", False),
+        ("python_version", "2.7", "virtualenv", False),
+        ("binary_deps", True, "conda", False),
     ]
     assert list(result.what_would_change) == brute_force_changes(builtin_rules, answers_with())
+
+
+def test_what_would_change_marks_answers_that_end_in_a_tie(builtin_rules: RuleSet) -> None:
+    answers = answers_with(domain="library", binary_deps=True, windows=True, manage_python=True)
+    result = recommend(builtin_rules, answers)
+    assert result.recommendation == "conda"
+    to_lambda = next(c for c in result.what_would_change if (c.question, c.value) == ("deploy", "serverless"))
+    assert (to_lambda.recommendation, to_lambda.tie) == ("venv", True)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +234,8 @@ def test_what_would_change_for_the_defaults_is_exactly_this(builtin_rules: RuleS
         {"python_version": "2.7"},
         {"binary_deps": True, "deploy": "heroku"},
         {"lockfile": True, "python_version": "3.12", "domain": "web", "team_size": "small"},
-        {"lockfile": True, "python_version": "3.9"},
+        {"lockfile": True, "python_version": "3.8"},
+        {"deploy": "heroku", "python_version": "3.9", "lockfile": True},
         {"domain": "data-science", "windows": True, "offline": True, "team_size": "large"},
         {"domain": "cli", "deploy": "serverless", "manage_python": True},
     ],
@@ -233,10 +279,11 @@ def test_reasons_list_every_fired_rule_touching_a_tool(builtin_rules: RuleSet) -
     result = recommend(builtin_rules, answers)
     conda = next(a for a in result.ranking if a.tool == "conda")
     assert [(r.rule, r.effect) for r in conda.reasons] == [
-        ("binary-deps-need-conda", "+12"),
+        ("binary-deps-need-conda", "+14"),
         ("windows-binary-packages", "+4"),
-        ("offline-conda-pack", "advice"),
+        ("offline-installs", "advice"),
+        ("anaconda-licence", "advice"),
     ]
-    assert "conda-pack" in (conda.reasons[-1].advice or "")
+    assert "conda-pack" in (conda.reasons[2].advice or "")
     assert all(r.because and r.source.startswith("https://") for r in conda.reasons)
     assert Decider(builtin_rules).assess(answers, "conda") == conda

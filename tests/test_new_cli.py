@@ -154,7 +154,10 @@ def test_excluded_tool_is_refused(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert code == EXIT_ANSWER and out == ""
-    assert "pipenv is ruled out" in err and "2021.11.5). Pass --tool with one of: virtualenv, conda" in err
+    assert (
+        "pipenv is ruled out" in err
+        and "dropped 2.7 and 3.5. Pass --tool with one of: virtualenv, conda" in err
+    )
     assert list(tmp_path.iterdir()) == []
 
 

@@ -122,3 +122,109 @@ def test_virtualenv_pins_for_old_targets(tmp_path: Path, version: str) -> None:
     python = tmp_path / "oldlib" / ".venv" / "bin" / "python"
     version_out = version_of(python)
     assert version_out == version
+
+
+def _interpreter_path(version: str) -> str | None:
+    from pickenv.tools.interpreters import find_interpreter
+    from pickenv.versions import PythonVersion
+
+    return find_interpreter(PythonVersion.parse(version), os.environ, Path.home())
+
+
+@pytest.mark.parametrize(
+    ("tool", "domain", "version"),
+    [
+        ("venv", "library", "3.11"),
+        ("pipenv", "library", "3.11"),
+        ("uv", "library", "3.11"),
+        ("virtualenv", "legacy-python2", "2.7"),
+    ],
+)
+def test_the_test_matrix_runs_for_real(tmp_path: Path, tool: str, domain: str, version: str) -> None:
+    """The generated tox.ini, run by tox for the project's own target (and 3.11 for 2.7 code)."""
+    pythons = [p for p in {_interpreter_path(version), _interpreter_path("3.11")} if p]
+    if len(pythons) < (1 if version == "3.11" else 2):
+        pytest.skip(f"no Python {version} on this machine")
+    result = new(
+        tmp_path,
+        "matrix",
+        "--defaults",
+        "-a",
+        f"domain={domain}",
+        "-a",
+        f"python_version={version}",
+        "--tool",
+        tool,
+    )
+    assert result.returncode == 0, result.stderr
+    envs = "py27,py311" if version == "2.7" else "py311"
+    path = os.pathsep.join([*(str(Path(p).parent) for p in pythons), os.environ["PATH"]])
+    tox = subprocess.run(
+        [sys.executable, "-m", "tox", "-e", envs],
+        cwd=tmp_path / "matrix",
+        env={**_env(tmp_path), "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert tox.returncode == 0, tox.stdout[-3000:]
+    assert "congratulations" in tox.stdout
+    for env in envs.split(","):
+        assert f"  {env}: OK" in tox.stdout
+
+
+def test_a_locked_venv_project_commits_hashed_requirements(tmp_path: Path) -> None:
+    result = new(
+        tmp_path,
+        "locked",
+        "--defaults",
+        "-a",
+        "domain=web",
+        "-a",
+        "lockfile=true",
+        "--tool",
+        "venv",
+        "--create-env",
+    )
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "locked"
+    titles = [s["title"] for s in json.loads(result.stdout)["environment"]["steps"]]
+    assert "Locking requirements.txt with hashes" in titles and titles[-1] == "Running the project's tests"
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        text = (project / name).read_text()
+        assert "flask==" in text and "--hash=sha256:" in text
+        options = [line for line in text.splitlines() if line.startswith("--")]
+        assert options == []  # no --index-url or --find-links: nothing of this machine's pip setup
+    assert "pytest==" in (project / "requirements-dev.txt").read_text()
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+    assert {"requirements.txt", "requirements-dev.txt"} <= set(tracked.split())
+
+
+def test_pipenv_for_python_3_9_runs_its_pinned_release(tmp_path: Path) -> None:
+    """Current pipenv fails inside a 3.9 environment; pickenv runs `pipenv<2026.1` from its cache."""
+    if _interpreter_path("3.9") is None:
+        pytest.skip("no Python 3.9 on this machine")
+    result = new(
+        tmp_path,
+        "old-web",
+        "--defaults",
+        "-a",
+        "domain=web",
+        "-a",
+        "python_version=3.9",
+        "--tool",
+        "pipenv",
+        "--create-env",
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    titles = [s["title"] for s in report["environment"]["steps"]]
+    assert titles[:2] == ["Preparing pipenv<2026.1 in pickenv's cache", "Installing pipenv<2026.1"]
+    assert "pipx install 'pipenv<2026.1'" in report["environment"]["commands"]
+    project = tmp_path / "old-web"
+    assert version_of(project / ".venv" / "bin" / "python") == "3.9"
+    lock = json.loads((project / "Pipfile.lock").read_text())
+    assert "flask" in lock["default"] and "pytest" in lock["develop"]

@@ -117,7 +117,7 @@ def test_arrow_keys_pick_an_old_python_that_excludes_pipenv(session) -> None:  #
     versions = [c.value for c in QUESTIONS[1].choices]
     default_version = closest_known(PythonVersion(*sys.version_info[:2]))
     s = session("-a", "domain=web", "-a", "team_size=small")
-    s.ask("python_version", *moves(default_version, "3.9", versions), ENTER)
+    s.ask("python_version", *moves(default_version, "3.8", versions), ENTER)
     s.ask("lockfile", "y")
     for question in ("binary_deps", "windows", "manage_python"):
         s.ask(question, "n")
@@ -125,9 +125,9 @@ def test_arrow_keys_pick_an_old_python_that_excludes_pipenv(session) -> None:  #
     s.ask("offline", "n")
     code, output = s.finish()
     assert code == 0, output
-    assert "python_version=3.9 " in answers_line(output) and "lockfile=true" in answers_line(output)
-    assert "Recommended: venv" in output  # pipenv would win on 3.10+, but needs 3.10
-    assert "[pipenv-needs-python-3-10]" in output.split("Excluded")[1]
+    assert "python_version=3.8 " in answers_line(output) and "lockfile=true" in answers_line(output)
+    assert "Recommended: venv" in output  # pipenv would win on 3.9+, but needs 3.9
+    assert "[pipenv-needs-python-3-9]" in output.split("Excluded")[1]
 
 
 def test_pre_answered_questions_are_not_asked(session) -> None:  # type: ignore[no-untyped-def]

@@ -67,11 +67,11 @@ def test_override_of_an_unknown_id(team: Callable[..., RuleSet]) -> None:
 
 
 def test_disable_by_id(team: Callable[..., RuleSet], builtin_rules: RuleSet) -> None:
-    old_lockfile = answers_with(python_version="3.9", lockfile=True)
+    old_lockfile = answers_with(python_version="3.8", lockfile=True, domain="web")
     assert recommend(builtin_rules, old_lockfile).recommendation == "venv"
-    rules = team("schema_version: 1\ndisable: [pipenv-needs-python-3-10]\n")
-    assert rules.disabled == ("pipenv-needs-python-3-10",)
-    assert "pipenv-needs-python-3-10" not in [r.id for r in rules.rules]
+    rules = team("schema_version: 1\ndisable: [pipenv-needs-python-3-9]\n")
+    assert rules.disabled == ("pipenv-needs-python-3-9",)
+    assert "pipenv-needs-python-3-9" not in [r.id for r in rules.rules]
     assert len(rules.rules) == len(builtin_rules.rules) - 1
     assert recommend(rules, old_lockfile).recommendation == "pipenv"
 
@@ -93,13 +93,21 @@ def test_unknown_top_level_key_in_a_team_file(team: Callable[..., RuleSet]) -> N
 
 
 def test_tools_reorder_changes_the_tie_break(team: Callable[..., RuleSet], builtin_rules: RuleSet) -> None:
-    tie = answers_with(lockfile=True, deploy="hpc")  # pipenv 8, conda 8, venv 5
+    # venv 3+4 = conda 14+4+3-14 = 7
+    tie = answers_with(
+        domain="library", binary_deps=True, windows=True, manage_python=True, deploy="serverless"
+    )
     base = recommend(builtin_rules, tie)
-    assert (base.recommendation, base.tie_break) == ("pipenv", True)
+    assert (base.recommendation, base.tie_break) == ("venv", True)
+    assert base.tie_break_reason == builtin_rules.tie_break != ""
     rules = team("schema_version: 1\ntools: [conda, venv, virtualenv, pipenv]\n")
     assert rules.tools == ("conda", "venv", "virtualenv", "pipenv")
     reordered = recommend(rules, tie)
     assert (reordered.recommendation, reordered.tie_break) == ("conda", True)
+    # The built-in reason explains the built-in order, not the team's.
+    assert reordered.tie_break_reason == "" == rules.tie_break
+    explained = team("schema_version: 1\ntools: [conda, venv, virtualenv, pipenv]\ntie_break: we run conda\n")
+    assert recommend(explained, tie).tie_break_reason == "we run conda"
 
 
 def test_team_file_adds_a_tool_that_its_rules_can_score(team: Callable[..., RuleSet]) -> None:

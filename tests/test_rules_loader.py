@@ -36,15 +36,15 @@ def test_builtin_rules_load(builtin_rules: RuleSet) -> None:
     assert len(ids) == len(set(ids)) >= 20
     for rule in builtin_rules.rules:
         assert rule.because and rule.source.startswith("https://"), rule.id
-        assert rule.exclude or rule.score or rule.advice, rule.id
+        assert rule.exclude or rule.score or rule.advice or rule.warn, rule.id
         assert rule.origin.startswith(f"{BUILTIN_RULES}:")
 
 
 def test_builtin_version_conditions_are_compared_as_versions(builtin_rules: RuleSet) -> None:
-    pipenv = builtin_rules.rule("pipenv-needs-python-3-10")
+    pipenv = builtin_rules.rule("pipenv-needs-python-3-9")
     assert pipenv.exclude == ("pipenv",)
     (condition,) = pipenv.when
-    assert condition.allowed == {"2.7", "3.6", "3.7", "3.8", "3.9"}
+    assert condition.allowed == {"2.7", "3.6", "3.7", "3.8"}
     assert builtin_rules.rule("venv-needs-python-3-3").when[0].allowed == {"2.7"}
     assert builtin_rules.rule("virtualenv-pin-for-python-2-7-and-3-6").when[0].allowed == {"2.7", "3.6"}
 
@@ -139,7 +139,7 @@ def test_unknown_rule_key_has_did_you_mean(team: Callable[..., RuleSet]) -> None
         5,
         5,
         "unknown key 'becuase' in a rule (did you mean 'because'?); allowed: "
-        "id, when, exclude, score, advice, because, source",
+        "id, when, exclude, score, advice, warn, because, source",
     ) in messages
     assert (3, 5, "rule x has no `because`; every rule needs one") in messages
 

@@ -309,3 +309,65 @@ def test_legacy_setup_cfg_survives_percent_signs(tmp_path: Path) -> None:
     parser = configparser.ConfigParser()  # interpolating, as setuptools reads it
     parser.read(tmp_path / "setup.cfg")
     assert parser["metadata"]["description"] == answers("virtualenv", "legacy-python2")["description"]
+
+
+@pytest.mark.parametrize(("tool", "domain"), MATRIX)
+def test_libraries_and_legacy_code_carry_a_test_matrix(
+    rendered: dict[tuple[str, str], Path], tool: str, domain: str
+) -> None:
+    import configparser
+
+    root = rendered[tool, domain]
+    matrix = get_tool(tool).facts(PythonVersion.parse(_python_for(tool, domain)), "x")["matrix"]
+    assert isinstance(matrix, dict)
+    wanted = domain in ("library", "legacy-python2")
+    tox_ini, noxfile = root / "tox.ini", root / "noxfile.py"
+    assert tox_ini.exists() == (wanted and matrix["runner"] == "tox")
+    assert noxfile.exists() == (wanted and matrix["runner"] == "nox")
+    if tox_ini.exists():
+        config = configparser.ConfigParser()
+        config.read(tox_ini)
+        envs = [e.strip() for e in config["tox"]["env_list"].split(",")]
+        assert envs == [env["name"] for env in matrix["envs"]]
+        assert envs[0] == "py" + _python_for(tool, domain).replace(".", "")
+        assert ("dependency_groups" in config["testenv"]) == (tool == "uv")
+        for env in matrix["envs"]:
+            if env["virtualenv_spec"]:
+                assert config[f"testenv:{env['name']}"]["virtualenv_spec"] == env["virtualenv_spec"]
+    if noxfile.exists():
+        listed = subprocess.run(
+            [sys.executable, "-m", "nox", "--list", "-f", str(noxfile)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert "tests-3.11" in listed.stdout
+    readme = (root / "README.md").read_text()
+    assert ("### Every supported Python" in readme) == wanted
+
+
+@pytest.mark.parametrize("tool", ["venv", "virtualenv"])
+def test_a_locked_pip_project_is_compiled_by_pip_tools(tmp_path: Path, tool: str) -> None:
+    render(TEMPLATE, answers(tool, "web", lockfile=True, python_version="3.12"), tmp_path)
+    files = set(list_files(tmp_path))
+    # pip-compile writes the requirements files: none is rendered to be overwritten.
+    assert not files & {"requirements.txt", "requirements-dev.txt"}
+    settings = tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]["pip-tools"]
+    assert settings == {
+        "generate-hashes": True,
+        "strip-extras": True,
+        "emit-index-url": False,
+        "emit-find-links": False,
+        "quiet": True,
+    }
+    readme = (tmp_path / "README.md").read_text()
+    assert "-m piptools compile --output-file requirements.txt pyproject.toml" in readme
+    assert (
+        "Commit `requirements.txt` and `requirements-dev.txt`: they pin every package with hashes." in readme
+    )
+    # Below Python 3.8 pip-tools does not run: the project is the plain one.
+    old = tmp_path / "old"
+    old.mkdir()
+    render(TEMPLATE, answers(tool, "web", lockfile=True, python_version="3.7"), old)
+    assert "requirements.txt" in list_files(old)

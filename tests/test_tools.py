@@ -24,7 +24,7 @@ from pickenv.rules.model import RuleSet
 from pickenv.tools import BUILTIN, UnknownToolError, get_tool, reserved_names, tool_names
 from pickenv.tools.base import ToolContext
 from pickenv.tools.facts import rendered
-from pickenv.tools.virtualenv import requirement_for
+from pickenv.tools.pins import requirement_for
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "pickenv"

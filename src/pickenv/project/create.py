@@ -57,6 +57,11 @@ class NewRequest:
     def version(self) -> PythonVersion:
         return PythonVersion.parse(str(self.answers["python_version"]))
 
+    @property
+    def locked(self) -> bool:
+        """A lock file was asked for and the tool can write one for this target."""
+        return bool(self.answers["lockfile"]) and self.tool.can_lock(self.version)
+
 
 @dataclass(frozen=True)
 class EnvironmentReport:
@@ -122,7 +127,7 @@ def _target_interpreter(request: NewRequest, ctx: Context) -> str | None:
 def _check_tool_paths(request: NewRequest) -> None:
     if not request.create_env:
         return
-    for name in request.tool.writes:
+    for name in (*request.tool.writes, *request.tool.lock_files(request.locked)):
         path = request.destination / name
         if path.exists() or path.is_symlink():
             raise DestinationError(
@@ -196,6 +201,7 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         version=request.version,
         project_name=request.name,
         probe=request.create_env,
+        locked=request.locked,
     )
     plan = request.tool.plan(tool_ctx)
     steps: tuple[StepResult, ...] = ()
@@ -223,7 +229,10 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
             requested=request.create_env,
             created=bool(steps),
             steps=steps,
-            commands=(f"cd {request.name}", *request.tool.manual(request.version, request.name)),
+            commands=(
+                f"cd {request.name}",
+                *request.tool.manual(request.version, request.name, request.locked),
+            ),
             note=note,
             fix=fix,
             fix_facts=(("version", str(request.version)),),

@@ -29,6 +29,16 @@ def _advice(result: Recommendation) -> list[tuple[str, str, str]]:
     return [(a.tool, r.rule, r.advice) for a in result.ranking for r in a.reasons if r.advice]
 
 
+def _tie_json(result: Recommendation) -> dict[str, object]:
+    return {
+        "tied": list(result.tied),
+        "margin": result.margin,
+        "near_tie": result.near_tie,
+        "settled_by": "tool order" if result.tie_break else "score",
+        "tool_order_reason": result.tie_break_reason,
+    }
+
+
 def recommendation_json(result: Recommendation) -> str:
     ranking = [
         {
@@ -54,36 +64,61 @@ def recommendation_json(result: Recommendation) -> str:
         {
             "recommendation": result.recommendation,
             "tie_break": result.tie_break,
+            "tie": _tie_json(result),
+            "warnings": [{"rule": w.rule, "text": w.text, "source": w.source} for w in result.warnings],
             "ranking": ranking,
             "advice": [{"tool": t, "rule": r, "text": x} for t, r, x in _advice(result)],
             "answers": dict(result.answers),
             "fired_rules": list(result.fired_rules),
             "what_would_change": [
-                {"question": c.question, "value": c.value, "recommendation": c.recommendation}
+                {"question": c.question, "value": c.value, "recommendation": c.recommendation, "tie": c.tie}
                 for c in result.what_would_change
+            ],
+            "not_considered": [
+                {"tool": n.tool, "when": n.when, "source": n.source, "include": n.include}
+                for n in result.not_considered
             ],
             "rules_files": list(result.rules_files),
         },
     )
 
 
-def _tie_note(result: Recommendation) -> str:
-    top = result.ranking[0].score
-    tied = [a.tool for a in result.ranking if a.eligible and a.score == top]
-    return f"{' and '.join(tied)} tie at {top}; the declared tool order decides"
+def closeness(result: Recommendation) -> str:
+    """A tie or a one-point lead, said out loud ("" for a clear win)."""
+    scores = {a.tool: a.score for a in result.ranking}
+    if result.tie_break:
+        tools = " and ".join(result.tied) if len(result.tied) == 2 else ", ".join(result.tied)
+        score = f"{scores[result.recommendation]:+d}"
+        reason = result.tie_break_reason or "nothing explains that order"
+        return f"Tie: {tools} score {score}; the tool order picked {result.recommendation} ({reason})"
+    if result.near_tie:
+        runner_up = next(a for a in result.ranking[1:] if a.eligible)
+        return (
+            f"Close: {result.recommendation} leads {runner_up.tool} by one point "
+            f"({scores[result.recommendation]:+d} to {runner_up.score:+d})"
+        )
+    return ""
 
 
 def _changes(result: Recommendation) -> list[str]:
-    return [
+    lines = [
         f"{c.question}={format_value(c.value)} -> {c.recommendation or 'no tool fits'}"
+        + (" (a tie, settled by the tool order)" if c.tie else "")
         for c in result.what_would_change
     ]
+    if result.tie_break:
+        lines.insert(0, "any rule that favours one of the tied tools (this answer is a tie)")
+    return lines
 
 
 def recommendation_text(result: Recommendation, style: Style) -> str:
     lines = [f"Recommended: {style.green(result.recommendation)}"]
-    if result.tie_break:
-        lines.append(style.dim(f"  ({_tie_note(result)})"))
+    if closeness(result):
+        lines.append(f"  {closeness(result)}")
+    if result.warnings:
+        lines.append("")
+        lines.append(style.bold(style.red("Warnings")))
+        lines += [f"  {w.text}  [{w.rule}]" for w in result.warnings]
     lines.append("")
     lines.append(style.bold("Ranking"))
     eligible = [a for a in result.ranking if a.eligible]
@@ -99,7 +134,10 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
         for a in excluded:
             for r in a.excluded_by:
                 lines.append(f"  {a.tool:<11} {r.because}  [{r.rule}]")
-    advice = [(t, r, x) for t, r, x in _advice(result) if t not in {a.tool for a in excluded}]
+    # Advice for the tools on top (the winner, and any tool tied with it); the JSON
+    # envelope keeps every tool's.
+    on_top = set(result.tied) or {result.recommendation}
+    advice = [(t, r, x) for t, r, x in _advice(result) if t in on_top]
     if advice:
         lines.append("")
         lines.append(style.bold("Advice"))
@@ -108,6 +146,12 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
     lines.append("")
     lines.append(style.bold("What would change the answer"))
     lines.extend(f"  {line}" for line in _changes(result) or ["no single answer changes it"])
+    if result.not_considered:
+        lines.append("")
+        lines.append(style.bold("Not considered"))
+        for note in result.not_considered:
+            include = f" ({note.include})" if note.include else ""
+            lines.append(f"  {note.tool}: {note.when}{include}  <{note.source}>")
     lines.append("")
     lines.append(style.dim(f"Answers: {pairs(result.answers)}"))
     lines.append(style.dim(f"Rules: {file_names(result.rules_files)}"))
@@ -120,8 +164,12 @@ def _md_reason_rows(a: Assessment) -> list[str]:
 
 def recommendation_markdown(result: Recommendation) -> str:
     lines = [f"# Recommended: {result.recommendation}", ""]
-    if result.tie_break:
-        lines += [f"_{_tie_note(result)}._", ""]
+    if closeness(result):
+        lines += [f"_{closeness(result)}._", ""]
+    if result.warnings:
+        lines += ["## Warnings", ""]
+        lines += [f"- **{w.text}** ([{w.rule}]({w.source}))" for w in result.warnings]
+        lines.append("")
     lines += ["## Ranking", "", "| rank | tool | score | excluded |", "| --- | --- | --- | --- |"]
     for rank, a in enumerate(result.ranking, start=1):
         lines.append(f"| {rank} | {a.tool} | {a.score:+d} | {'yes' if not a.eligible else 'no'} |")
@@ -130,6 +178,11 @@ def recommendation_markdown(result: Recommendation) -> str:
         lines += _md_reason_rows(a)
     lines += ["", "## What would change the answer", ""]
     lines += [f"- `{line}`" for line in _changes(result)] or ["- no single answer changes it"]
+    if result.not_considered:
+        lines += ["", "## Not considered", ""]
+        for note in result.not_considered:
+            include = f" ({note.include})" if note.include else ""
+            lines.append(f"- **{note.tool}**: {note.when}{include} ([source]({note.source}))")
     lines += ["", "## Answers", ""]
     lines += [f"- `{k}`: `{format_value(v)}`" for k, v in result.answers]
     return "\n".join(lines) + "\n"

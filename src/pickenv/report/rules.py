@@ -13,10 +13,16 @@ def _finding_lines(finding: Finding) -> list[str]:
     return [f"      e.g. {pairs(example)}" for example in finding.examples]
 
 
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.1f}%"
+
+
 def check_text(report: CheckReport, style: Style) -> str:
+    total = report.combinations
     lines = [
-        f"Checked {file_names(report.files)}: {report.combinations} answer combinations "
-        f"({report.distinct_cases} distinct sets of fired rules)."
+        f"Checked {file_names(report.files)}: {total} answer combinations "
+        f"({report.distinct_cases} distinct sets of fired rules).",
+        "Winners: " + ", ".join(f"{tool} {_share(count, total)}" for tool, count in report.winners),
     ]
     if report.no_tool.count:
         lines.append(style.red(f"error: {report.no_tool.count} combinations leave no tool:"))
@@ -25,11 +31,21 @@ def check_text(report: CheckReport, style: Style) -> str:
         lines.append(f"warning: rule {rule_id} never fires")
     for rule_id in report.never_change_winner:
         lines.append(f"warning: rule {rule_id} never changes the winner")
-    if report.tie_break.count:
+    ties = report.tie_break
+    if report.undeclared_ties:
+        lines.append(f"warning: {ties.count} combinations are decided only by the tool order (tie-break):")
+        lines += _finding_lines(ties)
+    elif ties.count:
         lines.append(
-            f"warning: {report.tie_break.count} combinations are decided only by the tool order (tie-break):"
+            f"Ties: {ties.count} combinations ({_share(ties.count, total)}) are ties settled by the "
+            f"declared tool order: {report.tie_break_reason}"
         )
-        lines += _finding_lines(report.tie_break)
+        lines += _finding_lines(ties)
+    if report.near_tie.count:
+        lines.append(
+            f"Near ties: {report.near_tie.count} combinations ({_share(report.near_tie.count, total)}) "
+            "are won by a single point."
+        )
     lines.append(f"{report.errors} errors, {report.warnings} warnings")
     return "\n".join(lines) + "\n"
 
@@ -47,17 +63,22 @@ def check_json(report: CheckReport) -> str:
             "distinct_cases": report.distinct_cases,
             "errors": report.errors,
             "warnings": report.warnings,
+            "winners": dict(report.winners),
             "no_tool": _finding_json(report.no_tool),
             "never_fire": list(report.never_fire),
             "never_change_winner": list(report.never_change_winner),
-            "tie_break": _finding_json(report.tie_break),
+            "tie_break": {**_finding_json(report.tie_break), "declared_reason": report.tie_break_reason},
+            "near_tie": _finding_json(report.near_tie),
         },
     )
 
 
 def _table(ruleset: RuleSet) -> tuple[list[str], list[list[str]]]:
-    header = ["rule", "when", *ruleset.tools]
-    rows = [[r.id, r.when_text(), *(r.effect_on(t) for t in ruleset.tools)] for r in ruleset.rules]
+    header = ["rule", "when", *ruleset.tools, "warns"]
+    rows = [
+        [r.id, r.when_text(), *(r.effect_on(t) for t in ruleset.tools), "yes" if r.warn else ""]
+        for r in ruleset.rules
+    ]
     return header, rows
 
 
@@ -69,6 +90,8 @@ def rules_text(ruleset: RuleSet, style: Style) -> str:
         f"Rules: {file_names(ruleset.files)}",
         f"Tools (tie-break order): {', '.join(ruleset.tools)}",
     ]
+    if ruleset.tie_break:
+        lines.append(f"Ties: {ruleset.tie_break}")
     if ruleset.disabled:
         lines.append(f"Disabled: {', '.join(ruleset.disabled)}")
     lines += ["", style.bold(fmt.format(*header).rstrip()), fmt.format(*("-" * w for w in widths))]
@@ -95,7 +118,12 @@ def rules_json(ruleset: RuleSet) -> str:
         {
             "files": list(ruleset.files),
             "tools": list(ruleset.tools),
+            "tie_break": ruleset.tie_break,
             "disabled": list(ruleset.disabled),
             "rules": [r.as_dict() for r in ruleset.rules],
+            "not_considered": [
+                {"tool": n.tool, "when": n.when, "source": n.source, "include": n.include}
+                for n in ruleset.not_considered
+            ],
         },
     )

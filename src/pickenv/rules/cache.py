@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pickenv import __version__
-from pickenv.rules.model import Condition, Rule, RuleSet
+from pickenv.rules.model import Condition, NotConsidered, Rule, RuleSet
 
 
 def cache_key(paths: Sequence[Path]) -> str | None:
@@ -41,17 +41,19 @@ def _dump(ruleset: RuleSet) -> Any:
             r.exclude,
             r.score,
             r.advice,
+            r.warn,
             r.because,
             r.source,
             r.origin,
         )
         for r in ruleset.rules
     )
-    return (ruleset.tools, rules, ruleset.files, ruleset.disabled)
+    notes = tuple((n.tool, n.when, n.source, n.include) for n in ruleset.not_considered)
+    return (ruleset.tools, rules, ruleset.files, ruleset.disabled, ruleset.tie_break, notes)
 
 
 def _load(data: Any) -> RuleSet:
-    tools, rules, files, disabled = data
+    tools, rules, files, disabled, tie_break, notes = data
     return RuleSet(
         tools=tools,
         rules=tuple(
@@ -61,14 +63,17 @@ def _load(data: Any) -> RuleSet:
                 exclude,
                 score,
                 advice,
+                warn,
                 because,
                 source,
                 origin,
             )
-            for rid, when, exclude, score, advice, because, source, origin in rules
+            for rid, when, exclude, score, advice, warn, because, source, origin in rules
         ),
         files=files,
         disabled=disabled,
+        tie_break=tie_break,
+        not_considered=tuple(NotConsidered(*note) for note in notes),
     )
 
 

@@ -33,15 +33,22 @@ class CheckReport:
     no_tool: Finding
     never_fire: tuple[str, ...]
     never_change_winner: tuple[str, ...]
-    tie_break: Finding
+    tie_break: Finding  # combinations decided by the tool order
+    tie_break_reason: str  # why that order: when declared, ties are not a warning
+    near_tie: Finding  # combinations won by a single point
+    winners: tuple[tuple[str, int], ...]  # how many combinations each tool wins, in tool order
 
     @property
     def errors(self) -> int:
         return 1 if self.no_tool.count else 0
 
     @property
+    def undeclared_ties(self) -> bool:
+        return bool(self.tie_break.count) and not self.tie_break_reason
+
+    @property
     def warnings(self) -> int:
-        return len(self.never_fire) + len(self.never_change_winner) + (1 if self.tie_break.count else 0)
+        return len(self.never_fire) + len(self.never_change_winner) + (1 if self.undeclared_ties else 0)
 
 
 def _classes(decider: Decider) -> list[list[tuple[int, Value, int]]]:
@@ -90,14 +97,20 @@ def check_rules(ruleset: RuleSet) -> CheckReport:
     cases = _walk(decider)
     no_tool: list[tuple[int, tuple[Value, ...]]] = []
     tie_break: list[tuple[int, tuple[Value, ...]]] = []
+    near_tie: list[tuple[int, tuple[Value, ...]]] = []
+    wins = dict.fromkeys(ruleset.tools, 0)
     ever_fired = 0
     for mask, case in cases.items():
         decision = decider.decide(mask)
         ever_fired |= mask
         if decision.winner is None:
             no_tool.append(case)
-        elif decision.tie_break:
+            continue
+        wins[decision.winner] += case[0]
+        if decision.tie_break:
             tie_break.append(case)
+        elif decision.margin == 1:
+            near_tie.append(case)
     never_fire = tuple(rule.id for i, rule in enumerate(ruleset.rules) if not ever_fired >> i & 1)
     never_change = []
     for i, rule in enumerate(ruleset.rules):
@@ -112,8 +125,8 @@ def check_rules(ruleset: RuleSet) -> CheckReport:
     for question in QUESTIONS:
         total *= len(question.values)
     # Most frequent first so the examples shown are the ones users hit most.
-    no_tool.sort(key=lambda c: -c[0])
-    tie_break.sort(key=lambda c: -c[0])
+    for finding in (no_tool, tie_break, near_tie):
+        finding.sort(key=lambda c: -c[0])
     return CheckReport(
         files=ruleset.files,
         combinations=total,
@@ -122,4 +135,7 @@ def check_rules(ruleset: RuleSet) -> CheckReport:
         never_fire=never_fire,
         never_change_winner=tuple(never_change),
         tie_break=_finding(tie_break),
+        tie_break_reason=ruleset.tie_break,
+        near_tie=_finding(near_tie),
+        winners=tuple(wins.items()),
     )

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pickenv.errors import Fix, NoToolError
 from pickenv.questionnaire.questions import QUESTIONS, Value, format_value
-from pickenv.rules.model import Rule, RuleSet
+from pickenv.rules.model import NotConsidered, Rule, RuleSet
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,13 @@ class Assessment:
 @dataclass(frozen=True)
 class Decision:
     winner: str | None
-    tie_break: bool  # the winner shares the top score with another tool
+    tied: tuple[str, ...] = ()  # every eligible tool sharing the top score, when more than one
+    margin: int | None = None  # the winner's lead over the runner-up (None: no runner-up)
+
+    @property
+    def tie_break(self) -> bool:
+        """The declared tool order, not the scores, picked the winner."""
+        return len(self.tied) > 1
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,16 @@ class Change:
     question: str
     value: Value
     recommendation: str | None  # None: that answer would leave no tool
+    tie: bool = False  # that answer would leave a tie, settled by the tool order
+
+
+@dataclass(frozen=True)
+class Warning:
+    """A fired rule's `warn`: something the user must know whatever tool they pick."""
+
+    rule: str
+    text: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -64,8 +80,21 @@ class Recommendation:
     ranking: tuple[Assessment, ...]  # eligible by score, then excluded
     fired_rules: tuple[str, ...]
     what_would_change: tuple[Change, ...]
-    tie_break: bool
+    tied: tuple[str, ...]  # the tools sharing the top score, when it is a tie
+    margin: int | None  # the winner's lead over the runner-up
+    tie_break_reason: str  # why the declared order settles ties ("": undeclared)
+    warnings: tuple[Warning, ...]
+    not_considered: tuple[NotConsidered, ...]
     rules_files: tuple[str, ...]
+
+    @property
+    def tie_break(self) -> bool:
+        return len(self.tied) > 1
+
+    @property
+    def near_tie(self) -> bool:
+        """Won by a single point: one rule more or less would change the answer."""
+        return self.margin == 1
 
 
 class Decider:
@@ -117,11 +146,13 @@ class Decider:
         scores, excluded = self.scores(fired)
         eligible = [i for i in range(len(self.tools)) if not excluded[i]]
         if not eligible:
-            return Decision(None, False)
+            return Decision(None)
         # Highest score wins; equal scores fall back to the declared tool order.
         ordered = sorted(eligible, key=lambda i: (-scores[i], i))
-        tie = len(ordered) > 1 and scores[ordered[0]] == scores[ordered[1]]
-        return Decision(self.tools[ordered[0]], tie)
+        top = scores[ordered[0]]
+        tied = tuple(self.tools[i] for i in ordered if scores[i] == top)
+        margin = top - scores[ordered[1]] if len(ordered) > 1 else None
+        return Decision(self.tools[ordered[0]], tied if len(tied) > 1 else (), margin)
 
     def rule_ids(self, fired: int) -> tuple[str, ...]:
         return tuple(r.id for i, r in enumerate(self.rules) if fired >> i & 1)
@@ -155,9 +186,9 @@ def what_would_change(decider: Decider, answers: Mapping[str, Value]) -> tuple[C
             if value == answers[question.id]:
                 continue
             changed = {**answers, question.id: value}
-            winner = decider.decide(decider.fired(changed)).winner
-            if winner != current:
-                changes.append(Change(question.id, value, winner))
+            decision = decider.decide(decider.fired(changed))
+            if decision.winner != current:
+                changes.append(Change(question.id, value, decision.winner, decision.tie_break))
     return tuple(changes)
 
 
@@ -178,6 +209,12 @@ def recommend(ruleset: RuleSet, answers: Mapping[str, Value]) -> Recommendation:
         ranking=tuple(ranking),
         fired_rules=decider.rule_ids(fired),
         what_would_change=what_would_change(decider, answers),
-        tie_break=decision.tie_break,
+        tied=decision.tied,
+        margin=decision.margin,
+        tie_break_reason=ruleset.tie_break,
+        warnings=tuple(
+            Warning(r.id, r.warn, r.source) for i, r in enumerate(decider.rules) if fired >> i & 1 and r.warn
+        ),
+        not_considered=ruleset.unranked,
         rules_files=ruleset.files,
     )

@@ -9,22 +9,19 @@ a person fixing a rules file sees all of them at once. A team layer may add rule
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import Fix, Problem, RulesError
-from pickenv.questionnaire.questions import QUESTION_IDS, Value, did_you_mean, format_value, get_question
-from pickenv.rules.model import Condition, Rule, RuleSet, describe_values
-from pickenv.versions import KNOWN_VERSIONS, select_versions
+from pickenv.questionnaire.questions import did_you_mean
+from pickenv.rules.model import Rule, RuleSet
+from pickenv.rules.reader import ID, Reader
 from pickenv.yamlio import Located, load_located
 
 SCHEMA_VERSION = 1
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_BASE_KEYS = ("schema_version", "tools", "rules")
+_BASE_KEYS = ("schema_version", "tools", "tie_break", "not_considered", "rules")
 _LAYER_KEYS = (*_BASE_KEYS, "override", "disable")
-_RULE_KEYS = ("id", "when", "exclude", "score", "advice", "because", "source")
 
 
 @dataclass(frozen=True)
@@ -45,195 +42,6 @@ class RulesSource:
             raise RulesError([Problem(str(path), 1, 1, f"cannot read rules file: {reason}")]) from None
 
 
-class _Reader:
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-
-    def error(self, where: Located, message: str) -> None:
-        self.problems.append(where.problem(message))
-
-    def text(self, node: Located, what: str) -> str | None:
-        if isinstance(node.value, str) and node.value.strip():
-            return node.value.strip()
-        self.error(node, f"{what} must be non-empty text, not {node.describe()}")
-        return None
-
-    def tool(self, node: Located, tools: Sequence[str]) -> str | None:
-        name = self.text(node, "a tool name")
-        if name is None:
-            return None
-        if name not in tools:
-            self.error(
-                node,
-                f"unknown tool {name!r}{did_you_mean(name, tools)}; tools are: {', '.join(tools)}"
-                " (a team file may add tools under `tools:`)",
-            )
-            return None
-        return name
-
-    def str_list(self, node: Located, what: str) -> list[tuple[str, Located]]:
-        items = node.value if isinstance(node.value, list) else [node]
-        out = []
-        for item in items:
-            text = self.text(item, what)
-            if text is not None:
-                out.append((text, item))
-        return out
-
-    def mapping(self, node: Located, what: str, keys: Sequence[str]) -> dict[str, Located] | None:
-        if not isinstance(node.value, dict):
-            self.error(node, f"{what} must be a mapping, not {node.describe()}")
-            return None
-        result: dict[str, Located] = node.value
-        for key in result:
-            if key not in keys:
-                self.problems.append(
-                    node.key_problem(
-                        key,
-                        f"unknown key {key!r} in {what}{did_you_mean(key, keys)}; allowed: {', '.join(keys)}",
-                    )
-                )
-        return result
-
-    def condition(self, question_id: str, node: Located) -> Condition | None:
-        question = get_question(question_id)
-        negate = False
-        body = node
-        if isinstance(node.value, dict):
-            inner = self.mapping(node, f"the condition on {question_id}", ("not",))
-            if inner is None or "not" not in inner:
-                if inner is not None:
-                    self.error(node, f"a condition mapping needs `not:` (e.g. {question_id}: {{not: ...}})")
-                return None
-            negate, body = True, inner["not"]
-        items = body.value if isinstance(body.value, list) else [body]
-        if not items:
-            self.error(body, f"empty list of values for {question_id}")
-            return None
-        allowed: set[Value] = set()
-        written: list[Value] = []
-        for item in items:
-            values = self._values(question_id, item)
-            if values is None:
-                continue
-            allowed |= values
-            written.append(item.value)  # type: ignore[arg-type]
-        if len(written) != len(items):
-            return None
-        if negate:
-            allowed = set(question.values) - allowed
-        text = ("not " if negate else "") + describe_values(written)
-        if not allowed:
-            self.error(node, f"the condition on {question_id} ({text}) matches no value")
-            return None
-        return Condition(question_id, frozenset(allowed), text)
-
-    def _values(self, question_id: str, item: Located) -> frozenset[Value] | None:
-        question = get_question(question_id)
-        if question.kind == "version":
-            if not isinstance(item.value, str):
-                fix = f'"{item.text}"' if item.text is not None else '">=3.10"'
-                self.error(
-                    item,
-                    f"python_version conditions must be quoted text such as {fix} "
-                    f"(YAML reads an unquoted 3.10 as the number 3.1)",
-                )
-                return None
-            try:
-                versions = select_versions(item.value)
-            except ValueError as exc:
-                self.error(item, f"bad python_version specifier: {exc}")
-                return None
-            if not versions:
-                self.error(
-                    item,
-                    f"python_version {item.value!r} matches none of {', '.join(KNOWN_VERSIONS)}",
-                )
-                return None
-            return frozenset(versions)
-        if item.value not in question.values or isinstance(item.value, bool) != (question.kind == "bool"):
-            allowed = ", ".join(format_value(v) for v in question.values)
-            shown = item.value if item.value is not None else "null"
-            self.error(
-                item,
-                f"invalid value {shown!r} for {question_id}"
-                f"{did_you_mean(str(shown), [format_value(v) for v in question.values])}; "
-                f"allowed: {allowed}",
-            )
-            return None
-        return frozenset([item.value])
-
-    def rule(self, node: Located, tools: Sequence[str]) -> Rule | None:
-        fields = self.mapping(node, "a rule", _RULE_KEYS)
-        if fields is None:
-            return None
-        before = len(self.problems)
-        rule_id = self.text(fields["id"], "id") if "id" in fields else None
-        if "id" not in fields:
-            self.error(node, "rule has no `id`; add a unique kebab-case id such as `id: my-rule`")
-        elif rule_id is not None and not _ID.match(rule_id):
-            self.error(fields["id"], f"rule id {rule_id!r} must be kebab-case: a-z, 0-9 and '-'")
-        for required in ("because", "source"):
-            if required not in fields:
-                self.error(node, f"rule {rule_id or '?'} has no `{required}`; every rule needs one")
-        because = self.text(fields["because"], "because") if "because" in fields else ""
-        source = self.text(fields["source"], "source") if "source" in fields else ""
-        when: list[Condition] = []
-        if "when" in fields and fields["when"].value is not None:
-            conditions = self.mapping(fields["when"], "`when`", QUESTION_IDS)
-            for question_id, cond_node in (conditions or {}).items():
-                if question_id in QUESTION_IDS:
-                    condition = self.condition(question_id, cond_node)
-                    if condition is not None:
-                        when.append(condition)
-        exclude: list[str] = []
-        effects_before = len(self.problems)
-        if "exclude" in fields:
-            for _, item in self.str_list(fields["exclude"], "a tool name"):
-                name = self.tool(item, tools)
-                if name is not None:
-                    exclude.append(name)
-        score = self._per_tool(fields.get("score"), tools, "score")
-        advice = self._per_tool(fields.get("advice"), tools, "advice")
-        # Not when an effect was written but is invalid: that problem is already reported.
-        no_effect = not exclude and not score and not advice
-        if no_effect and "id" in fields and len(self.problems) == effects_before:
-            self.error(node, f"rule {rule_id} has no effect: give it `exclude`, `score` or `advice`")
-        if len(self.problems) != before or rule_id is None:
-            return None
-        return Rule(
-            id=rule_id,
-            when=tuple(when),
-            exclude=tuple(exclude),
-            score=tuple((t, v) for t, v in score if isinstance(v, int)),
-            advice=tuple((t, v) for t, v in advice if isinstance(v, str)),
-            because=because or "",
-            source=source or "",
-            origin=f"{node.file}:{node.line}",
-        )
-
-    def _per_tool(self, node: Located | None, tools: Sequence[str], what: str) -> list[tuple[str, int | str]]:
-        if node is None:
-            return []
-        fields = self.mapping(node, f"`{what}`", tools)
-        out: list[tuple[str, int | str]] = []
-        for tool, value in (fields or {}).items():
-            if tool not in tools:
-                continue  # reported by mapping()
-            if what == "score":
-                if isinstance(value.value, bool) or not isinstance(value.value, int):
-                    self.error(value, f"score for {tool} must be a whole number such as 3 or -2")
-                elif not -100 <= value.value <= 100:
-                    self.error(value, f"score for {tool} must be between -100 and 100")
-                else:
-                    out.append((tool, value.value))
-            else:
-                text = self.text(value, f"advice for {tool}")
-                if text is not None:
-                    out.append((tool, text))
-        return out
-
-
 def _layer(
     source: RulesSource,
     base: RuleSet | None,
@@ -245,7 +53,7 @@ def _layer(
         if not parse_problems:
             problems.append(Problem(source.name, 1, 1, "empty rules file; see rules.yaml for the format"))
         return None
-    reader = _Reader(problems)
+    reader = Reader(problems)
     keys = _BASE_KEYS if base is None else _LAYER_KEYS
     fields = reader.mapping(root, "the rules file", keys)
     if fields is None:
@@ -307,11 +115,26 @@ def _layer(
             else:
                 rules[rule.id] = rule
     files = (*base.files, source.name) if base else (source.name,)
-    return RuleSet(tools=tools, rules=tuple(rules.values()), files=files, disabled=tuple(disabled))
+    # The tie-break reason explains an order: a layer that reorders the tools must
+    # give its own, or ties are settled by an order nobody explained.
+    tie_break = base.tie_break if base is not None and "tools" not in fields else ""
+    if "tie_break" in fields:
+        tie_break = reader.text(fields["tie_break"], "`tie_break`") or ""
+    notes = {n.tool: n for n in (base.not_considered if base else ())}
+    if "not_considered" in fields:
+        notes.update({n.tool: n for n in reader.not_considered(fields["not_considered"])})
+    return RuleSet(
+        tools=tools,
+        rules=tuple(rules.values()),
+        files=files,
+        disabled=tuple(disabled),
+        tie_break=tie_break,
+        not_considered=tuple(notes.values()),
+    )
 
 
 def _tools(
-    reader: _Reader, node: Located | None, base: RuleSet | None, root: Located
+    reader: Reader, node: Located | None, base: RuleSet | None, root: Located
 ) -> tuple[str, ...] | None:
     if node is None:
         if base is None:
@@ -323,7 +146,7 @@ def _tools(
         return None
     names: list[str] = []
     for name, item in reader.str_list(node, "a tool name"):
-        if not _ID.match(name):
+        if not ID.match(name):
             reader.error(item, f"tool name {name!r} must be lower-case: a-z, 0-9 and '-'")
         elif name in names:
             reader.error(item, f"tool {name!r} is listed twice")

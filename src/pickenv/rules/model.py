@@ -27,6 +27,7 @@ class Rule:
     exclude: tuple[str, ...]
     score: tuple[tuple[str, int], ...]
     advice: tuple[tuple[str, str], ...]
+    warn: str  # a warning shown above the ranking when the rule fires ("" for none)
     because: str
     source: str
     origin: str  # "file:line" where the rule was written (or overridden)
@@ -44,6 +45,7 @@ class Rule:
 
     @property
     def advice_only(self) -> bool:
+        """Changes no tool's eligibility or score (advice and warnings only)."""
         return not self.exclude and not self.score
 
     def when_text(self) -> str:
@@ -76,10 +78,21 @@ class Rule:
             "exclude": list(self.exclude),
             "score": dict(self.score),
             "advice": dict(self.advice),
+            **({"warn": self.warn} if self.warn else {}),
             "because": self.because,
             "source": self.source,
             "origin": self.origin,
         }
+
+
+@dataclass(frozen=True)
+class NotConsidered:
+    """A tool pickenv does not rank, and when experts pick it."""
+
+    tool: str
+    when: str
+    source: str
+    include: str = ""  # how to rank it anyway, when pickenv can ("--with uv")
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,15 @@ class RuleSet:
     rules: tuple[Rule, ...]
     files: tuple[str, ...]  # the layers read, built-in first
     disabled: tuple[str, ...]  # ids disabled by team layers
+    # Why the declared order is the right way to settle a tie ("": ties are only
+    # settled by it, and `rules check` warns about each).
+    tie_break: str = ""
+    not_considered: tuple[NotConsidered, ...] = ()
+
+    @property
+    def unranked(self) -> tuple[NotConsidered, ...]:
+        """The "Not considered" notes for tools that are not in this ranking."""
+        return tuple(n for n in self.not_considered if n.tool not in self.tools)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

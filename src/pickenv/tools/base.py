@@ -33,11 +33,12 @@ class ToolContext:
     # False when only the commands are wanted (no --create-env, template facts): skip
     # the probes that run interpreters, which would slow `pickenv new` down for nothing.
     probe: bool = True
+    locked: bool = False  # the project wants a lock file (and the tool can write one)
 
     @classmethod
-    def for_text(cls, version: PythonVersion, project_name: str) -> ToolContext:
+    def for_text(cls, version: PythonVersion, project_name: str, locked: bool = False) -> ToolContext:
         """A context for the commands as a person types them: no machine, no probes."""
-        return cls({}, Path(), "python3", None, version, project_name, probe=False)
+        return cls({}, Path(), "python3", None, version, project_name, probe=False, locked=locked)
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,11 @@ class EnvTool:
     summary: ClassVar[str]  # one line for menus and help
     # The environment's folder in the project ("" when it lives elsewhere, as conda's).
     env_dir: ClassVar[str] = ".venv"
-    # Paths in the project the tool creates or rewrites; with --force they must not
-    # exist yet, or creating the environment would touch the user's files.
+    # Paths in the project the tool creates or rewrites besides its lock files; with
+    # --force they must not exist yet, or creating the environment would touch the
+    # user's files.
     writes: ClassVar[tuple[str, ...]] = (".venv",)
+    # The lock file the tool always writes ("" when it writes none on its own).
     lock_file: ClassVar[str] = ""
     # Template files that carry the dependencies (one template file per name).
     dependency_files: ClassVar[tuple[str, ...]] = ()
@@ -84,6 +87,26 @@ class EnvTool:
     def supports(self, version: PythonVersion) -> bool:
         return version >= self.oldest
 
+    def can_lock(self, version: PythonVersion) -> bool:
+        """Whether the project gets a lock file when it asks for one."""
+        del version
+        return bool(self.lock_file)
+
+    def files(self, locked: bool) -> tuple[str, ...]:
+        """The template files that carry the dependencies."""
+        del locked
+        return self.dependency_files
+
+    def lock_with(self, locked: bool) -> str:
+        """A second tool that writes the lock file, configured in pyproject.toml ("" for none)."""
+        del locked
+        return ""
+
+    def lock_files(self, locked: bool) -> tuple[str, ...]:
+        """The lock files creating the environment writes (and git then commits)."""
+        del locked
+        return (self.lock_file,) if self.lock_file else ()
+
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
         """How a person installs the tool itself (nothing for venv)."""
         del version
@@ -101,9 +124,9 @@ class EnvTool:
     def plan(self, ctx: ToolContext) -> Plan:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+    def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
         """Markdown paragraphs for the README's "Set up" section."""
-        del version, project_name
+        del version, project_name, locked
         return ()
 
     def offline_note(self, project_name: str) -> str:
@@ -111,7 +134,13 @@ class EnvTool:
         del project_name
         return ""
 
-    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+    def test_matrix(self, version: PythonVersion) -> dict[str, object]:
+        """How a library or 2/3-compatible project tests every Python it supports."""
+        from pickenv.tools.matrix import tox
+
+        return tox(version, groups=self.dev_dependencies == "group")
+
+    def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         """GitHub Actions: ``shell``, ``container`` (an image, or "") and ``steps``."""
         raise NotImplementedError  # pragma: no cover - abstract
 
@@ -121,31 +150,32 @@ class EnvTool:
             raise EnvironmentCreationError(f"{plan.missing}; run the commands yourself")
         return run_steps(plan.steps, project, ctx.env, progress)
 
-    def manual(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+    def manual(self, version: PythonVersion, project_name: str, locked: bool = False) -> tuple[str, ...]:
         """Every command a person runs to install the tool, create the environment and
         run the tests: the "Next:" of `pickenv new` when pickenv did not create it."""
-        plan = self.plan(ToolContext.for_text(version, project_name))
-        shown = (*self.install_commands(version), *(s.display() for s in plan.create), plan.test.display())
-        return shown
+        plan = self.plan(ToolContext.for_text(version, project_name, locked))
+        return (*self.install_commands(version), *(s.display() for s in plan.create), plan.test.display())
 
-    def facts(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+    def facts(self, version: PythonVersion, project_name: str, locked: bool = False) -> dict[str, object]:
         """What the project template renders for this tool, as plain data."""
-        plan = self.plan(ToolContext.for_text(version, project_name))
+        plan = self.plan(ToolContext.for_text(version, project_name, locked))
         activation = self.activation(project_name)
         return {
             "name": self.name,
             "env_dir": self.env_dir or project_name,
-            "files": list(self.dependency_files),
+            "files": list(self.files(locked)),
             "dev_dependencies": self.dev_dependencies,
-            "lock_file": self.lock_file,
+            "lock_files": list(self.lock_files(locked)),
+            "lock_with": self.lock_with(locked),
             "install": list(self.install_commands(version)),
             "create": [s.display() for s in plan.create],
             "test": plan.test.display(),
             "activate": activation.posix,
             "activate_windows": activation.windows,
             "run": self.run_prefix(project_name),
-            "notes": list(self.notes(version, project_name)),
+            "notes": list(self.notes(version, project_name, locked)),
             "offline": self.offline_note(project_name),
-            "ci": self.ci(version, project_name),
+            "ci": self.ci(version, project_name, locked),
+            "matrix": self.test_matrix(version),
             "python_versions": [v for v in KNOWN_VERSIONS if self.supports(PythonVersion.parse(v))],
         }

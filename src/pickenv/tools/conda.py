@@ -79,7 +79,7 @@ class CondaTool(EnvTool):
             )
         return super().create(project, ctx, progress, plan)
 
-    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+    def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
         return (
             "Install [Miniforge](https://conda-forge.org/download/) (conda with conda-forge as its only "
             "channel). `environment.yml` lists conda-forge and `nodefaults`: Anaconda's `defaults` channel "
@@ -93,7 +93,12 @@ class CondaTool(EnvTool):
             f"[conda-pack](https://conda.github.io/conda-pack/): `conda pack -n {project_name}`."
         )
 
-    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+    def test_matrix(self, version: PythonVersion) -> dict[str, object]:
+        from pickenv.tools.matrix import nox_conda
+
+        return nox_conda(version)  # tox has no maintained conda support for tox 4
+
+    def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         setup: ci.Step = {
             "uses": ci.SETUP_MINICONDA,
             "with": {

@@ -2,8 +2,9 @@
 
 The project template cannot call Python, so each built-in tool's facts (see
 ``EnvTool.facts``) are written as JSON beside the template, one file per tool, for
-every Python version the tool supports: what is the same for every version under
-``common``, the rest under ``versions``. The template reads them (copier.yml's
+every Python version the tool supports, with and without a lock file: what is the
+same for all of them under ``common``, the rest under ``variants`` ("3.12",
+"3.12+lock"). The template reads them (copier.yml's
 ``tool_facts``) instead of deciding anything by a tool's name.
 
     python -m pickenv.tools.facts          # rewrite templates/project/tools/*.json
@@ -25,20 +26,24 @@ FOLDER = "tools"
 
 
 def table(name: str) -> dict[str, object]:
+    """Facts per variant: "3.12", and "3.12+lock" where asking for a lock file changes them."""
     tool = get_tool(name)
-    per_version = {
-        version: tool.facts(PythonVersion.parse(version), PLACEHOLDER)
-        for version in KNOWN_VERSIONS
-        if tool.supports(PythonVersion.parse(version))
+    variants: dict[str, dict[str, object]] = {}
+    for text in KNOWN_VERSIONS:
+        version = PythonVersion.parse(text)
+        if not tool.supports(version):
+            continue
+        variants[text] = tool.facts(version, PLACEHOLDER)
+        if tool.can_lock(version):
+            locked = tool.facts(version, PLACEHOLDER, locked=True)
+            if locked != variants[text]:
+                variants[f"{text}+lock"] = locked
+    first = next(iter(variants.values()))
+    common = {k: v for k, v in first.items() if all(f[k] == v for f in variants.values())}
+    return {
+        "common": common,
+        "variants": {key: {k: v for k, v in f.items() if k not in common} for key, f in variants.items()},
     }
-    keys = next(iter(per_version.values())).keys()
-    common = {
-        k: v
-        for k, v in next(iter(per_version.values())).items()
-        if all(f[k] == v for f in per_version.values())
-    }
-    versions = {v: {k: f[k] for k in keys if k not in common} for v, f in per_version.items()}
-    return {"common": common, "versions": versions}
 
 
 def rendered(name: str) -> str:

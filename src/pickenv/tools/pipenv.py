@@ -19,10 +19,16 @@ _PIPENV_ENV = (
 )
 
 
+def requirement_for(version: PythonVersion) -> str:
+    """The pipenv releases that can install into ``version`` environments: from 2026.1.0
+    pipenv runs code of its own inside the environment that needs Python 3.10."""
+    return "pipenv<2026.1" if version < PythonVersion(3, 10) else "pipenv"
+
+
 class PipenvTool(EnvTool):
     name = "pipenv"
     summary = "Pipfile and a hashed Pipfile.lock, environment in .venv"
-    writes = (".venv", "Pipfile", "Pipfile.lock")
+    writes = (".venv", "Pipfile")
     lock_file = "Pipfile.lock"
     dependency_files = ("Pipfile",)
     evidence = (
@@ -30,10 +36,11 @@ class PipenvTool(EnvTool):
         Evidence("Pipfile", "strong", note="pipenv's dependency file"),
     )
     reserved_names = ("pipenv",)
-    oldest = PythonVersion(3, 10)  # see rules.yaml: pipenv-needs-python-3-10
+    oldest = PythonVersion(3, 9)  # see rules.yaml: pipenv-needs-python-3-9
 
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
-        return ("pipx install pipenv",)
+        requirement = requirement_for(version)
+        return (f"pipx install '{requirement}'" if requirement != "pipenv" else "pipx install pipenv",)
 
     def activation(self, project_name: str) -> Activation:
         return Activation("pipenv shell", "pipenv shell")
@@ -45,7 +52,9 @@ class PipenvTool(EnvTool):
         command: tuple[str, ...] = ("pipenv",)
         prepare: tuple[Step, ...] = ()
         if ctx.probe:
-            command, prepare = launcher(ctx, "pipenv", "pipenv", executable="pipenv")
+            requirement = requirement_for(ctx.version)
+            pinned = requirement != "pipenv"  # the user's own pipenv is the current one
+            command, prepare = launcher(ctx, requirement, "pipenv", executable="pipenv", pinned=pinned)
         python = ctx.python or f"python{ctx.version}"
         create = Step(
             "Creating .venv and Pipfile.lock with pipenv",
@@ -65,9 +74,17 @@ class PipenvTool(EnvTool):
             )
         return Plan(prepare, (create,), test)
 
-    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+    def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
+        pin: tuple[str, ...] = ()
+        if requirement_for(version) != "pipenv":
+            pin = (
+                f"The pin matters: pipenv 2026.1 and later run code of their own inside the "
+                f"environment that needs Python 3.10, so they cannot install into a Python {version} "
+                "one (see pickenv's rules.yaml for the source).",
+            )
         return (
             "Install pipenv once (it runs on Python 3.10 or later); pipx keeps it apart from your projects.",
+            *pin,
             "On Windows (PowerShell) set the variable first: `$env:PIPENV_VENV_IN_PROJECT=1`.",
             "Commit `Pipfile.lock`; deployments install exactly it with `pipenv install --deploy`.",
         )
@@ -79,12 +96,12 @@ class PipenvTool(EnvTool):
             "`PIP_NO_INDEX=1 PIP_FIND_LINKS=wheelhouse pipenv sync --dev`."
         )
 
-    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+    def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         return ci.job(
             version,
             [
                 *ci.setup_python(version),
-                ci.run("Install pipenv", "python -m pip install pipenv"),
+                ci.run("Install pipenv", f"python -m pip install '{requirement_for(version)}'"),
                 ci.run(
                     "Create the environment",
                     "if [ -f Pipfile.lock ]; then pipenv install --dev --deploy; "

@@ -147,20 +147,3 @@ def venv_python(env_dir: Path | str) -> str:
 # The smoke test must not leave caches in the user's folders.
 NO_LITTER = (("PYTHONDONTWRITEBYTECODE", "1"),)
 TEST_TITLE = "Running the project's tests"
-
-
-def pip_install_and_test(python: str) -> tuple[Step, Step]:
-    """Install requirements-dev.txt with the environment's pip, then run pytest there."""
-    return (
-        Step(
-            "Installing the project and its dev dependencies",
-            (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt"),
-            shown=f"{python} -m pip install -r requirements-dev.txt",
-        ),
-        Step(
-            TEST_TITLE,
-            (python, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-            NO_LITTER,
-            f"{python} -m pytest",
-        ),
-    )

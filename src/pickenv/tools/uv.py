@@ -63,7 +63,7 @@ class UvTool(EnvTool):
         )
         return Plan(prepare, (create,), test)
 
-    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
+    def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
         return (
             "Install uv once (pipx, or see https://docs.astral.sh/uv/getting-started/installation/). "
             f"`uv sync` creates `.venv`, installs Python {version} if it is missing "
@@ -79,7 +79,12 @@ class UvTool(EnvTool):
             "(`uv cache dir`) and run `uv sync --offline` on the offline machine."
         )
 
-    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
+    def test_matrix(self, version: PythonVersion) -> dict[str, object]:
+        from pickenv.tools.matrix import tox
+
+        return tox(version, groups=True, uv=True)  # tox-uv: uv makes tox's environments
+
+    def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"python-version": str(version)}}
         job = ci.job(
             version,

@@ -3,71 +3,71 @@
 from __future__ import annotations
 
 from pickenv.errors import Fix
-from pickenv.tools import ci
+from pickenv.tools import ci, pip_project
 from pickenv.tools.base import EnvTool, Evidence, ToolContext
-from pickenv.tools.steps import Plan, Step, pip_install_and_test, venv_python
+from pickenv.tools.steps import Plan, Step, venv_python
 from pickenv.versions import PythonVersion
 
-# Shared by the tools whose projects are a requirements file and pip (venv, virtualenv).
-REQUIREMENTS_EVIDENCE = (
-    Evidence("requirements.txt", "strong", note="pip requirements: a venv or virtualenv project"),
-    Evidence("requirements-dev.txt", "strong", note="pip requirements: a venv or virtualenv project"),
-)
-PIP_OFFLINE = (
-    "On a connected machine: `python -m pip download -d wheelhouse -r requirements.txt`. "
-    "On the offline machine: `python -m pip install --no-index --find-links wheelhouse -r requirements.txt`."
-)
-WINDOWS_ACTIVATION = (
-    "On Windows activate with `.venv\\Scripts\\activate` (PowerShell: `.venv\\Scripts\\Activate.ps1`)."
-)
+
+class PipProjectTool(EnvTool):
+    """A tool whose projects pip installs from requirements files (venv, virtualenv)."""
+
+    dependency_files = pip_project.FILES
+
+    def can_lock(self, version: PythonVersion) -> bool:
+        return version >= pip_project.LOCK_OLDEST
+
+    def files(self, locked: bool) -> tuple[str, ...]:
+        return () if locked else pip_project.FILES  # pip-compile writes them
+
+    def lock_files(self, locked: bool) -> tuple[str, ...]:
+        return pip_project.LOCK_FILES if locked else ()
+
+    def lock_with(self, locked: bool) -> str:
+        return "pip-tools" if locked else ""
+
+    def create_step(self, ctx: ToolContext) -> tuple[tuple[Step, ...], Step]:
+        """pickenv's own preparation, and the step that creates .venv."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def plan(self, ctx: ToolContext) -> Plan:
+        prepare, create = self.create_step(ctx)
+        python = venv_python(".venv")
+        steps = (create, *pip_project.install_steps(python, ctx.locked))
+        test = pip_project.test_step(python)
+        if ctx.python is None:
+            missing = f"Python {ctx.version} was not found"
+            return Plan(prepare, steps, test, False, missing, Fix.GIVE_INTERPRETER)
+        return Plan(prepare, steps, test)
+
+    def offline_note(self, project_name: str) -> str:
+        return pip_project.OFFLINE
 
 
-def pip_ci(version: PythonVersion, create: list[ci.Step]) -> dict[str, object]:
-    """CI for a requirements-file project: create .venv, install, run the tests."""
-    install = ci.run(
-        "Install and run the tests",
-        f'{ci.VENV_PYTHON}; "$PY" -m pip install -r requirements-dev.txt && "$PY" -m pytest',
-    )
-    return ci.job(version, [*ci.setup_python(version), *create, install])
-
-
-class VenvTool(EnvTool):
+class VenvTool(PipProjectTool):
     name = "venv"
     summary = "the standard library's virtual environments"
-    dependency_files = ("requirements.txt", "requirements-dev.txt")
     evidence = (
-        *REQUIREMENTS_EVIDENCE,
+        *pip_project.EVIDENCE,
         Evidence(".venv/pyvenv.cfg", "weak", note="written by `python -m venv` (no virtualenv or uv key)"),
     )
     oldest = PythonVersion(3, 3)
 
-    def plan(self, ctx: ToolContext) -> Plan:
+    def create_step(self, ctx: ToolContext) -> tuple[tuple[Step, ...], Step]:
         python = ctx.python or f"python{ctx.version}"
         create = Step(
             "Creating .venv with venv",
             (python, "-m", "venv", ".venv"),
             shown=f"python{ctx.version} -m venv .venv",
         )
-        install, test = pip_install_and_test(venv_python(".venv"))
-        if ctx.python is None:
-            return Plan(
-                (),
-                (create, install),
-                test,
-                False,
-                f"Python {ctx.version} was not found",
-                Fix.GIVE_INTERPRETER,
-            )
-        return Plan((), (create, install), test)
+        return (), create
 
-    def notes(self, version: PythonVersion, project_name: str) -> tuple[str, ...]:
-        return (
+    def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
+        notes = (
             f"venv ships with Python {version}; nothing to install.",
-            f"On Windows create it with `py -{version} -m venv .venv`. {WINDOWS_ACTIVATION}",
+            f"On Windows create it with `py -{version} -m venv .venv`. {pip_project.WINDOWS_ACTIVATION}",
         )
+        return (*notes, pip_project.LOCK_NOTE) if locked else notes
 
-    def offline_note(self, project_name: str) -> str:
-        return PIP_OFFLINE
-
-    def ci(self, version: PythonVersion, project_name: str) -> dict[str, object]:
-        return pip_ci(version, [ci.run("Create the environment", "python -m venv .venv")])
+    def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        return pip_project.pip_ci(version, [ci.run("Create the environment", "python -m venv .venv")], locked)
