@@ -125,9 +125,10 @@ def test_warnings_come_first_in_every_format(run_cli: Run) -> None:
     lines = run_cli(*argv).out.splitlines()
     assert lines[1:3] == ["", "Warnings"]
     assert lines[3].startswith("  Heroku's Python buildpack builds only Python 3.10 to 3.14")
-    assert lines[3].endswith("[heroku-needs-python-3-10]") and lines.index("Ranking") > 3
+    assert lines[3].endswith("[heroku-needs-python-3-10]") and lines[4].endswith("[python-past-end-of-life]")
+    assert lines.index("Ranking") > 4
     doc = json.loads(run_cli(*argv, "--format", "json").out)
-    assert [w["rule"] for w in doc["warnings"]] == ["heroku-needs-python-3-10"]
+    assert [w["rule"] for w in doc["warnings"]] == ["heroku-needs-python-3-10", "python-past-end-of-life"]
     assert doc["warnings"][0]["source"].startswith("https://github.com/heroku/")
     markdown = run_cli(*argv, "--format", "markdown").out.splitlines()
     assert markdown[2] == "## Warnings" and markdown[4].startswith("- **Heroku's Python buildpack")
@@ -178,7 +179,7 @@ def test_recommend_json_envelope_contract(run_cli: Run) -> None:
     assert {"question": "python_version", "value": "3.11", "recommendation": "venv", "tie": False} in doc[
         "what_would_change"
     ]
-    assert doc["warnings"] == []
+    assert [w["rule"] for w in doc["warnings"]] == ["python-past-end-of-life"]
     assert [n["tool"] for n in doc["not_considered"]] == ["uv", "pixi", "Hatch", "PDM", "Poetry"]
     assert all(set(n) == {"tool", "when", "source", "include"} for n in doc["not_considered"])
     assert doc["rules_files"] == [str(BUILTIN_RULES)]

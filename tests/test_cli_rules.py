@@ -181,7 +181,7 @@ def test_rules_show_json_with_a_team_layer(run_cli: Run, write: Callable[..., Pa
     web = next(r for r in doc["rules"] if r["id"] == "web-team-pipenv")
     assert web["when"] == {"domain": "web", "team_size": "[small, large]"}
     assert (
-        web["score"] == {"pipenv": 4}
+        web["score"] == {"pipenv": 2}
         and web["exclude"] == []
         and web["origin"].startswith(f"{BUILTIN_RULES}:")
     )

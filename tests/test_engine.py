@@ -106,15 +106,17 @@ def test_heroku_excludes_conda_even_when_it_scores_highest(builtin_rules: RuleSe
     )
     assert "conda" in excluded(result)
     assert scores(result)["conda"] == 14 - 1 > scores(result)[result.recommendation]
-    # pipenv +5 for the lock file against venv 3+1: won by one point, and said so.
-    assert (result.recommendation, result.margin, result.near_tie) == ("pipenv", 1, True)
+    # pipenv's +5 for the lock file is spent on a library (-3) on Heroku (-2).
+    assert (result.recommendation, scores(result)["venv"], scores(result)["pipenv"]) == ("venv", 4, 0)
 
 
 def test_heroku_below_python_3_10_is_a_warning_whatever_the_tool(builtin_rules: RuleSet) -> None:
     result = recommend(builtin_rules, answers_with(deploy="heroku", python_version="3.9"))
-    assert [w.rule for w in result.warnings] == ["heroku-needs-python-3-10"]
+    assert [w.rule for w in result.warnings] == ["heroku-needs-python-3-10", "python-past-end-of-life"]
     assert "3.10" in result.warnings[0].text
-    assert not recommend(builtin_rules, answers_with(deploy="heroku", python_version="3.10")).warnings
+    deprecated = recommend(builtin_rules, answers_with(deploy="heroku", python_version="3.10")).warnings
+    assert [w.rule for w in deprecated] == ["heroku-python-3-10-deprecated", "python-past-end-of-life"]
+    assert not recommend(builtin_rules, answers_with(deploy="heroku", python_version="3.11")).warnings
 
 
 def test_lockfile_web_small_team_on_3_12_gives_pipenv(builtin_rules: RuleSet) -> None:
@@ -122,7 +124,7 @@ def test_lockfile_web_small_team_on_3_12_gives_pipenv(builtin_rules: RuleSet) ->
         builtin_rules, answers_with(lockfile=True, python_version="3.12", domain="web", team_size="small")
     )
     assert result.recommendation == "pipenv"
-    assert scores(result)["pipenv"] == 5 + 4
+    assert scores(result)["pipenv"] == 5 + 2
     assert [a.tool for a in result.ranking][:2] == ["pipenv", "venv"]
 
 
@@ -132,7 +134,7 @@ def test_lockfile_on_3_8_excludes_pipenv(builtin_rules: RuleSet) -> None:
     )
     assert "pipenv" in excluded(result)
     assert result.recommendation == "venv"
-    assert scores(result)["pipenv"] == 9  # the score is there; the exclusion wins
+    assert scores(result)["pipenv"] == 7  # the score is there; the exclusion wins
 
 
 @pytest.mark.parametrize(

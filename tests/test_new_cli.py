@@ -23,6 +23,7 @@ from pickenv.errors import (
     EXIT_DESTINATION,
     EXIT_ENVIRONMENT,
     EXIT_INTERRUPTED,
+    EXIT_NO_ENVIRONMENT,
     EXIT_NO_TOOL,
     EXIT_NO_TTY,
 )
@@ -191,7 +192,8 @@ def test_conda_missing_keeps_the_complete_project(tmp_path: Path) -> None:
         str(tmp_path),
         env=env,
     )
-    assert code == 0, err
+    # The project is complete; the exit code tells scripts the environment is not there.
+    assert code == EXIT_NO_ENVIRONMENT, err
     assert "Environment not created: no conda, mamba or micromamba on PATH" in out
     assert "conda env create -n sci -f environment.yml" in out
     assert (tmp_path / "sci" / "environment.yml").exists()
@@ -329,6 +331,10 @@ def test_interactive_new_in_a_pty(tmp_path: Path) -> None:
     child.send("\r")
     child.expect("Create the environment now")
     child.send("n")
+    # Everything is shown once more before a file is written.
+    child.expect("Create pty-app\\?")
+    child.send("\r")  # "Create the project"
+    child.expect("The same project without questions: ")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before

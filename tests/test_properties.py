@@ -224,9 +224,15 @@ def changes_some_winner(rules: RuleSet, walk: Walk, rule_id: str) -> bool:
     return False
 
 
-def scoring_rules_that_never_change_the_winner(rules: RuleSet, walk: Walk) -> tuple[str, ...]:
+def scoring_rules_that_never_change_the_winner(
+    rules: RuleSet, walk: Walk, file: Path | None = None
+) -> tuple[str, ...]:
     return tuple(
-        r.id for r in rules.rules if not r.advice_only and not changes_some_winner(rules, walk, r.id)
+        r.id
+        for r in rules.rules
+        if not r.advice_only
+        and (file is None or r.origin.startswith(f"{file}:"))
+        and not changes_some_winner(rules, walk, r.id)
     )
 
 
@@ -264,7 +270,7 @@ BROKEN_TEAM = (
 def test_rules_check_of_a_broken_team_file_agrees_with_brute_force(write: Callable[..., Path]) -> None:
     path = write("team.yaml", BROKEN_TEAM)
     rules = load_rules([RulesSource.from_path(BUILTIN_RULES), RulesSource.from_path(path)])
-    report = check_rules(rules)
+    report = check_rules(rules, judged=[str(path)])  # as `pickenv rules check team.yaml` judges it
     walk = brute_force(rules)
     # heroku excludes conda, the team excludes venv and virtualenv, and <3.9 excludes pipenv.
     assert len(walk.no_tool) == 28800 // 5 * len(BELOW_3_9) // 10 == 2304
@@ -278,5 +284,5 @@ def test_rules_check_of_a_broken_team_file_agrees_with_brute_force(write: Callab
     # On Heroku conda is excluded, so the team's bonus for it never changes a winner;
     # every other scoring rule changes some winner.
     assert report.never_change_winner == ("conda-on-heroku-is-pointless",)
-    assert scoring_rules_that_never_change_the_winner(rules, walk) == report.never_change_winner
+    assert scoring_rules_that_never_change_the_winner(rules, walk, path) == report.never_change_winner
     assert report.warnings == 1  # the useless rule; ties are settled by a declared order

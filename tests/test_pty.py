@@ -26,7 +26,8 @@ class Session:
         self.child = pexpect.spawn(
             sys.executable,
             ["-m", "pickenv", "recommend", *answers],
-            env={**env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
+            # A wide COLUMNS keeps each output line whole for the parsing below.
+            env={**env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "400"},
             dimensions=(40, 120),
             timeout=30,
             encoding="utf-8",

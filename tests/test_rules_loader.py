@@ -307,7 +307,7 @@ def test_rules_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("because: caf\xe9\n".encode("latin-1"))
     ((_, _, _, message),) = errors(lambda: RulesSource.from_path(path))
-    assert message == "cannot read rules file: not UTF-8 text"
+    assert message == "this rules file is not UTF-8 text"
 
 
 def test_a_copy_of_the_builtin_rules_loads_standalone(

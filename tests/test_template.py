@@ -35,6 +35,12 @@ def _python_for(tool: str, domain: str) -> str:
     return "3.11"
 
 
+def legacy_layout(tool: str, domain: str) -> bool:
+    """setup.cfg metadata: for 2.7 and 3.6 targets, and 2/3 code whose tool allows it."""
+    old = PythonVersion.parse(_python_for(tool, domain)) < PythonVersion(3, 7)
+    return (old or domain == "legacy-python2") and not get_tool(tool).needs_project_table
+
+
 def answers(tool: str, domain: str, **extra: object) -> dict[str, object]:
     data: dict[str, object] = {
         "project_name": f"demo-{domain}",
@@ -107,7 +113,7 @@ def test_tool_files(rendered: dict[tuple[str, str], Path], tool: str, domain: st
     block = readme.split("## Set up", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
     assert block.splitlines() == list(get_tool(tool).manual(version, f"demo-{domain}"))
     assert str(facts["activate"]) in readme
-    if not version < PythonVersion(3, 7):
+    if not legacy_layout(tool, domain):
         pyproject = tomllib.loads((root / "pyproject.toml").read_text())
         dev_in_group = "dev" in pyproject.get("dependency-groups", {})
         assert dev_in_group == (facts["dev_dependencies"] == "group")
@@ -141,7 +147,7 @@ def test_domain_shape(rendered: dict[tuple[str, str], Path], tool: str, domain: 
         assert domain == "scripting"
         assert modules == ["__init__.py", "__main__.py"]
         assert "python -m demo_scripting World" in (root / "README.md").read_text()
-    assert ((root / "setup.py").exists() and (root / "setup.cfg").exists()) == legacy
+    assert ((root / "setup.py").exists() and (root / "setup.cfg").exists()) == legacy_layout(tool, domain)
     if legacy and tool == "virtualenv":
         assert "virtualenv<20.22" in (root / "README.md").read_text()
 
@@ -318,7 +324,10 @@ def test_libraries_and_legacy_code_carry_a_test_matrix(
     import configparser
 
     root = rendered[tool, domain]
-    matrix = get_tool(tool).facts(PythonVersion.parse(_python_for(tool, domain)), "x")["matrix"]
+    facts = get_tool(tool).facts(PythonVersion.parse(_python_for(tool, domain)), "x")
+    matrix = (
+        facts["legacy_matrix"] if domain == "legacy-python2" and facts["legacy_matrix"] else facts["matrix"]
+    )
     assert isinstance(matrix, dict)
     wanted = domain in ("library", "legacy-python2")
     tox_ini, noxfile = root / "tox.ini", root / "noxfile.py"
@@ -329,7 +338,9 @@ def test_libraries_and_legacy_code_carry_a_test_matrix(
         config.read(tox_ini)
         envs = [e.strip() for e in config["tox"]["env_list"].split(",")]
         assert envs == [env["name"] for env in matrix["envs"]]
-        assert envs[0] == "py" + _python_for(tool, domain).replace(".", "")
+        # 2/3 code is tested from 2.7 up wherever its tool allows; the rest from its target up.
+        first = "2.7" if domain == "legacy-python2" and facts["legacy_matrix"] else _python_for(tool, domain)
+        assert envs[0] == "py" + first.replace(".", "")
         assert ("dependency_groups" in config["testenv"]) == (tool == "uv")
         for env in matrix["envs"]:
             if env["virtualenv_spec"]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import ConfigError, UsageError
+from pickenv.inputs import CONFIG_LIMIT, InputError, read_text
 from pickenv.resources import builtin_rules_path, bundled_layers
 
 CONFIG_NAME = "config.yaml"
@@ -28,12 +29,12 @@ class UserConfig:
 
 def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
     path = config_dir / CONFIG_NAME
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read the user config {path}: {exc}; fix or remove it") from None
+    try:
+        text = read_text(path, CONFIG_LIMIT)
+    except InputError as exc:
+        raise UsageError(f"the user config {path} {exc}; fix or remove it") from None
     from pickenv.yamlio import load_located  # only when a config file exists
 
     root, problems = load_located(text, str(path))

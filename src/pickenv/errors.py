@@ -26,6 +26,8 @@ EXIT_NO_TOOL = 6
 EXIT_DESTINATION = 7
 EXIT_ENVIRONMENT = 8
 EXIT_TEMPLATE = 9
+EXIT_NO_ENVIRONMENT = 10
+EXIT_OUTPUT = 11
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -40,7 +42,12 @@ EXIT_CODES: dict[int, str] = {
     EXIT_DESTINATION: "bad project name or destination (exists, not empty, not writable)",
     EXIT_ENVIRONMENT: "creating the environment or running the project's tests in it failed",
     EXIT_TEMPLATE: "rendering the project template failed",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C); nothing was left behind",
+    EXIT_NO_ENVIRONMENT: (
+        "the project is complete, but the environment asked for was not created (a tool or "
+        "the Python version is missing): the commands that create it are printed"
+    ),
+    EXIT_OUTPUT: "the output could not be written (standard output closed or full)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C or a signal such as SIGTERM or SIGHUP); nothing was left behind",
 }
 
 
@@ -55,6 +62,7 @@ class Fix(Enum):
     TRY_NAME = "try the name {suggestion}"
     SPLIT_PATH = "give the folder it goes in separately"
     MOVE_AWAY = "move it away"
+    FREE_SPACE = "free some space there, or choose another folder"
     ALLOW_EXISTING = "allow adding the project's files beside yours (existing files are kept)"
     REMOVE_OR_SKIP_ENV = "remove it, or do not create the environment"
     SKIP_ENV = "fix the cause, or do not create the environment"

@@ -13,3 +13,6 @@ COMMANDS = ("recommend", "new", "rules", "completion")
 class Outcome(NamedTuple):
     output: str  # written to stdout once the command succeeded
     code: int
+    # The command changed something on disk (a project was created): its report must
+    # reach the user even when stdout cannot take it, so it goes to stderr then.
+    changed: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TextIO
 
 from pickenv.errors import AnswerError
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, format_value, get_question
@@ -50,7 +51,10 @@ def add_answers(parser: argparse.ArgumentParser) -> None:
         "--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE", help=_answer_help()
     )
     parser.add_argument(
-        "--answers-file", type=Path, metavar="FILE", help="YAML file of QUESTION: VALUE answers"
+        "--answers-file",
+        type=Path,
+        metavar="FILE",
+        help="YAML file of QUESTION: VALUE answers (- reads standard input; at most 1 MiB)",
     )
     parser.add_argument(
         "--defaults", action="store_true", help="take the default for every unanswered question"
@@ -87,7 +91,7 @@ def parse_pair(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def given_answers(args: argparse.Namespace) -> tuple[dict[str, Value], dict[str, object]]:
+def given_answers(args: argparse.Namespace, stdin: TextIO) -> tuple[dict[str, Value], dict[str, object]]:
     """The questionnaire's answers from --answers-file then --answer (which wins), and
     the file's other keys (pickenv new's project answers), reading the file once."""
     given: dict[str, Value] = {}
@@ -95,7 +99,7 @@ def given_answers(args: argparse.Namespace) -> tuple[dict[str, Value], dict[str,
     if args.answers_file is not None:
         from pickenv.questionnaire.answers import read_answers_file
 
-        answers_file = read_answers_file(args.answers_file)
+        answers_file = read_answers_file(args.answers_file, stdin=stdin)
         given.update(answers_file.questions)
         extras = answers_file.extras
     for pair in args.answer:

@@ -12,6 +12,7 @@ from pickenv.context import Context
 from pickenv.errors import EXIT_OK
 
 if TYPE_CHECKING:
+    from pickenv.questionnaire.answers import Asker
     from pickenv.rules.engine import Recommendation
 
 NAME = "recommend"
@@ -24,18 +25,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def recommendation(
-    args: argparse.Namespace, ctx: Context, terminal: Terminal
+    args: argparse.Namespace, ctx: Context, terminal: Terminal, ask: Asker | None = None
 ) -> tuple[Recommendation, dict[str, object]]:
     """The recommendation for the answer flags (prompting where allowed), and the answers
     file's other keys, read once (`new` uses them)."""
     from pickenv.rules.service import recommend_for
 
-    ask = None
-    if terminal.interactive and not args.defaults:
-        from pickenv.questionnaire.prompts import ask_question
+    if ask is None and terminal.interactive and not args.defaults:
+        from pickenv.questionnaire.prompts import Prompts
 
-        ask = ask_question
-    given, extras = given_answers(args)
+        ask = Prompts(terminal.prompt_colors()).question
+    given, extras = given_answers(args, terminal.stdin)
     result = recommend_for(
         ctx, cli_rules=args.rules, layers=args.layers, given=given, use_defaults=args.defaults, ask=ask
     )
@@ -44,10 +44,11 @@ def recommendation(
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.report import recommendation as report
+    from pickenv.report.style import fit
 
     result, _ = recommendation(args, ctx, terminal)
     if args.format == "json":
         return Outcome(report.recommendation_json(result), EXIT_OK)
     if args.format == "markdown":
         return Outcome(report.recommendation_markdown(result), EXIT_OK)
-    return Outcome(report.recommendation_text(result, terminal.style()), EXIT_OK)
+    return Outcome(fit(report.recommendation_text(result, terminal.style()), terminal.width()), EXIT_OK)

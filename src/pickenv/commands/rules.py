@@ -40,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.report import rules as report
+    from pickenv.report.style import fit
     from pickenv.rules.service import check_file, effective_rules
 
     style = terminal.style()
@@ -48,7 +49,11 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
             ctx, file=args.file, standalone=args.standalone, cli_rules=args.rules, layers=args.layers
         )
         failed = result.errors or (args.strict and result.warnings)
-        out = report.check_json(result) if args.format == "json" else report.check_text(result, style)
+        out = (
+            report.check_json(result)
+            if args.format == "json"
+            else fit(report.check_text(result, style), terminal.width())
+        )
         return Outcome(out, EXIT_RULES if failed else EXIT_OK)
     ruleset = effective_rules(ctx, args.rules, args.layers)
     if args.format == "json":

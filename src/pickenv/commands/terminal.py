@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
@@ -23,6 +25,7 @@ class Terminal:
     stderr: TextIO
     color: str  # "auto", "always" or "never" (--color)
     env: Mapping[str, str]
+    verbose: bool = False
 
     @property
     def interactive(self) -> bool:
@@ -36,6 +39,77 @@ class Terminal:
             return Style(False)
         return Style(is_terminal(self.stdout) and self.env.get("TERM") != "dumb")
 
-    def progress(self, message: str) -> None:
-        self.stderr.write(f"pickenv: {message}\n")
-        self.stderr.flush()
+    def width(self) -> int | None:
+        """The terminal's width for wrapping text output; None in a pipe (lines stay whole)."""
+        if not is_terminal(self.stdout):
+            return None
+        columns = self.env.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 20:
+            return int(columns)
+        import shutil
+
+        return max(shutil.get_terminal_size().columns, 40)
+
+    def prompt_colors(self) -> bool:
+        """Prompts are coloured unless --color never or NO_COLOR says otherwise."""
+        return self.color != "never" and not self.env.get("NO_COLOR")
+
+    def activity(self) -> Activity:
+        """Progress of slow steps: live on a terminal, plain lines with --verbose,
+        nothing in a pipe otherwise."""
+        return Activity(self.stderr, live=is_terminal(self.stderr), verbose=self.verbose)
+
+
+class Activity:
+    """Reports slow steps. On a terminal the current step shows its elapsed time,
+    updated by a background thread; each finished step keeps one line."""
+
+    def __init__(self, stream: TextIO, *, live: bool, verbose: bool) -> None:
+        self.stream = stream
+        self.live = live
+        self.verbose = verbose
+        self._title = ""
+        self._started = 0.0
+        self._stop: threading.Event | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Activity:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finish(ok=exc[0] is None)
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: progress is not worth an error
+            self.live = self.verbose = False
+
+    def _line(self, suffix: str) -> str:
+        return f"\rpickenv: {self._title} {suffix}\033[K"
+
+    def _tick(self, stop: threading.Event) -> None:
+        while not stop.wait(0.5):
+            self._write(self._line(f"{time.monotonic() - self._started:.0f}s"))
+
+    def _finish(self, ok: bool = True) -> None:
+        if self._thread is not None and self._stop is not None:
+            self._stop.set()
+            self._thread.join()
+            seconds = time.monotonic() - self._started
+            self._write(self._line(f"{'done' if ok else 'stopped'} ({seconds:.1f}s)") + "\n")
+        self._thread = self._stop = None
+        self._title = ""
+
+    def step(self, message: str) -> None:
+        """Start reporting ``message`` (and end the step before it)."""
+        self._finish()
+        if self.live:
+            self._title, self._started = message.rstrip("."), time.monotonic()
+            self._write(self._line("0s"))
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._tick, args=(self._stop,), daemon=True)
+            self._thread.start()
+        elif self.verbose:
+            self._write(f"pickenv: {message}\n")

@@ -15,6 +15,7 @@ WORDING: dict[Fix, str] = {
     Fix.TRY_NAME: "try `pickenv new {suggestion}`",
     Fix.SPLIT_PATH: "put the folder in --output-dir and give the name alone",
     Fix.MOVE_AWAY: "move it away",
+    Fix.FREE_SPACE: "free some space there or choose another --output-dir",
     Fix.ALLOW_EXISTING: "pass --force to add the project's files beside yours (existing files are kept)",
     Fix.REMOVE_OR_SKIP_ENV: "remove it or run without --create-env",
     Fix.SKIP_ENV: "fix the cause or rerun without --create-env",

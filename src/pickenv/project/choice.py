@@ -40,7 +40,7 @@ class ToolChoice:
         """Why ``tool`` cannot be chosen for these answers ("" when it can)."""
         assessment = self.assessment(tool)
         if assessment is not None and not assessment.eligible:
-            return "; ".join(r.because for r in assessment.excluded_by)
+            return " ".join(r.because for r in assessment.excluded_by)
         if not get_tool(tool).supports(self.version):
             return f"{tool} cannot create Python {self.version} environments"
         return ""
@@ -109,4 +109,4 @@ class ToolChoice:
 
     def why_recommended(self) -> str:
         top = self.assessment(self.recommendation.recommendation)
-        return "; ".join(r.because for r in top.reasons if r.effect.startswith("+")) if top else ""
+        return " ".join(r.because for r in top.reasons if r.effect.startswith("+")) if top else ""

@@ -7,6 +7,7 @@ and any failure or signal undoes all of it (see ``placement``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
 import tempfile
 import time
@@ -167,6 +168,9 @@ def _materialise(
             else "skipped: the folder already had files"
         )
         timings.append(("git", time.monotonic() - git_started))
+    except OSError as exc:
+        placement.rollback()
+        raise _disk_error(exc, destination, request.template) from None
     except BaseException:
         placement.rollback()
         if env_started and plan.cleanup:
@@ -177,6 +181,28 @@ def _materialise(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return files, tuple(placement.kept), steps, outcome, timings
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def _disk_error(exc: OSError, destination: Path, template: Path) -> DestinationError:
+    """The user's disk, not a bug: say which folder, and how much room it needs."""
+    where = destination.parent
+    if exc.errno in _FULL:
+        needed = sum(p.stat().st_size for p in template.rglob("*") if p.is_file())
+        free = shutil.disk_usage(where).free
+        return DestinationError(
+            f"no space left on the device holding {where} ({_size(free)} free; the project "
+            f"needs about {_size(needed)}, its environment more)",
+            fixes=[Fix.FREE_SPACE],
+        )
+    reason = exc.strerror or str(exc)
+    return DestinationError(f"cannot write in {where}: {reason}", fixes=[Fix.OTHER_FOLDER])
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1 << 20 else f"{size / (1 << 20):.1f} MB"
 
 
 def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tuple[str, float]]]:

@@ -32,9 +32,22 @@ def initialise(destination: Path, env: Mapping[str, str]) -> str:
     # (Looked up here rather than with `git rev-parse`: one process less on every run.)
     if any((folder / ".git").exists() for folder in destination.parents):
         return "skipped: the folder is already inside a git repository"
-    run("-c", "init.defaultBranch=main", "init", "-q")
-    run("add", "-A")
+    init = run("-c", "init.defaultBranch=main", "init", "-q")
+    if init.returncode != 0:
+        shutil.rmtree(destination / ".git", ignore_errors=True)  # ours, and half made
+        return f"not initialised: {_reason(init)}"
+    added = run("add", "-A")
+    if added.returncode != 0:
+        return f"initialised, nothing committed: {_reason(added)}"
+    if not run("config", "user.email").stdout.strip():
+        return "initialised, not committed: set git's user.name and user.email, then `git commit`"
     commit = run("commit", "-q", "--no-verify", "-m", f"Initial commit from pickenv {__version__}")
     if commit.returncode != 0:
-        return "initialised, not committed: set git's user.name and user.email, then `git commit`"
+        return f"initialised, not committed: {_reason(commit)}"
     return "initialised with a first commit"
+
+
+def _reason(result: subprocess.CompletedProcess[str]) -> str:
+    """git's own last line of complaint, without its "fatal:" prefix."""
+    lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
+    return lines[-1].removeprefix("fatal: ").removeprefix("error: ").strip() if lines else "git failed"

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
+from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
 from pickenv.questionnaire.questions import (
     QUESTION_IDS,
     QUESTIONS,
@@ -40,17 +42,20 @@ class AnswersFile:
     extras: dict[str, object]  # pickenv new's project answers, validated by new
 
 
-def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> AnswersFile:
-    """Read a YAML answers file once: the questionnaire's answers and the project's."""
-    from pickenv.yamlio import load_located  # the YAML parser only when a file is given
+def read_answers_file(
+    path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS, stdin: TextIO | None = None
+) -> AnswersFile:
+    """Read a YAML answers file once (``-``: standard input): the questionnaire's
+    answers and the project's."""
+    from pickenv.yamlio import load_located, plain  # the YAML parser only when a file is given
 
+    name = "standard input" if str(path) == STDIN else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswerError(f"answers file {path} not found", fixes=[Fix.ANSWERS_PATH]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswerError(f"cannot read answers file {path}: {exc}") from None
-    root, problems = load_located(text, str(path))
+        text = read_text(path, ANSWERS_LIMIT, stdin)
+    except InputError as exc:
+        fixes = [Fix.ANSWERS_PATH] if str(exc) == "not found" else []
+        raise AnswerError(f"answers file {name} {exc}", fixes=fixes) from None
+    root, problems = load_located(text, name)
     if root is None:
         raise AnswersFileError(problems or [Problem(str(path), 1, 1, "empty answers file")])
     if not isinstance(root.value, dict):
@@ -61,7 +66,7 @@ def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> 
     extras: dict[str, object] = {}
     for key, node in root.value.items():
         if key in extra_keys:
-            extras[key] = node.value
+            extras[key] = plain(node)
             continue
         if key.startswith("_"):
             continue
@@ -69,6 +74,9 @@ def read_answers_file(path: Path, *, extra_keys: Sequence[str] = EXTRA_KEYS) -> 
             problems.append(
                 root.key_problem(key, f"unknown question {key!r}{did_you_mean(key, QUESTION_IDS)}")
             )
+            continue
+        if isinstance(node.value, list | dict):
+            problems.append(node.problem(f"{key} takes one value, not {node.describe()}"))
             continue
         question = get_question(key)
         try:

@@ -71,11 +71,11 @@ QUESTIONS: tuple[Question, ...] = (
         "team_size",
         "choice",
         "Who works on it?",
-        "large also means an organisation of 200 or more people (licences matter).",
+        "Shared projects need the same packages on every machine.",
         (
             Choice("solo", "solo: just me"),
             Choice("small", "small: a small team"),
-            Choice("large", "large: many teams, or an organisation of 200+ people"),
+            Choice("large", "large: several teams"),
         ),
     ),
     Question(

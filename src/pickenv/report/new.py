@@ -11,7 +11,7 @@ from pickenv.project.create import NewResult
 from pickenv.report.envelope import envelope
 
 
-def result_json(result: NewResult, wording: Mapping[Fix, str]) -> str:
+def result_json(result: NewResult, wording: Mapping[Fix, str], repeat: str = "") -> str:
     env = result.environment
     return envelope(
         "new",
@@ -34,6 +34,7 @@ def result_json(result: NewResult, wording: Mapping[Fix, str]) -> str:
                 ],
             },
             "git": result.git,
+            "command": repeat,
             "timings": {name: round(seconds, 3) for name, seconds in result.timings},
         },
     )
@@ -54,7 +55,9 @@ def shown_path(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str], cwd: Path) -> str:
+def result_text(
+    result: NewResult, verbose: bool, wording: Mapping[Fix, str], cwd: Path, repeat: str = ""
+) -> str:
     where = shown_path(result.path, cwd)
     chosen = (
         result.tool
@@ -89,4 +92,6 @@ def result_text(result: NewResult, verbose: bool, wording: Mapping[Fix, str], cw
         lines.append(f"  {env.activate}")
     else:
         lines += [f"  {c}" for c in env.commands[1:]]
+    if repeat:
+        lines.append(f"The same project without questions: {repeat}")
     return "\n".join(lines) + "\n"

@@ -8,11 +8,12 @@ stands for). The built-in rules check in a few milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from pickenv.questionnaire.questions import QUESTIONS, Value
 from pickenv.rules.engine import Decider
-from pickenv.rules.model import RuleSet
+from pickenv.rules.model import Rule, RuleSet
 
 _EXAMPLES = 3
 
@@ -92,7 +93,10 @@ def _finding(cases: list[tuple[int, tuple[Value, ...]]]) -> Finding:
     return Finding(sum(count for count, _ in cases), examples)
 
 
-def check_rules(ruleset: RuleSet) -> CheckReport:
+def check_rules(ruleset: RuleSet, judged: Collection[str] | None = None) -> CheckReport:
+    """Check every combination. Rules that never fire or never change a winner are
+    reported for the layers in ``judged`` (file names; None: every layer): a layer is
+    judged with what lies under it, not blamed for rules another layer makes moot."""
     decider = Decider(ruleset)
     cases = _walk(decider)
     no_tool: list[tuple[int, tuple[Value, ...]]] = []
@@ -111,9 +115,17 @@ def check_rules(ruleset: RuleSet) -> CheckReport:
             tie_break.append(case)
         elif decision.margin == 1:
             near_tie.append(case)
-    never_fire = tuple(rule.id for i, rule in enumerate(ruleset.rules) if not ever_fired >> i & 1)
+
+    def is_judged(rule: Rule) -> bool:
+        return judged is None or rule.origin.rsplit(":", 1)[0] in judged
+
+    never_fire = tuple(
+        rule.id for i, rule in enumerate(ruleset.rules) if not ever_fired >> i & 1 and is_judged(rule)
+    )
     never_change = []
     for i, rule in enumerate(ruleset.rules):
+        if not is_judged(rule):
+            continue
         if rule.advice_only or rule.id in never_fire:
             continue  # advice changes no winner by design; unfired rules are reported above
         bit = 1 << i

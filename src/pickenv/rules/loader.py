@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import Fix, Problem, RulesError
+from pickenv.inputs import RULES_LIMIT, InputError, read_text
 from pickenv.questionnaire.questions import did_you_mean
 from pickenv.rules.model import Rule, RuleSet
 from pickenv.rules.reader import ID, Reader
@@ -34,12 +35,11 @@ class RulesSource:
     @classmethod
     def from_path(cls, path: Path) -> RulesSource:
         try:
-            return cls(str(path), path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise RulesError([Problem(str(path), 1, 1, "rules file not found; check the path")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            raise RulesError([Problem(str(path), 1, 1, f"cannot read rules file: {reason}")]) from None
+            return cls(str(path), read_text(path, RULES_LIMIT))
+        except InputError as exc:
+            if str(exc) == "not found":
+                raise RulesError([Problem(str(path), 1, 1, "rules file not found; check the path")]) from None
+            raise RulesError([Problem(str(path), 1, 1, f"this rules file {exc}")]) from None
 
 
 def _layer(

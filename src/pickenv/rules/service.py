@@ -75,15 +75,21 @@ def check_file(
     from pickenv.rules.check import check_rules
 
     # `rules check` always parses: its job is to report problems, not to trust a cache.
+    shipped = {str(builtin_rules_path()), *(str(p) for p in bundled_layers().values())}
     if file is None:
-        return check_rules(parse_rules(rules_paths(ctx, cli_rules, layers)))
+        paths = rules_paths(ctx, cli_rules, layers)
+        team = [str(p) for p in paths if str(p) not in shipped]
+        # Team layers are judged; without any, the top shipped layer is (rules.yaml
+        # alone, or a bundled layer over it), each in the context it was made for.
+        return check_rules(parse_rules(paths), judged=team or [str(paths[-1])])
     from pickenv.rules.loader import RulesSource
 
     RulesSource.from_path(file)  # a missing or unreadable file is reported as such, without hints
     if standalone or _same_file(file, builtin_rules_path()):
         return check_rules(parse_rules([file]))
     try:
-        return check_rules(parse_rules([*rules_paths(ctx, cli_rules, layers, team_layers=False), file]))
+        below = rules_paths(ctx, cli_rules, layers, team_layers=False)
+        return check_rules(parse_rules([*below, file]), judged=[str(file)])
     except RulesError as exc:
         # The layer hint replaces the loader's: it is the likelier mistake.
         raise RulesError(exc.problems, fixes=[Fix.LAYER_OR_STANDALONE], facts={"file": str(file)}) from None

@@ -75,6 +75,9 @@ class EnvTool:
     # How pyproject.toml declares dev dependencies: an extra ("extra") or a PEP 735
     # dependency group ("group").
     dev_dependencies: ClassVar[Literal["extra", "group"]] = "extra"
+    # The tool reads the project's [project] table itself, so the project cannot keep
+    # its metadata in setup.cfg (the layout 2.7 and 3.6 installs need).
+    needs_project_table: ClassVar[bool] = False
     evidence: ClassVar[tuple[Evidence, ...]] = ()
     # Import names a generated project must not take (the tool's own packages).
     reserved_names: ClassVar[tuple[str, ...]] = ()
@@ -117,9 +120,10 @@ class EnvTool:
         return Activation("source .venv/bin/activate", ".venv\\Scripts\\activate")
 
     def run_prefix(self, project_name: str) -> str:
-        """Prefix of commands run in the environment without activating it (`pipenv run `)."""
+        """What runs a command in the environment from a fresh shell, without activating
+        it: `.venv/bin/` for the environment's own scripts, `pipenv run ` and so on."""
         del project_name
-        return ""
+        return ".venv/bin/"
 
     def plan(self, ctx: ToolContext) -> Plan:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -139,6 +143,13 @@ class EnvTool:
         from pickenv.tools.matrix import tox
 
         return tox(version, groups=self.dev_dependencies == "group")
+
+    def legacy_test_matrix(self) -> dict[str, object] | None:
+        """The matrix of 2/3-compatible code, from Python 2.7 up (None: the tool's
+        projects cannot install on 2.7, so they get the usual one)."""
+        from pickenv.tools.matrix import tox
+
+        return tox(PythonVersion(2, 7))
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         """GitHub Actions: ``shell``, ``container`` (an image, or "") and ``steps``."""
@@ -177,5 +188,7 @@ class EnvTool:
             "offline": self.offline_note(project_name),
             "ci": self.ci(version, project_name, locked),
             "matrix": self.test_matrix(version),
+            "legacy_matrix": self.legacy_test_matrix(),
+            "needs_project_table": self.needs_project_table,
             "python_versions": [v for v in KNOWN_VERSIONS if self.supports(PythonVersion.parse(v))],
         }

@@ -35,6 +35,9 @@ class CondaTool(EnvTool):
     def activation(self, project_name: str) -> Activation:
         return Activation(f"conda activate {project_name}", f"conda activate {project_name}")
 
+    def run_prefix(self, project_name: str) -> str:
+        return f"conda run -n {project_name} "
+
     def frontend(self, ctx: ToolContext) -> str | None:
         for name in FRONTENDS:
             found = shutil.which(name, path=ctx.env.get("PATH"))
@@ -97,6 +100,9 @@ class CondaTool(EnvTool):
         from pickenv.tools.matrix import nox_conda
 
         return nox_conda(version)  # tox has no maintained conda support for tox 4
+
+    def legacy_test_matrix(self) -> dict[str, object] | None:
+        return None  # conda-forge stopped building for Python 2.7 in 2020
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         setup: ci.Step = {

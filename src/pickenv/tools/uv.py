@@ -20,6 +20,7 @@ class UvTool(EnvTool):
     lock_file = "uv.lock"
     dependency_files = ()  # everything is in pyproject.toml
     dev_dependencies = "group"
+    needs_project_table = True
     evidence = (
         Evidence("uv.lock", "strong", note="uv's lock file"),
         Evidence("pyproject.toml", "strong", contains="[tool.uv", note="uv settings in pyproject.toml"),
@@ -83,6 +84,9 @@ class UvTool(EnvTool):
         from pickenv.tools.matrix import tox
 
         return tox(version, groups=True, uv=True)  # tox-uv: uv makes tox's environments
+
+    def legacy_test_matrix(self) -> dict[str, object] | None:
+        return None  # uv makes no 2.7 environments, and its projects need [project]
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"python-version": str(version)}}

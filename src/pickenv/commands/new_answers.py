@@ -1,0 +1,237 @@
+"""The answers `pickenv new` needs besides the questionnaire's: tool, description,
+author, licence and whether to create the environment. Each comes from its flag, the
+answers file, a prompt or its default (the questionnaire's order), and on a terminal
+the user reviews everything before a file is written.
+
+A support module of ``commands.new``: it knows the command's flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from pickenv.commands.terminal import Terminal
+from pickenv.context import Context
+from pickenv.errors import Fix, NoTTYError
+from pickenv.project.fields import LICENSES, check_bool, check_license, git_user_name, one_line
+from pickenv.questionnaire.questions import QUESTIONS, Question, Value, format_value, get_question
+from pickenv.questionnaire.resolve import Resolver
+
+if TYPE_CHECKING:
+    from pickenv.project.choice import ToolChoice
+    from pickenv.questionnaire.prompts import Prompts
+    from pickenv.rules.engine import Assessment, Recommendation
+
+FIELDS = ("tool", "description", "author", "license", "create_env")
+LABELS = {
+    "tool": "Tool",
+    "description": "Description",
+    "author": "Author",
+    "license": "Licence",
+    "create_env": "Create the environment",
+}
+TEXT_HELP = {
+    "description": "one line, for pyproject.toml and the README",
+    "author": "for pyproject.toml and LICENSE",
+}
+ACTIONS = [
+    ("create", "Create the project"),
+    ("change", "Change an answer"),
+    ("abort", "Abort: write nothing"),
+]
+
+
+@dataclass
+class Gathered:
+    """Everything answered, and what the answers led to."""
+
+    result: Recommendation
+    choice: ToolChoice
+    values: dict[str, Any]  # the project's answers, by field
+    asked: bool = False  # a prompt was shown: worth printing the command that repeats it
+    chosen: set[str] = field(default_factory=set)  # fields the user set (not defaults)
+
+
+def _given(args: argparse.Namespace, extras: Mapping[str, object], key: str) -> tuple[object, str] | None:
+    flag = getattr(args, key)
+    if flag is not None:
+        return flag, f"--{key.replace('_', '-')}"
+    return (extras[key], "answers file") if key in extras else None
+
+
+class NewAnswers:
+    def __init__(self, args: argparse.Namespace, ctx: Context, terminal: Terminal, name: str) -> None:
+        self.args, self.ctx, self.terminal, self.name = args, ctx, terminal, name
+        self.prompting = terminal.interactive and not args.defaults
+        self._prompts: Prompts | None = None
+
+    @property
+    def prompts(self) -> Prompts:
+        if self._prompts is None:
+            from pickenv.questionnaire.prompts import Prompts  # questionary: only when a prompt is shown
+
+            self._prompts = Prompts(self.terminal.prompt_colors())
+        return self._prompts
+
+    def choice(self, result: Recommendation) -> ToolChoice:
+        from pickenv.project.choice import ToolChoice
+        from pickenv.project.template import supported_tools
+        from pickenv.resources import project_template
+        from pickenv.rules.service import assess_with_layer
+        from pickenv.tools import tool_names
+
+        known = tool_names()
+        scaffolded = supported_tools(project_template())
+        answers = dict(result.answers)
+
+        def outside(tool: str) -> Assessment | None:
+            return assess_with_layer(self.ctx, self.args.rules, self.args.layers, answers, tool)
+
+        return ToolChoice(result, [t for t in known if t in scaffolded], known, outside)
+
+    def _checks(self, choice: ToolChoice) -> dict[str, Callable[[object, str], Any]]:
+        def text(what: str) -> Callable[[object, str], str]:
+            return lambda value, origin: one_line(what, value, origin)
+
+        return {
+            "tool": choice.check,
+            "description": text("description"),
+            "author": text("author"),
+            "license": check_license,
+            "create_env": check_bool,
+        }
+
+    def _ask(self, key: str, choice: ToolChoice, default: Any) -> Any:
+        """The prompt of one project field."""
+        if key == "tool":
+            from pickenv.questionnaire.prompts import shortened
+
+            why = choice.why_recommended()
+            help = f"pickenv recommends {choice.recommendation.recommendation}" + (f": {why}" if why else ".")
+            return self.prompts.select("Which environment tool?", choice.menu(), default, shortened(help))
+        if key == "license":
+            return self.prompts.select("Licence?", [(x, x) for x in LICENSES], default, "the LICENSE file")
+        if key == "create_env":
+            help = "create it, install the project and run its tests now"
+            return self.prompts.confirm("Create the environment now?", bool(default), help)
+        check = self._checks(choice)[key]
+        return self.prompts.text(f"{LABELS[key]}?", str(default), check, TEXT_HELP[key])
+
+    def gather(self) -> Gathered:
+        from pickenv.commands.recommend import recommendation
+
+        asked = False
+
+        def ask(question: Question, default: Value) -> Value:
+            nonlocal asked
+            asked = True
+            return self.prompts.question(question, default)
+
+        result, extras = recommendation(self.args, self.ctx, self.terminal, ask if self.prompting else None)
+        choice = self.choice(result)
+        checks = self._checks(choice)
+        defaults: dict[str, Callable[[], Any]] = {
+            "tool": choice.default,
+            "description": lambda: f"{self.name}: a Python project",
+            "author": lambda: git_user_name(self.ctx.env),
+            "license": lambda: "MIT",
+            "create_env": lambda: self.prompting,  # yes when asked on a terminal, no with --defaults
+        }
+        resolver = Resolver(use_defaults=self.args.defaults, can_ask=self.prompting)
+        values: dict[str, Any] = {}
+        chosen: set[str] = set()
+        for key in FIELDS:
+            given = _given(self.args, extras, key)
+            if given is not None:
+                chosen.add(key)
+            elif self.prompting:
+                asked = True
+            ask_field = partial(self._ask, key, choice)
+            values[key] = resolver.resolve(key, given, checks[key], defaults[key], ask_field)
+        if resolver.missing:
+            flags = ["--[no-]create-env" if k == "create_env" else f"--{k}" for k in resolver.missing]
+            raise NoTTYError(
+                "no terminal to ask the project questions",
+                fixes=[Fix.ANSWER_PROJECT],
+                facts={"missing": ", ".join(flags)},
+            )
+        gathered = Gathered(result, choice, values, asked, chosen)
+        return self.review(gathered) if self.prompting else gathered
+
+    def review(self, gathered: Gathered) -> Gathered:
+        """Show every answer and the choice; create, change any answer, or abort."""
+        from pickenv.rules.service import recommend_for
+
+        while True:
+            entries = self.summary(gathered)
+            shown = "\n".join(f"  {label}: {value}" for _, label, value in entries)
+            self.terminal.stderr.write(f"\n{shown}\n\n")
+            action = self.prompts.select(f"Create {self.name}?", ACTIONS, "create")
+            if action == "abort":
+                raise KeyboardInterrupt
+            if action == "create":
+                return gathered
+            listed = [(key, f"{label}: {value}") for key, label, value in entries]
+            key = self.prompts.select("Which answer?", listed, entries[0][0])
+            if key in FIELDS:
+                value = self._ask(key, gathered.choice, gathered.values[key])
+                gathered.values[key] = self._checks(gathered.choice)[key](value, "prompt")
+                gathered.chosen.add(key)
+                continue
+            answers = dict(gathered.result.answers)
+            answers[key] = self.prompts.question(get_question(key), answers[key])
+            result = recommend_for(
+                self.ctx,
+                cli_rules=self.args.rules,
+                layers=self.args.layers,
+                given=answers,
+                use_defaults=False,
+                ask=None,
+            )
+            gathered = self._rechoose(gathered, result)
+
+    def _rechoose(self, gathered: Gathered, result: Recommendation) -> Gathered:
+        """New answers, new recommendation: a tool the user picked stays if it still
+        fits, a tool that was only the recommendation follows the new one."""
+        choice = self.choice(result)
+        values = dict(gathered.values)
+        tool = values["tool"]
+        if "tool" not in gathered.chosen:
+            values["tool"] = choice.default()
+        elif tool not in choice.usable or choice.refusal(tool):
+            values["tool"] = choice.check(self._ask("tool", choice, choice.default()), "prompt")
+        return replace(gathered, result=result, choice=choice, values=values)
+
+    def summary(self, gathered: Gathered) -> list[tuple[str, str, str]]:
+        """(key, label, shown value) of every answer, the questionnaire's first."""
+        answers = dict(gathered.result.answers)
+        rows = [(q.id, q.id, format_value(answers[q.id])) for q in QUESTIONS]  # the names -a takes
+        for key in FIELDS:
+            value = gathered.values[key]
+            shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+            if key == "tool" and value == gathered.result.recommendation:
+                shown += " (recommended)"
+            rows.append((key, LABELS[key], shown))
+        return rows
+
+
+def repeat_command(args: argparse.Namespace, name: str, gathered: Gathered) -> str:
+    """The non-interactive command that makes the same project."""
+    words = ["pickenv", "new", name, "--defaults"]
+    for question_id, value in gathered.result.answers:
+        words += ["-a", f"{question_id}={format_value(value)}"]
+    values = gathered.values
+    words += ["--tool", values["tool"], "--description", values["description"], "--author", values["author"]]
+    words += ["--license", values["license"], "--create-env" if values["create_env"] else "--no-create-env"]
+    if str(args.output_dir) != ".":
+        words += ["--output-dir", str(args.output_dir)]
+    for path in args.rules:
+        words += ["--rules", str(path)]
+    for layer in args.layers:
+        words += ["--with", layer]
+    return shlex.join(words)
