@@ -139,7 +139,6 @@ if __name__ == "__main__":
     text = README
     with tempfile.TemporaryDirectory() as scratch:
         for index, (command, shown) in enumerate(console_examples()):
-            text = text.replace(
-                f"$ {command}\n{shown}", f"$ {command}\n{run_example(command, Path(scratch) / str(index))}"
-            )
+            real = shown_part(run_example(command, Path(scratch) / str(index)), shown)
+            text = text.replace(f"$ {command}\n{shown}", f"$ {command}\n{real}")
     (ROOT / "README.md").write_text(text, encoding="utf-8")
