@@ -250,8 +250,9 @@ def test_failed_environment_with_force_removes_only_ours(tmp_path: Path) -> None
 
 
 def start_new(tmp_path: Path, name: str, *args: str, own_group: bool) -> subprocess.Popen[str]:
-    """`pickenv new NAME --defaults --create-env ARGS` running in the background."""
-    command = [sys.executable, "-m", "pickenv", "new", name, "--defaults", "--create-env", *args]
+    """`pickenv new NAME --defaults --create-env --verbose ARGS` running in the background
+    (--verbose: in a pipe, progress lines only come with it)."""
+    command = [sys.executable, "-m", "pickenv", "new", name, "--defaults", "--create-env", "--verbose", *args]
     return subprocess.Popen(
         [*command, "--output-dir", str(tmp_path)],
         stdin=subprocess.DEVNULL,
@@ -274,7 +275,8 @@ def read_until(process: subprocess.Popen[str], text: str, seconds: float = 120) 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+# Ctrl-C, `kill`, a closed terminal (or `tmux kill-session`) and Ctrl-\\ all roll back.
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_interrupt_during_environment_creation_leaves_nothing(tmp_path: Path, signum: int) -> None:
     process = start_new(tmp_path, "slow", "--answer", "domain=data-science", "--tool", "venv", own_group=True)
     seen = read_until(process, "Installing the project")

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import random
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BUILTIN_RULES, TEAM_NO_VENV_ON_HEROKU, oracle, oracle_decide
+from conftest import BUILTIN_RULES, TEAM_NO_VENV_ON_HEROKU, OracleDecision, oracle, oracle_decide
 from pickenv.questionnaire.questions import QUESTIONS, Value
 from pickenv.rules.check import check_rules
 from pickenv.rules.engine import Decider, recommend
@@ -286,3 +288,64 @@ def test_rules_check_of_a_broken_team_file_agrees_with_brute_force(write: Callab
     assert report.never_change_winner == ("conda-on-heroku-is-pointless",)
     assert scoring_rules_that_never_change_the_winner(rules, walk, path) == report.never_change_winner
     assert report.warnings == 1  # the useless rule; ties are settled by a declared order
+
+
+def random_rules(seed: int, count: int) -> str:
+    """A complete rules file of ``count`` random rules. Points are small, so ties, one-point
+    leads and rules that only matter in a tie are common; a few rules exclude a tool, some
+    score two tools at once, some are advice only: every branch of the check is exercised."""
+    rng = random.Random(seed)
+    lines = ["schema_version: 1", "tools: [venv, virtualenv, pipenv, conda]", "rules:"]
+    for number in range(count):
+        lines.append(f"  - id: r{number}")
+        if number % 9 == 0:
+            lines.append("    when: {}")  # an unconditional rule every few
+        else:
+            lines.append("    when:")
+            for question in rng.sample(QUESTIONS, rng.randint(1, 3)):
+                values = rng.sample(list(question.values), rng.randint(1, len(question.values) - 1))
+                shown = ", ".join(f'"{v}"' if isinstance(v, str) else str(v).lower() for v in values)
+                lines.append(f"      {question.id}: [{shown}]")
+        roll = rng.random()
+        if roll < 0.12:
+            lines.append(f"    exclude: {rng.choice(TOOLS)}")
+        elif roll < 0.2:
+            lines.append(f"    advice: {{{rng.choice(TOOLS)}: Advice {number}.}}")
+        else:
+            scores = ", ".join(
+                f"{t}: {rng.choice([-2, -1, 1, 2, 3])}" for t in rng.sample(TOOLS, rng.randint(1, 2))
+            )
+            lines.append(f"    score: {{{scores}}}")
+        lines += [f"    because: Reason {number}.", "    source: https://example.org/rules"]
+    # Points for a tool only where it is excluded: a rule that never changes a winner.
+    for rule_id, effect in (("offline-no-conda", "exclude: conda"), ("moot", "score: {conda: 2}")):
+        lines += [f"  - id: {rule_id}", "    when: {offline: [true]}", f"    {effect}"]
+        lines += ["    because: Reason.", "    source: https://example.org/rules"]
+    return "\n".join(lines) + "\n"
+
+
+def lead(decision: OracleDecision, tools: tuple[str, ...]) -> int | None:
+    others = [decision.scores[t] for t in tools if t != decision.winner and t not in decision.excluded]
+    return decision.scores[decision.winner] - max(others) if decision.winner and others else None
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rules_check_of_random_rules_agrees_with_brute_force(seed: int, write: Callable[..., Path]) -> None:
+    rules = load_rules([RulesSource.from_path(write("rules.yaml", random_rules(seed, 24)))])
+    report = check_rules(rules)
+    walk = brute_force(rules)
+    decisions = [oracle_decide(rules.tools, fired) for _, fired in walk.cases]
+    assert report.no_tool.count == len(walk.no_tool)
+    assert report.tie_break.count == walk.ties
+    assert report.near_tie.count == sum(1 for d in decisions if not d.tie and lead(d, rules.tools) == 1)
+    assert dict(report.winners) == {t: sum(1 for d in decisions if d.winner == t) for t in rules.tools}
+    assert report.distinct_cases == len(walk.fired_sets)
+    fired_ever = set().union(*walk.fired_sets)
+    assert report.never_fire == tuple(r.id for r in rules.rules if r.id not in fired_ever)
+    assert report.never_change_winner == tuple(
+        r.id
+        for r in rules.rules
+        if r.id in fired_ever and not r.advice_only and not changes_some_winner(rules, walk, r.id)
+    )
+    # The sample is only a good test if it holds each kind of finding.
+    assert walk.ties and report.near_tie.count and "moot" in report.never_change_winner

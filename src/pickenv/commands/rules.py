@@ -45,9 +45,17 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
 
     style = terminal.style()
     if args.rules_command == "check":
-        result = check_file(
-            ctx, file=args.file, standalone=args.standalone, cli_rules=args.rules, layers=args.layers
-        )
+        with terminal.activity() as activity:
+            # Large team files take seconds: a terminal then sees how far the check is.
+            activity.step("checking the rules over every answer", quiet_for=1.0)
+            result = check_file(
+                ctx,
+                file=args.file,
+                standalone=args.standalone,
+                cli_rules=args.rules,
+                layers=args.layers,
+                progress=activity.progress,
+            )
         failed = result.errors or (args.strict and result.warnings)
         out = (
             report.check_json(result)

@@ -70,6 +70,8 @@ class Activity:
         self.verbose = verbose
         self._title = ""
         self._started = 0.0
+        self._share: float | None = None  # of the current step, when it is known
+        self._shown = False  # the current step's line is on the screen
         self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
 
@@ -89,27 +91,40 @@ class Activity:
     def _line(self, suffix: str) -> str:
         return f"\rpickenv: {self._title} {suffix}\033[K"
 
-    def _tick(self, stop: threading.Event) -> None:
-        while not stop.wait(0.5):
-            self._write(self._line(f"{time.monotonic() - self._started:.0f}s"))
+    def _tick(self, stop: threading.Event, quiet_for: float) -> None:
+        while not stop.wait(0.25):
+            seconds = time.monotonic() - self._started
+            if seconds < quiet_for:
+                continue
+            share = self._share
+            self._write(self._line(f"{seconds:.0f}s" if share is None else f"{share:.0%} {seconds:.0f}s"))
+            self._shown = True
 
     def _finish(self, ok: bool = True) -> None:
         if self._thread is not None and self._stop is not None:
             self._stop.set()
             self._thread.join()
             seconds = time.monotonic() - self._started
-            self._write(self._line(f"{'done' if ok else 'stopped'} ({seconds:.1f}s)") + "\n")
+            if self._shown:
+                self._write(self._line(f"{'done' if ok else 'stopped'} ({seconds:.1f}s)") + "\n")
         self._thread = self._stop = None
-        self._title = ""
+        self._title, self._share, self._shown = "", None, False
 
-    def step(self, message: str) -> None:
-        """Start reporting ``message`` (and end the step before it)."""
+    def step(self, message: str, *, quiet_for: float = 0.0) -> None:
+        """Start reporting ``message`` (and end the step before it). A step that may be
+        quick passes ``quiet_for``: its line appears only once it has taken that long."""
         self._finish()
         if self.live:
             self._title, self._started = message.rstrip("."), time.monotonic()
-            self._write(self._line("0s"))
+            if not quiet_for:
+                self._write(self._line("0s"))
+                self._shown = True
             self._stop = threading.Event()
-            self._thread = threading.Thread(target=self._tick, args=(self._stop,), daemon=True)
+            self._thread = threading.Thread(target=self._tick, args=(self._stop, quiet_for), daemon=True)
             self._thread.start()
         elif self.verbose:
             self._write(f"pickenv: {message}\n")
+
+    def progress(self, share: float) -> None:
+        """How much of the current step is done (0 to 1), shown with its time."""
+        self._share = share

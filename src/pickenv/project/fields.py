@@ -16,6 +16,10 @@ def one_line(what: str, value: object, origin: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise AnswerError(f"{what} ({origin}) must be non-empty text on one line")
     text = value.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes from the command line (surrogate escapes)
+        raise AnswerError(f"{what} ({origin}) is not valid UTF-8 text; retype it in UTF-8") from None
     if any(ord(c) < 32 for c in text):
         raise AnswerError(f"{what} ({origin}) must be one line of text without control characters")
     if len(text) > MAX_TEXT:

@@ -8,7 +8,7 @@ tool's score and exclusion, so decisions are cached per fired set.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -97,6 +97,18 @@ class Recommendation:
         return self.margin == 1
 
 
+def decide(tools: Sequence[str], scores: Sequence[int], excluded: Sequence[bool]) -> Decision:
+    """The winner among the eligible tools: the highest score; equal scores fall back
+    to the declared tool order (``tools``). The one place that rule is written."""
+    ordered = sorted((i for i in range(len(tools)) if not excluded[i]), key=lambda i: (-scores[i], i))
+    if not ordered:
+        return Decision(None)
+    top = scores[ordered[0]]
+    tied = tuple(tools[i] for i in ordered if scores[i] == top)
+    margin = top - scores[ordered[1]] if len(ordered) > 1 else None
+    return Decision(tools[ordered[0]], tied if len(tied) > 1 else (), margin)
+
+
 class Decider:
     """A RuleSet compiled for fast, repeated decisions."""
 
@@ -144,15 +156,7 @@ class Decider:
 
     def _decide(self, fired: int) -> Decision:
         scores, excluded = self.scores(fired)
-        eligible = [i for i in range(len(self.tools)) if not excluded[i]]
-        if not eligible:
-            return Decision(None)
-        # Highest score wins; equal scores fall back to the declared tool order.
-        ordered = sorted(eligible, key=lambda i: (-scores[i], i))
-        top = scores[ordered[0]]
-        tied = tuple(self.tools[i] for i in ordered if scores[i] == top)
-        margin = top - scores[ordered[1]] if len(ordered) > 1 else None
-        return Decision(self.tools[ordered[0]], tied if len(tied) > 1 else (), margin)
+        return decide(self.tools, scores, excluded)
 
     def rule_ids(self, fired: int) -> tuple[str, ...]:
         return tuple(r.id for i, r in enumerate(self.rules) if fired >> i & 1)

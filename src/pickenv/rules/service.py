@@ -3,7 +3,7 @@ recommendation for given answers, and the exhaustive check of a file."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,7 @@ def check_file(
     standalone: bool,
     cli_rules: Sequence[Path],
     layers: Sequence[str] = (),
+    progress: Callable[[float], None] | None = None,
 ) -> CheckReport:
     """Check ``file`` as a team layer over the built-in rules (or alone), else the effective rules."""
     from pickenv.rules.check import check_rules
@@ -81,15 +82,15 @@ def check_file(
         team = [str(p) for p in paths if str(p) not in shipped]
         # Team layers are judged; without any, the top shipped layer is (rules.yaml
         # alone, or a bundled layer over it), each in the context it was made for.
-        return check_rules(parse_rules(paths), judged=team or [str(paths[-1])])
+        return check_rules(parse_rules(paths), judged=team or [str(paths[-1])], progress=progress)
     from pickenv.rules.loader import RulesSource
 
     RulesSource.from_path(file)  # a missing or unreadable file is reported as such, without hints
     if standalone or _same_file(file, builtin_rules_path()):
-        return check_rules(parse_rules([file]))
+        return check_rules(parse_rules([file]), progress=progress)
     try:
         below = rules_paths(ctx, cli_rules, layers, team_layers=False)
-        return check_rules(parse_rules([*below, file]), judged=[str(file)])
+        return check_rules(parse_rules([*below, file]), judged=[str(file)], progress=progress)
     except RulesError as exc:
         # The layer hint replaces the loader's: it is the likelier mistake.
         raise RulesError(exc.problems, fixes=[Fix.LAYER_OR_STANDALONE], facts={"file": str(file)}) from None
