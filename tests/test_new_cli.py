@@ -468,7 +468,47 @@ def test_a_recommended_tool_pickenv_cannot_scaffold_is_refused(tmp_path: Path) -
     assert code == 0, err
     report = json.loads(out)
     assert report["recommended"] == "poetry" and report["tool"] == "venv"
-    assert report["reasons"][0] == "Chosen instead of the recommended poetry."
+    assert report["reasons"][:2] == [
+        "Chosen instead of the recommended poetry (score +50; venv +5).",
+        "What venv gives: the standard library's virtual environments.",
+    ]
+
+
+def test_an_overridden_tool_says_why_it_fits_in_the_projects_readme(tmp_path: Path) -> None:
+    code, out, err = run(
+        tmp_path,
+        "ds",
+        "--defaults",
+        "-a",
+        "domain=data-science",
+        "--tool",
+        "pipenv",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    readme = (tmp_path / "ds" / "README.md").read_text(encoding="utf-8")
+    why = readme.split("## Why pipenv\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert why == [
+        "- Chosen instead of the recommended venv (score +3; pipenv +0).",
+        "- What pipenv gives: Pipfile and a hashed Pipfile.lock, environment in .venv.",
+        "- pickenv would recommend pipenv with lockfile=true.",
+    ]
+    # The rules against a tool are said too: pipenv is made for applications, not libraries.
+    code, out, err = run(
+        tmp_path,
+        "lib",
+        "--defaults",
+        "-a",
+        "domain=library",
+        "--tool",
+        "pipenv",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert code == 0, err
+    readme = (tmp_path / "lib" / "README.md").read_text(encoding="utf-8")
+    assert "- Against it here: pipenv is primarily designed for application development;" in readme
 
 
 def test_closed_stdin_is_not_a_crash(tmp_path: Path) -> None:

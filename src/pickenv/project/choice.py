@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pickenv.errors import AnswerError, Fix, NoToolError
+from pickenv.questionnaire.questions import format_value
 from pickenv.rules.engine import Assessment, Recommendation
 from pickenv.tools import get_tool
 from pickenv.versions import PythonVersion
@@ -97,14 +98,32 @@ class ToolChoice:
         return entries
 
     def reasons(self, tool: str) -> tuple[str, ...]:
-        """Why this tool: the rules that raised its score, and the override, if any."""
+        """Why this tool, for the project's README. The recommendation: the rules that
+        raised its score. An override: what the tool gives, the rules for and against
+        it here, and which answers would have made it the recommendation."""
         assessment = self.assessment(tool)
-        reasons = [r.because for r in assessment.reasons if r.effect.startswith("+")] if assessment else []
+        rules_for = [r.because for r in assessment.reasons if r.effect.startswith("+")] if assessment else []
         recommended = self.recommendation.recommendation
-        if tool != recommended:
-            if not reasons:
-                reasons.append(f"{tool}: {get_tool(tool).summary}.")
-            reasons.insert(0, f"Chosen instead of the recommended {recommended}.")
+        if tool == recommended:
+            return tuple(rules_for)
+        top = self.assessment(recommended)
+        scores = f" (score {top.score:+d}; {tool} {assessment.score:+d})" if top and assessment else ""
+        reasons = [
+            f"Chosen instead of the recommended {recommended}{scores}.",
+            f"What {tool} gives: {get_tool(tool).summary}.",
+            *(f"In its favour here: {because}" for because in rules_for),
+        ]
+        if assessment:
+            reasons += [
+                f"Against it here: {r.because}" for r in assessment.reasons if r.effect.startswith("-")
+            ]
+        flips = [
+            f"{c.question}={format_value(c.value)}"
+            for c in self.recommendation.what_would_change
+            if c.recommendation == tool
+        ]
+        if flips:
+            reasons.append(f"pickenv would recommend {tool} with {' or '.join(flips)}.")
         return tuple(reasons)
 
     def why_recommended(self) -> str:
