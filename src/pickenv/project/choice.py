@@ -107,7 +107,13 @@ class ToolChoice:
         if tool == recommended:
             return tuple(rules_for)
         top = self.assessment(recommended)
-        scores = f" (score {top.score:+d}; {tool} {assessment.score:+d})" if top and assessment else ""
+        # A tool outside the ranking was scored by other rules: its score does not compare.
+        ranked = {a.tool for a in self.recommendation.ranking}
+        scores = (
+            f" (score {top.score:+d}; {tool} {assessment.score:+d})"
+            if top and assessment and tool in ranked
+            else ""
+        )
         reasons = [
             f"Chosen instead of the recommended {recommended}{scores}.",
             f"What {tool} gives: {get_tool(tool).summary}.",
