@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -140,6 +141,33 @@ def test_force_keeps_existing_files(tmp_path: Path) -> None:
     assert (project / "notes.txt").read_text() == "mine"
     assert (project / "pyproject.toml").exists()
     assert "Kept 1 existing files unchanged: README.md" in out
+    # pickenv's version is beside the kept file, for the user to merge.
+    assert (project / "README.md.pickenv-new").read_text().startswith("# taken\n")
+    assert "  merge: pickenv's README.md is beside yours as README.md.pickenv-new;" in out
+
+
+def test_force_over_a_users_pyproject_says_what_to_merge_before_the_next_steps(tmp_path: Path) -> None:
+    project = tmp_path / "mine"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "mine"\n')
+    (project / "pyproject.toml.pickenv-new").write_text("an earlier merge, still open")
+    code, out, err = run(tmp_path, "mine", "--defaults", "--force", "--output-dir", str(tmp_path))
+    assert code == 0, err
+    assert (project / "pyproject.toml").read_text() == '[project]\nname = "mine"\n'
+    # An existing NAME.pickenv-new is the user's too: left alone, and no merge is claimed.
+    assert (project / "pyproject.toml.pickenv-new").read_text() == "an earlier merge, still open"
+    assert "merge" not in out
+    (project / "pyproject.toml.pickenv-new").unlink()
+    shutil.rmtree(project / "src")
+    for name in ("README.md", ".gitignore", "requirements-dev.txt", "LICENSE", ".copier-answers.yml"):
+        (project / name).unlink(missing_ok=True)
+    code, out, err = run(tmp_path, "mine", "--defaults", "--force", "--output-dir", str(tmp_path))
+    assert code == 0, err
+    generated = (project / "pyproject.toml.pickenv-new").read_text()
+    assert "[project]" in generated and "pytest" in generated
+    next_steps = out.split("Next:\n", 1)[1].splitlines()
+    assert next_steps[0].endswith("/mine")
+    assert next_steps[1] == "  # first merge pyproject.toml.pickenv-new into pyproject.toml"
 
 
 def test_excluded_tool_is_refused(tmp_path: Path) -> None:
@@ -475,7 +503,7 @@ def test_a_recommended_tool_pickenv_cannot_scaffold_is_refused(tmp_path: Path) -
 
 
 def test_an_overridden_tool_says_why_it_fits_in_the_projects_readme(tmp_path: Path) -> None:
-    code, out, err = run(
+    code, _, err = run(
         tmp_path,
         "ds",
         "--defaults",
@@ -495,7 +523,7 @@ def test_an_overridden_tool_says_why_it_fits_in_the_projects_readme(tmp_path: Pa
         "- pickenv would recommend pipenv with lockfile=true.",
     ]
     # The rules against a tool are said too: pipenv is made for applications, not libraries.
-    code, out, err = run(
+    code, _, err = run(
         tmp_path,
         "lib",
         "--defaults",

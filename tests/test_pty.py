@@ -160,3 +160,37 @@ def test_ctrl_c_at_a_prompt_exits_130_quietly(session, question: str) -> None:  
     assert "Traceback" not in output
     assert "pickenv: interrupted; nothing was changed" in output
     assert "Recommended:" not in output
+
+
+COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-7]|9[0-7]|38)(?:;[0-9]+)*m")  # SGR foreground colours
+
+
+@pytest.mark.parametrize(
+    "args", [(), ("--color", "never"), ("recommend", "--color", "never")], ids=["control", "top", "command"]
+)
+def test_color_never_makes_the_prompts_monochrome(
+    subprocess_env: dict[str, str], args: tuple[str, ...]
+) -> None:
+    """--color never, top-level or on the command, reaches questionary's prompts too;
+    without it (the control) the same prompts are coloured."""
+    argv = list(args) if "recommend" in args else [*args, "recommend"]
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "pickenv", *argv],
+        env={**subprocess_env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
+        dimensions=(40, 120),
+        timeout=30,
+        encoding="utf-8",
+    )
+    log = io.StringIO()
+    child.logfile_read = log
+    try:
+        for question in QUESTIONS:
+            child.expect_exact(PROMPT[question.id])
+            child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    prompts = log.getvalue().split("Recommended:")[0]
+    assert bool(COLOUR.search(prompts)) == (args == ())

@@ -58,6 +58,7 @@ class Fix(Enum):
     ANSWER_PROJECT = "answer {missing}, or take the defaults"
     ANSWERS_PATH = "check the path of the answers file"
     OTHER_FOLDER = "create that folder or choose another one"
+    WRITABLE_FOLDER = "make it writable or choose another folder"
     OTHER_NAME = "choose another project name"
     TRY_NAME = "try the name {suggestion}"
     SPLIT_PATH = "give the folder it goes in separately"

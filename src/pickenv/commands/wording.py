@@ -11,6 +11,7 @@ WORDING: dict[Fix, str] = {
     Fix.ANSWER_PROJECT: "answer with {missing}, the answers file, or take the defaults with --defaults",
     Fix.ANSWERS_PATH: "check the path given to --answers-file",
     Fix.OTHER_FOLDER: "create it or choose another --output-dir",
+    Fix.WRITABLE_FOLDER: "make it writable or choose another --output-dir",
     Fix.OTHER_NAME: "choose another name",
     Fix.TRY_NAME: "try `pickenv new {suggestion}`",
     Fix.SPLIT_PATH: "put the folder in --output-dir and give the name alone",

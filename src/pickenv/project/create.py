@@ -84,6 +84,7 @@ class NewResult:
     reasons: tuple[str, ...]
     files: tuple[str, ...]
     kept: tuple[str, ...]  # pre-existing files left alone (--force)
+    merge: tuple[str, ...]  # kept files with pickenv's differing version beside them (NAME.pickenv-new)
     environment: EnvironmentReport
     git: str
     dry_run: bool
@@ -139,10 +140,10 @@ def _check_tool_paths(request: NewRequest) -> None:
 
 def _materialise(
     request: NewRequest, ctx: Context, tool_ctx: ToolContext, plan: Plan, progress: Progress
-) -> tuple[list[str], tuple[str, ...], tuple[StepResult, ...], str, list[tuple[str, float]]]:
+) -> tuple[list[str], Placement, tuple[StepResult, ...], str, list[tuple[str, float]]]:
     """Render, place, create the environment and commit; on any failure undo it all.
 
-    Returns (files, kept, environment steps, git outcome, timings).
+    Returns (files, what was placed, environment steps, git outcome, timings).
     """
     destination = request.destination
     timings: list[tuple[str, float]] = []
@@ -180,7 +181,7 @@ def _materialise(
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return files, tuple(placement.kept), steps, outcome, timings
+    return files, placement, steps, outcome, timings
 
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -198,7 +199,7 @@ def _disk_error(exc: OSError, destination: Path, template: Path) -> DestinationE
             fixes=[Fix.FREE_SPACE],
         )
     reason = exc.strerror or str(exc)
-    return DestinationError(f"cannot write in {where}: {reason}", fixes=[Fix.OTHER_FOLDER])
+    return DestinationError(f"cannot write in {where}: {reason}", fixes=[Fix.WRITABLE_FOLDER])
 
 
 def _size(size: int) -> str:
@@ -233,9 +234,11 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
     steps: tuple[StepResult, ...] = ()
     if request.dry_run:
         files, kept, timings = _dry_run(request)
+        merge: tuple[str, ...] = ()
         outcome = "skipped: dry run"
     else:
-        files, kept, steps, outcome, timings = _materialise(request, ctx, tool_ctx, plan, progress)
+        files, placement, steps, outcome, timings = _materialise(request, ctx, tool_ctx, plan, progress)
+        kept, merge = tuple(placement.kept), tuple(placement.merge)
     note, fix = "", None
     if request.dry_run:
         note = "dry run: nothing was created"
@@ -251,6 +254,7 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         reasons=request.reasons,
         files=tuple(files),
         kept=kept,
+        merge=merge,
         environment=EnvironmentReport(
             requested=request.create_env,
             created=bool(steps),

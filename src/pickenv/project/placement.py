@@ -34,6 +34,9 @@ class Placement:
     created_root: bool  # the destination folder itself is ours
     created: list[Path] = field(default_factory=list)  # files and folders added to an existing folder
     kept: list[str] = field(default_factory=list)  # files that existed and were left alone
+    # Kept files whose generated version differs: it is written beside them as
+    # NAME.pickenv-new, for the user to merge (the setup steps need what it says).
+    merge: list[str] = field(default_factory=list)
     # Every pre-existing folder pickenv writes into, with the entries it had before.
     # Tools add entries of their own (.venv, Pipfile.lock, .git, src/NAME.egg-info).
     before: dict[Path, frozenset[str]] = field(default_factory=dict)
@@ -78,7 +81,7 @@ def check_destination(destination: Path, force: bool) -> Destination:
         what = "is not a folder" if parent.exists() else "does not exist"
         raise DestinationError(f"{parent} {what}", fixes=[Fix.OTHER_FOLDER])
     if not os.access(parent, os.W_OK):
-        raise DestinationError(f"cannot write in {parent}", fixes=[Fix.OTHER_FOLDER])
+        raise _not_writable(parent, [Fix.WRITABLE_FOLDER])
     if destination.exists() or destination.is_symlink():
         if not destination.is_dir():
             raise DestinationError(f"{destination} exists and is not a folder", fixes=[Fix.OTHER_NAME])
@@ -87,8 +90,14 @@ def check_destination(destination: Path, force: bool) -> Destination:
                 f"{destination} exists and is not empty", fixes=[Fix.OTHER_NAME, Fix.ALLOW_EXISTING]
             )
         if not os.access(destination, os.W_OK):
-            raise DestinationError(f"cannot write in {destination}", fixes=[Fix.OTHER_NAME, Fix.OTHER_FOLDER])
+            raise _not_writable(destination, [Fix.OTHER_NAME, Fix.WRITABLE_FOLDER])
     return Destination(destination)
+
+
+def _not_writable(folder: Path, fixes: list[Fix]) -> DestinationError:
+    read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    why = "a read-only file system" if read_only else "no permission"
+    return DestinationError(f"cannot write in {folder} ({why})", fixes=fixes)
 
 
 def list_files(root: Path) -> list[str]:
@@ -119,6 +128,16 @@ def kept_files(files: list[str], destination: Path) -> list[str]:
     return [f for f in files if (destination / f).exists() or (destination / f).is_symlink()]
 
 
+MERGE_SUFFIX = ".pickenv-new"
+
+
+def _differs(generated: Path, existing: Path) -> bool:
+    try:
+        return generated.read_bytes() != existing.read_bytes()
+    except OSError:  # a folder, a dangling link, unreadable: the user must look anyway
+        return True
+
+
 def place(staging: Path, placement: Placement) -> None:
     """Move the rendered ``staging`` folder into the destination, recording what is added."""
     destination = placement.destination
@@ -137,6 +156,11 @@ def place(staging: Path, placement: Placement) -> None:
                 placement.created.append(target)
         elif target.exists() or target.is_symlink():
             placement.kept.append(str(relative))
+            beside = target.with_name(target.name + MERGE_SUFFIX)
+            if _differs(source, target) and not (beside.exists() or beside.is_symlink()):
+                os.rename(source, beside)
+                placement.created.append(beside)
+                placement.merge.append(str(relative))
         else:
             os.rename(source, target)
             placement.created.append(target)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pickenv.errors import Fix
 from pickenv.project.create import NewResult
+from pickenv.project.placement import MERGE_SUFFIX
 from pickenv.report.envelope import envelope
 
 
@@ -23,6 +24,7 @@ def result_json(result: NewResult, wording: Mapping[Fix, str], repeat: str = "")
             "dry_run": result.dry_run,
             "files": list(result.files),
             "kept": list(result.kept),
+            "merge": list(result.merge),
             "environment": {
                 "requested": env.requested,
                 "created": env.created,
@@ -79,6 +81,10 @@ def result_text(
     lines += [f"  why: {reason}" for reason in result.reasons]
     if result.kept:
         lines.append(f"Kept {len(result.kept)} existing files unchanged: {', '.join(result.kept)}")
+    for name in result.merge:
+        lines.append(
+            f"  merge: pickenv's {name} is beside yours as {name}{MERGE_SUFFIX}; the steps below need it"
+        )
     if env.created:
         lines.append("Environment created; the project is installed and its tests pass.")
     elif env.requested:
@@ -88,6 +94,7 @@ def result_text(
     lines.append(f"Git: {result.git}.")
     lines.append("Next:")
     lines.append(f"  cd {shlex.quote(where)}")
+    lines += [f"  # first merge {name}{MERGE_SUFFIX} into {name}" for name in result.merge]
     if env.created:
         lines.append(f"  {env.activate}")
     else:
