@@ -31,6 +31,11 @@ class ToolChoice:
     def version(self) -> PythonVersion:
         return PythonVersion.parse(str(dict(self.recommendation.answers)["python_version"]))
 
+    @property
+    def ranked(self) -> frozenset[str]:
+        """The tools the rules ranked (others are judged by their own layer, if any)."""
+        return frozenset(a.tool for a in self.recommendation.ranking)
+
     def assessment(self, tool: str) -> Assessment | None:
         if tool not in self._cache:
             ranked = {a.tool: a for a in self.recommendation.ranking}
@@ -93,8 +98,7 @@ class ToolChoice:
             if a.tool in allowed:
                 note = "recommended, " if a.tool == recommended else ""
                 entries.append((a.tool, f"{a.tool} ({note}score {a.score:+d})"))
-        ranked = {a.tool for a in self.recommendation.ranking}
-        entries += [(t, f"{t} (not ranked: {get_tool(t).summary})") for t in allowed if t not in ranked]
+        entries += [(t, f"{t} (not ranked: {get_tool(t).summary})") for t in allowed if t not in self.ranked]
         return entries
 
     def reasons(self, tool: str) -> tuple[str, ...]:
@@ -108,10 +112,9 @@ class ToolChoice:
             return tuple(rules_for)
         top = self.assessment(recommended)
         # A tool outside the ranking was scored by other rules: its score does not compare.
-        ranked = {a.tool for a in self.recommendation.ranking}
         scores = (
             f" (score {top.score:+d}; {tool} {assessment.score:+d})"
-            if top and assessment and tool in ranked
+            if top and assessment and tool in self.ranked
             else ""
         )
         reasons = [

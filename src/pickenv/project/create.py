@@ -11,7 +11,7 @@ import errno
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +32,8 @@ from pickenv.project.template import render
 from pickenv.questionnaire.questions import Value
 from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.interpreters import find_interpreter, interpreter_version
-from pickenv.tools.steps import Plan, StepResult, run_steps
+from pickenv.tools.steps import Plan, Progress, StepResult, run_steps
 from pickenv.versions import PythonVersion
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
