@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,3 +200,64 @@ def test_fish_completes_for_real(script: Callable[[str], Path]) -> None:
     assert complete("pickenv completion f") == ["fish"]
     assert "domain=web" in complete("pickenv recommend --answer dom")
     assert complete("pickenv rules check --format j") == ["json"]
+
+
+def _persistent_setup() -> dict[str, str]:
+    """The README's table: shell -> the command that keeps completion in every new shell."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (bash|zsh|fish)\b[^|]* \| `(.+)` \|$", readme, flags=re.M)
+    return dict(rows)
+
+
+def test_the_readme_has_a_persistent_setup_for_every_shell() -> None:
+    assert set(_persistent_setup()) == {"bash", "zsh", "fish"}
+
+
+@pytest.fixture
+def new_user(tmp_path: Path) -> dict[str, str]:
+    """A user with an empty home and `pickenv` on PATH, as after `pipx install`."""
+    home, bin_dir = tmp_path / "home", tmp_path / "bin"
+    home.mkdir()
+    bin_dir.mkdir()
+    (bin_dir / "pickenv").symlink_to(Path(sys.executable).parent / "pickenv")
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "ZDOTDIR", "BASH_COMPLETION"))}
+    return {**keep, "HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def _in(shell: str, command: str, env: dict[str, str], *flags: str) -> str:
+    path = shutil.which(shell)
+    if path is None:
+        pytest.skip(f"{shell} is not installed")
+    proc = subprocess.run(
+        [path, *flags, "-c", command], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    return proc.stdout
+
+
+def test_bash_keeps_completion_through_bash_completion(new_user: dict[str, str]) -> None:
+    loader = Path("/usr/share/bash-completion/bash_completion")
+    if not loader.exists():
+        pytest.skip("the bash-completion package is not installed (.ci/run installs it)")
+    _in("bash", _persistent_setup()["bash"], new_user, "--norc", "--noprofile")
+    # A new interactive shell sources the package's loader (Debian's ~/.bashrc does);
+    # it finds pickenv's file on first use of the command, as at a real Tab.
+    program = (
+        f"source {loader}\n__load_completion pickenv || exit 1\ncomplete -p pickenv\n"
+        "COMP_WORDS=(pickenv rec); COMP_CWORD=1; _pickenv; printf '%s\\n' \"${COMPREPLY[@]}\"\n"
+    )
+    out = _in("bash", program, new_user, "--norc", "--noprofile")
+    assert out.splitlines() == ["complete -o default -F _pickenv pickenv", "recommend"]
+
+
+def test_zsh_keeps_completion_through_zshrc(new_user: dict[str, str]) -> None:
+    _in("zsh", _persistent_setup()["zsh"], new_user, "-f")
+    # A new interactive zsh reads ~/.zshrc; nothing else has loaded compinit.
+    out = _in("zsh", "print -r -- ${_comps[pickenv]}", new_user, "-i")
+    assert out.strip() == "_bash_complete -o default -F _pickenv"
+
+
+def test_fish_keeps_completion_in_its_completions_folder(new_user: dict[str, str]) -> None:
+    _in("fish", _persistent_setup()["fish"], new_user)
+    out = _in("fish", "complete -C 'pickenv rec'", new_user)
+    assert [row.split("\t")[0] for row in out.splitlines()] == ["recommend"]

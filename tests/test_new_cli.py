@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,7 @@ from pickenv.errors import (
     EXIT_NO_TOOL,
     EXIT_NO_TTY,
 )
+from pickenv.questionnaire.questions import QUESTIONS
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -37,10 +39,12 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+def run(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, command: str = "new"
+) -> tuple[int, str, str]:
     """The CLI in-process, with a non-TTY stdin."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(["new", *args], env=env or _env(tmp_path), stdin=io.StringIO(""), stdout=out, stderr=err)
+    code = main([command, *args], env=env or _env(tmp_path), stdin=io.StringIO(""), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -607,3 +611,75 @@ def test_destination_linked_to_another_filesystem(tmp_path: Path) -> None:
             ["git", "log", "--oneline"], cwd=elsewhere, capture_output=True, text=True, check=True
         )
         assert len(log.stdout.splitlines()) == 1  # an empty folder is as good as a new one
+
+
+# Every questionnaire answer given, so the pty tests below reach the review quickly.
+_ANSWERED = [
+    *("--answer", "domain=web", "--answer", "python_version=3.12", "--answer", "team_size=solo"),
+    *(f"--answer={q}=false" for q in ("lockfile", "binary_deps", "windows", "manage_python", "offline")),
+    *("--answer", "deploy=none", "--author", "Ada", "--license", "MIT", "--no-create-env"),
+]
+_DOWN = "\x1b[B"
+
+
+def _review(child: pexpect.spawn, name: str, action: str) -> None:
+    """At the review, pick an action: Create, Change an answer or Abort."""
+    child.expect(f"Create {name}\\?")
+    child.send(_DOWN * ["create", "change", "abort"].index(action) + "\r")
+
+
+def test_the_review_changes_answers_and_the_repeat_command_makes_the_same_project(tmp_path: Path) -> None:
+    child = _spawn(tmp_path, "reviewed", *_ANSWERED)
+    child.expect("Which environment tool")
+    child.send("\r")  # the recommendation
+    child.expect("Description")
+    child.send("\x15First\r")
+    _review(child, "reviewed", "change")
+    # A questionnaire answer: the recommendation is worked out again.
+    child.expect("Which answer\\?")
+    child.send("\r")  # the first entry: domain
+    child.expect("What kind of project is it")
+    child.send(_DOWN * 2 + "\r")  # web -> data-science -> legacy-python2
+    _review(child, "reviewed", "change")
+    # A project answer: the description, the second field after the questions.
+    child.expect("Which answer\\?")
+    child.send(_DOWN * (len(QUESTIONS) + 1) + "\r")
+    child.expect("Description.*one line, for pyproject.toml")  # the prompt, not the list entry
+    child.send("\x15Second\r")  # Ctrl-U clears the old answer first
+    _review(child, "reviewed", "create")
+    child.expect("The same project without questions: (pickenv new [^\r\n]+)")
+    repeat = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    recorded = yaml.safe_load((tmp_path / "reviewed" / ".copier-answers.yml").read_text())
+    assert recorded["domain"] == "legacy-python2" and recorded["description"] == "Second"
+    # The tool was the recommendation, so it follows the recommendation for the new answers.
+    answers = [a for a in _ANSWERED[: _ANSWERED.index("--author")] if a != "--answer"]
+    answers = [a.removeprefix("--answer=") for a in answers]
+    answers[0] = "domain=legacy-python2"
+    code, out, err = run(
+        tmp_path, *[w for a in answers for w in ("--answer", a)], "--format", "json", command="recommend"
+    )
+    assert code == 0, err
+    assert recorded["tool"] == json.loads(out)["recommendation"]
+    # The printed command, run without a terminal, makes the same answers file.
+    words = shlex.split(repeat)
+    assert words[:3] == ["pickenv", "new", "reviewed"]
+    again = tmp_path / "again"
+    again.mkdir()
+    code, out, err = run(tmp_path, *words[2:], "--output-dir", str(again))
+    assert code == 0, err
+    assert (again / "reviewed" / ".copier-answers.yml").read_text() == (
+        tmp_path / "reviewed" / ".copier-answers.yml"
+    ).read_text()
+
+
+def test_abort_at_the_review_writes_nothing(tmp_path: Path) -> None:
+    child = _spawn(tmp_path, "aborted", *_ANSWERED, "--tool", "venv", "--description", "D")
+    _review(child, "aborted", "abort")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == EXIT_INTERRUPTED
+    assert "Traceback" not in (child.before or "")
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["config"])

@@ -126,9 +126,11 @@ def completion_script(shell: str, parser: argparse.ArgumentParser) -> str:
         return _fish(parser)
     script = _bash(parser)
     if shell == "zsh":
-        # zsh runs bash completion functions through bashcompinit.
+        # zsh runs bash completion functions through bashcompinit, whose `complete`
+        # needs compinit's compdef: a plain ~/.zshrc has not loaded it.
         return (
             '# pickenv zsh completion: eval "$(pickenv completion zsh)"\n'
+            "(( $+functions[compdef] )) || { autoload -Uz compinit && compinit; }\n"
             "autoload -U +X bashcompinit && bashcompinit\n" + script
         )
     return script
