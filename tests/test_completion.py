@@ -80,6 +80,7 @@ def test_bash_completes_commands(complete: Callable[..., list[str]]) -> None:
     assert complete("") == [
         "recommend",
         "new",
+        "update",
         "rules",
         "completion",
         "-h",
@@ -166,7 +167,9 @@ def test_zsh_script(script: Callable[[str], Path]) -> None:
 def test_fish_script(script: Callable[[str], Path]) -> None:
     text = script("fish").read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new rules completion'" in lines
+    assert (
+        "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new update rules completion'" in lines
+    )
     check = "complete -c pickenv -n '__fish_seen_subcommand_from rules && __fish_seen_subcommand_from check'"
     assert f"{check} -l format -r -f -a 'text json'" in lines
     recommend = "complete -c pickenv -n '__fish_seen_subcommand_from recommend'"

@@ -47,9 +47,19 @@ def test_readme_examples_name_real_rules() -> None:
 CUT = "\n...\n"  # an example shown in part: its first lines, then this line
 
 
+def console_blocks(text: str = README) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every README example block, with its (command, output) pairs in order: a block
+    of several commands runs them one after the other in one folder. A cut output ends
+    at CUT."""
+    blocks = []
+    for body in re.findall(r"```console\n(\$ pickenv .*?)```", text, flags=re.S):
+        parts = re.split(r"^\$ (pickenv [^\n]*)\n", body, flags=re.M)
+        blocks.append((body, list(zip(parts[1::2], parts[2::2], strict=True))))
+    return blocks
+
+
 def console_examples() -> list[tuple[str, str]]:
-    """(command, output) of every README example; a cut one ends at CUT."""
-    return re.findall(r"```console\n\$ (pickenv [^\n]*)\n(.*?)```", README, flags=re.S)
+    return [pair for _, pairs in console_blocks() for pair in pairs]
 
 
 def shown_part(real: str, shown: str) -> str:
@@ -67,7 +77,7 @@ def run_example(command: str, folder: Path) -> str:
     import sys
 
     home = folder / ".home"
-    home.mkdir(parents=True)
+    home.mkdir(parents=True, exist_ok=True)
     (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
     env = {
         "PATH": "/usr/bin:/bin",
@@ -82,10 +92,10 @@ def run_example(command: str, folder: Path) -> str:
 def test_readme_examples_are_real_output(tmp_path: Path) -> None:
     """Every example, run as shown in an empty folder: the same output, byte for byte.
     After changing pickenv's output, `python tests/test_docs.py --update` rewrites them."""
-    examples = console_examples()
-    assert len(examples) >= 6
-    for index, (command, shown) in enumerate(examples):
-        assert shown_part(run_example(command, tmp_path / f"example-{index}"), shown) == shown, command
+    assert len(console_examples()) >= 6
+    for index, (_, pairs) in enumerate(console_blocks()):
+        for command, shown in pairs:
+            assert shown_part(run_example(command, tmp_path / f"example-{index}"), shown) == shown, command
 
 
 def test_the_winner_table_is_computed_from_the_rules() -> None:
@@ -138,7 +148,10 @@ if __name__ == "__main__":
         sys.exit("usage: python tests/test_docs.py --update  (rewrites the README's console examples)")
     text = README
     with tempfile.TemporaryDirectory() as scratch:
-        for index, (command, shown) in enumerate(console_examples()):
-            real = shown_part(run_example(command, Path(scratch) / str(index)), shown)
-            text = text.replace(f"$ {command}\n{shown}", f"$ {command}\n{real}")
+        for index, (body, pairs) in enumerate(console_blocks()):
+            real = "".join(
+                f"$ {command}\n{shown_part(run_example(command, Path(scratch) / str(index)), shown)}"
+                for command, shown in pairs
+            )
+            text = text.replace(f"```console\n{body}```", f"```console\n{real}```")
     (ROOT / "README.md").write_text(text, encoding="utf-8")

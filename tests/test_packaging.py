@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pickenv import __version__
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,6 +38,10 @@ def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     )
     shipped = zipfile.ZipFile(wheel).read("pickenv/rules.yaml")
     assert shipped == (ROOT / "rules.yaml").read_bytes()
+    # The template's earlier releases, for `pickenv update`; and the version from __init__.
+    bundle = zipfile.ZipFile(wheel).read("pickenv/templates/project-history.bundle")
+    assert bundle == (ROOT / "templates" / "project-history.bundle").read_bytes()
+    assert wheel.name.startswith(f"pickenv-{__version__}-")
 
 
 @pytest.mark.slow
@@ -68,6 +74,12 @@ def test_installed_wheel_works_from_its_own_files(wheel: Path, tmp_path: Path) -
     )
     assert new.returncode == 0, new.stderr
     assert (work / "shipped" / "pyproject.toml").exists()
+    # The project records the template history made from the wheel's own files.
+    answers = (work / "shipped" / ".copier-answers.yml").read_text()
+    assert f"_commit: {__version__}\n" in answers
+    history = tmp_path / "k" / "pickenv" / "project-template"
+    tags = subprocess.run(["git", "tag"], cwd=history, capture_output=True, text=True, check=True)
+    assert {"0.1.0", __version__} <= set(tags.stdout.split())
     # A fresh machine has neither uv nor pipenv: pickenv installs each into its cache.
     for tool in ("uv", "pipenv"):
         created = subprocess.run(

@@ -28,6 +28,8 @@ EXIT_ENVIRONMENT = 8
 EXIT_TEMPLATE = 9
 EXIT_NO_ENVIRONMENT = 10
 EXIT_OUTPUT = 11
+EXIT_PROJECT = 12
+EXIT_UPDATE_AVAILABLE = 13
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -47,6 +49,11 @@ EXIT_CODES: dict[int, str] = {
         "the Python version is missing): the commands that create it are printed"
     ),
     EXIT_OUTPUT: "the output could not be written (standard output closed or full)",
+    EXIT_PROJECT: (
+        "the project cannot be changed: not made from a template, not a clean git work tree, "
+        "or it needs a newer pickenv; nothing was changed"
+    ),
+    EXIT_UPDATE_AVAILABLE: "`update --check`: a newer template is available (nothing was changed)",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C or a signal such as SIGTERM or SIGHUP); nothing was left behind",
 }
 
@@ -70,6 +77,13 @@ class Fix(Enum):
     GIVE_INTERPRETER = "give the path of a Python {version} interpreter"
     MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
     CHOOSE_TOOL = "choose one of: {tools}"
+    INSTALL_GIT = "install git"
+    GIT_INIT = "put the project under git (`git init`, then commit it)"
+    COMMIT_FIRST = "commit the project first"
+    COMMIT_OR_STASH = "commit or stash them first (`git stash -u`)"
+    NOT_A_PROJECT = "run it in a project made by pickenv or copier, or give its folder"
+    UPGRADE_PICKENV = "install pickenv {version} or later"
+    KNOWN_REF = "choose one of the template's versions: {versions}"
     CHECK_RULES = "change an answer, or check the team rules"
     CHECK_RULES_FILE = "check the rules file for every problem; its format is explained in rules.yaml"
     LAYER_OR_STANDALONE = (
@@ -148,6 +162,12 @@ class EnvironmentCreationError(PickenvError):
 
 class TemplateError(PickenvError):
     exit_code = EXIT_TEMPLATE
+
+
+class ProjectError(PickenvError):
+    """An existing project cannot be changed as asked; nothing was changed."""
+
+    exit_code = EXIT_PROJECT
 
 
 @dataclass(frozen=True)

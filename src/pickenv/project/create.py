@@ -18,6 +18,7 @@ from pathlib import Path
 from pickenv.context import Context
 from pickenv.errors import AnswerError, DestinationError, EnvironmentCreationError, Fix, UsageError
 from pickenv.project import git
+from pickenv.project.history import template_ref
 from pickenv.project.name import ProjectName
 from pickenv.project.placement import (
     Destination,
@@ -89,9 +90,11 @@ class NewResult:
     timings: tuple[tuple[str, float], ...]
 
 
-def template_data(request: NewRequest) -> dict[str, object]:
-    """The copier answers: every questionnaire answer plus the project's own."""
+def template_data(request: NewRequest, record: Mapping[str, str] | None = None) -> dict[str, object]:
+    """The copier answers: every questionnaire answer plus the project's own, and what
+    the answers file records as the template (see ``project.history``)."""
     return {
+        "template_record": dict(record or {}),
         **dict(request.answers),
         "project_name": request.name,
         "description": request.description,
@@ -151,7 +154,9 @@ def _materialise(
     env_started = False
     try:
         progress(f"Rendering the project into {destination}")
-        render(request.template, template_data(request), staging)
+        ref = template_ref(ctx, request.template)
+        record = {"_src_path": ref.recorded, "_commit": ref.tag}
+        render(request.template, template_data(request, record), staging)
         files = list_files(staging)
         place(staging, placement)
         timings.append(("render", time.monotonic() - started))

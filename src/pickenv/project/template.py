@@ -9,10 +9,28 @@ from pathlib import Path
 from pickenv.errors import TemplateError
 
 
+def template_failures() -> tuple[type[Exception], ...]:
+    """What a template's fault raises inside copier: its own errors, Jinja's (a syntax
+    error in a team template), plumbum's for a git command that failed (a template
+    repository that is gone), and ValueError for bad answers."""
+    from copier.errors import CopierError
+    from jinja2 import TemplateError as JinjaError
+    from plumbum import ProcessExecutionError
+
+    return (CopierError, JinjaError, ProcessExecutionError, ValueError)
+
+
+def failure_text(exc: Exception) -> str:
+    """One line: plumbum's errors carry the whole command and its output."""
+    stderr = getattr(exc, "stderr", None)
+    if isinstance(stderr, str) and stderr.strip():
+        return stderr.strip().splitlines()[-1].removeprefix("fatal: ")
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def render(template: Path, data: Mapping[str, object], target: Path) -> None:
     """Render the template into ``target`` (an existing, empty folder)."""
     import copier
-    from copier.errors import CopierError
 
     try:
         with warnings.catch_warnings():
@@ -27,8 +45,8 @@ def render(template: Path, data: Mapping[str, object], target: Path) -> None:
                 unsafe=False,  # the built-in template has no tasks: nothing to trust
                 cleanup_on_error=False,  # the temporary folder is ours to remove
             )
-    except (CopierError, ValueError) as exc:
-        raise TemplateError(f"rendering the template {template} failed: {exc}") from None
+    except template_failures() as exc:
+        raise TemplateError(f"rendering the template {template} failed: {failure_text(exc)}") from None
 
 
 def supported_tools(template: Path) -> tuple[str, ...]:

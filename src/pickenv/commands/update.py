@@ -1,0 +1,51 @@
+"""`pickenv update [PATH]`: bring a project to the newest version of its template
+(``project.update.update_project``), or with --check only say whether one exists."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pickenv.commands import Outcome
+from pickenv.commands.terminal import Terminal
+from pickenv.context import Context
+from pickenv.errors import EXIT_OK, EXIT_UPDATE_AVAILABLE
+
+NAME = "update"
+HELP = "update a project made by pickenv (or from a team template) to its template's newest version"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", type=Path, default=Path("."), help="the project's folder (default: here)"
+    )
+    parser.add_argument(
+        "--to", metavar="VERSION", help="update to this version of the template (default: the newest)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"change nothing: show what an update changes; exit {EXIT_UPDATE_AVAILABLE} if there is one",
+    )
+    parser.add_argument(
+        "--conflict",
+        choices=("inline", "rej"),
+        default="inline",
+        help="where a conflict goes: markers in the file (default) or a FILE.rej beside it",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
+    from pickenv.project.update import UpdateRequest, update_project
+    from pickenv.report import update as report
+
+    request = UpdateRequest(
+        project=(ctx.cwd / args.path).resolve(), to=args.to, check=args.check, conflict=args.conflict
+    )
+    with terminal.activity() as activity:
+        activity.step("Checking for a template update" if args.check else "Updating the project")
+        result = update_project(request, ctx)
+    output = report.result_json(result) if args.format == "json" else report.result_text(result, ctx.cwd)
+    code = EXIT_UPDATE_AVAILABLE if result.checked and result.available else EXIT_OK
+    return Outcome(output, code, changed=not result.checked and result.available)

@@ -1,0 +1,77 @@
+"""Render `pickenv update`'s result as text or a versioned JSON envelope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pickenv.project.update import UpdateResult
+from pickenv.report.envelope import envelope
+from pickenv.report.new import shown_path
+
+# git's two-letter status, as one word a reader knows.
+_KIND = {"??": "added", "A": "added", "M": "changed", "D": "deleted", "R": "renamed", "U": "conflict"}
+
+
+def kind(code: str) -> str:
+    if code == "??":
+        return "added"
+    if "U" in code or code in ("AA", "DD"):
+        return "conflict"
+    letter = code.strip()[:1]
+    return _KIND.get(letter, "changed")
+
+
+def result_json(result: UpdateResult) -> str:
+    return envelope(
+        "update",
+        {
+            "path": str(result.path),
+            "template": result.template,
+            "from": result.old,
+            "to": result.new,
+            "available": result.available,
+            "checked": result.checked,
+            "linked": result.linked,
+            "changes": [{"path": path, "change": kind(code)} for code, path in result.changes],
+            "conflicts": list(result.conflicts),
+            "rejects": list(result.rejects),
+        },
+    )
+
+
+def result_text(result: UpdateResult, cwd: Path) -> str:
+    where = shown_path(result.path, cwd)
+    where = result.path.name if where == "." else where
+    if not result.available:
+        return f"{where} is up to date: template {result.new}.\n"
+    verb = "would change" if result.checked else "changed"
+    head = (
+        f"An update is available for {where}: template {result.old} -> {result.new}."
+        if result.checked
+        else f"Updated {where} from template {result.old} to {result.new}."
+    )
+    lines = [head]
+    if result.linked:
+        linked = "It would be linked" if result.checked else "It is now linked"
+        lines.append(f"  {linked} to pickenv's template history ({result.template}).")
+    lines.append(f"Files it {verb}:" if result.changes else f"It {verb} no file.")
+    lines += [f"  {kind(code):9} {path}" for code, path in result.changes]
+    conflicts = "would conflict" if result.checked else "conflict"
+    if result.conflicts:
+        lines.append(f"Files where your edits and the template's {conflicts}:")
+        lines += [f"  {path}" for path in result.conflicts]
+    if result.rejects:
+        applied = "would not apply" if result.checked else "did not apply"
+        lines.append(f"Changes that {applied}, beside their file:")
+        lines += [f"  {path}" for path in result.rejects]
+    lines.append("Next:")
+    if result.checked:
+        lines.append("  pickenv update")
+    else:
+        if result.conflicts:
+            lines.append("  # resolve each <<<<<<< ... >>>>>>> block in those files, then git add them")
+        if result.rejects:
+            lines.append("  # apply each FILE.rej by hand, then delete it")
+        lines.append("  git diff HEAD      # review")
+        lines.append(f"  git commit -am 'Update to template {result.new}'")
+    return "\n".join(lines) + "\n"
