@@ -380,7 +380,7 @@ def test_bad_user_config_is_a_usage_error(run_cli: Run, isolated_env: dict[str, 
     assert result.code == errors.EXIT_USAGE == 2
     assert (
         result.err.splitlines()[0]
-        == f"pickenv: error: {config}:2:1: unknown key 'rulez'; allowed: rules, with"
+        == f"pickenv: error: {config}:2:1: unknown key 'rulez'; allowed: rules, with, trust, team"
     )
     assert result.err.splitlines()[1] == f"pickenv: error: fix or remove the user config {config}"
 

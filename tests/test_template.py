@@ -16,6 +16,7 @@ import tomllib
 import yaml
 
 from pickenv.project.placement import list_files
+from pickenv.project.source import builtin_source
 from pickenv.project.template import render
 from pickenv.questionnaire.questions import QUESTIONS, format_value
 from pickenv.resources import templates_path
@@ -25,6 +26,7 @@ from pickenv.tools.interpreters import find_interpreter
 from pickenv.versions import PythonVersion
 
 TEMPLATE = templates_path() / "project"
+SOURCE = builtin_source()
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 
 
@@ -75,7 +77,7 @@ class Rendered(dict[tuple[str, str], Path]):
     def __missing__(self, key: tuple[str, str]) -> Path:
         tool, domain = key
         target = self.factory.mktemp(f"{tool}-{domain}")
-        render(TEMPLATE, answers(tool, domain), target)
+        render(SOURCE, answers(tool, domain), target)
         self[key] = target
         return target
 
@@ -294,7 +296,7 @@ def test_names_that_toml_and_yaml_would_misread(tmp_path: Path, name: str) -> No
     for tool in ("pipenv", "conda"):
         target = tmp_path / tool
         target.mkdir()
-        render(TEMPLATE, answers(tool, "cli", project_name=name), target)
+        render(SOURCE, answers(tool, "cli", project_name=name), target)
         project = tomllib.loads((target / "pyproject.toml").read_text())
         api.Validator()(project)
         assert project["project"]["scripts"] == {name: f"{name.lower().replace('.', '_')}.cli:main"}
@@ -311,7 +313,7 @@ def test_names_that_toml_and_yaml_would_misread(tmp_path: Path, name: str) -> No
 def test_legacy_setup_cfg_survives_percent_signs(tmp_path: Path) -> None:
     import configparser
 
-    render(TEMPLATE, answers("virtualenv", "legacy-python2"), tmp_path)
+    render(SOURCE, answers("virtualenv", "legacy-python2"), tmp_path)
     parser = configparser.ConfigParser()  # interpolating, as setuptools reads it
     parser.read(tmp_path / "setup.cfg")
     assert parser["metadata"]["description"] == answers("virtualenv", "legacy-python2")["description"]
@@ -360,7 +362,7 @@ def test_libraries_and_legacy_code_carry_a_test_matrix(
 
 @pytest.mark.parametrize("tool", ["venv", "virtualenv"])
 def test_a_locked_pip_project_is_compiled_by_pip_tools(tmp_path: Path, tool: str) -> None:
-    render(TEMPLATE, answers(tool, "web", lockfile=True, python_version="3.12"), tmp_path)
+    render(SOURCE, answers(tool, "web", lockfile=True, python_version="3.12"), tmp_path)
     files = set(list_files(tmp_path))
     # pip-compile writes the requirements files: none is rendered to be overwritten.
     assert not files & {"requirements.txt", "requirements-dev.txt"}
@@ -380,5 +382,5 @@ def test_a_locked_pip_project_is_compiled_by_pip_tools(tmp_path: Path, tool: str
     # Below Python 3.8 pip-tools does not run: the project is the plain one.
     old = tmp_path / "old"
     old.mkdir()
-    render(TEMPLATE, answers(tool, "web", lockfile=True, python_version="3.7"), old)
+    render(SOURCE, answers(tool, "web", lockfile=True, python_version="3.7"), old)
     assert "requirements.txt" in list_files(old)

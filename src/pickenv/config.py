@@ -6,6 +6,7 @@ the Context, so tests and embedding programs control every input.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pickenv.resources import builtin_rules_path, bundled_layers
 
 CONFIG_NAME = "config.yaml"
 RULES_ENV = "PICKENV_RULES"
-_KEYS = ("rules", "with")
+_KEYS = ("rules", "with", "trust", "team")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class UserConfig:
     path: Path
     rules: tuple[Path, ...]  # team rules layers
     layers: tuple[str, ...]  # bundled layers to include (`with: [uv]`)
+    trust: tuple[str, ...] = ()  # template sources (or prefixes ending in /) allowed to run tasks
+    team: str | None = None  # the team file used by default
 
 
 def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
@@ -59,7 +62,10 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
         raise ConfigError(problems, hint=f"fix or remove the user config {path}")
     # Relative rules paths are relative to the config file, not the current folder.
     rules = tuple(config_dir / expand_user(p, home) for p in values["rules"])
-    return UserConfig(path, rules, tuple(values["with"]))
+    team = values["team"][-1] if values["team"] else None
+    if team and not re.match(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://", team):
+        team = str(config_dir / expand_user(team, home))  # relative to the config file too
+    return UserConfig(path, rules, tuple(values["with"]), tuple(values["trust"]), team)
 
 
 def _unknown_layer(name: str) -> str:

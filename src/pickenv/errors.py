@@ -30,6 +30,7 @@ EXIT_NO_ENVIRONMENT = 10
 EXIT_OUTPUT = 11
 EXIT_PROJECT = 12
 EXIT_UPDATE_AVAILABLE = 13
+EXIT_UNTRUSTED = 14
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -54,6 +55,10 @@ EXIT_CODES: dict[int, str] = {
         "or it needs a newer pickenv; nothing was changed"
     ),
     EXIT_UPDATE_AVAILABLE: "`update --check`: a newer template is available (nothing was changed)",
+    EXIT_UNTRUSTED: (
+        "the template runs tasks, migrations or Jinja extensions and was not trusted "
+        "(no terminal to ask, or the answer was no); nothing was written"
+    ),
     EXIT_INTERRUPTED: "interrupted (Ctrl-C or a signal such as SIGTERM or SIGHUP); nothing was left behind",
 }
 
@@ -74,6 +79,7 @@ class Fix(Enum):
     ALLOW_EXISTING = "allow adding the project's files beside yours (existing files are kept)"
     REMOVE_OR_SKIP_ENV = "remove it, or do not create the environment"
     SKIP_ENV = "fix the cause, or do not create the environment"
+    SKIP_ENV_TEAM = "do not create the environment"
     GIVE_INTERPRETER = "give the path of a Python {version} interpreter"
     MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
     CHOOSE_TOOL = "choose one of: {tools}"
@@ -84,6 +90,13 @@ class Fix(Enum):
     NOT_A_PROJECT = "run it in a project made by pickenv or copier, or give its folder"
     UPGRADE_PICKENV = "install pickenv {version} or later"
     KNOWN_REF = "choose one of the template's versions: {versions}"
+    TEMPLATE_SOURCE = "give a git URL, a local git repository or a folder with a copier.yml"
+    TEMPLATE_REPO = "make it a git repository with version tags to pin a version"
+    DECLARE_QUESTIONS = (
+        "declare them in the template's copier.yml (`pickenv template check` lists what is missing)"
+    )
+    TEAM_FILE = "fix the team file (its format is in the README, For teams)"
+    TRUST = "trust the template if you have read what it runs"
     CHECK_RULES = "change an answer, or check the team rules"
     CHECK_RULES_FILE = "check the rules file for every problem; its format is explained in rules.yaml"
     LAYER_OR_STANDALONE = (
@@ -162,6 +175,12 @@ class EnvironmentCreationError(PickenvError):
 
 class TemplateError(PickenvError):
     exit_code = EXIT_TEMPLATE
+
+
+class UntrustedError(PickenvError):
+    """A template would run commands (tasks, migrations, extensions) nobody allowed."""
+
+    exit_code = EXIT_UNTRUSTED
 
 
 class ProjectError(PickenvError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pickenv.commands import Outcome
+from pickenv.commands import Outcome, new_template
 from pickenv.commands.options import add_answers
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.wording import WORDING
@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tool", metavar="TOOL", help=f"use this tool instead of the recommendation: {', '.join(BUILTIN)}"
     )
     offer(tool, tool_names)
+    new_template.add_arguments(parser)
     parser.add_argument("--description", help="one-line project description")
     parser.add_argument("--author", help="author name (default: git config user.name)")
     parser.add_argument("--license", choices=LICENSES, help="project licence (default: MIT)")
@@ -62,19 +63,21 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.project.create import NewRequest, create_project
     from pickenv.project.name import validate_project_name
     from pickenv.project.placement import check_destination
-    from pickenv.resources import project_template
     from pickenv.tools import get_tool
 
     # Name and destination first: nobody should answer ten questions to hear the name
     # was unusable.
     name = validate_project_name(args.name)
     destination = check_destination(args.output_dir / name, args.force)
-    gathered = NewAnswers(args, ctx, terminal, name).gather()
+    template = new_template.choose_template(args, ctx, terminal)
+    if template.info is not None and args.create_env is None:
+        args.create_env = False  # a team template's environment is set up as its README says
+    gathered = NewAnswers(args, ctx, terminal, name, template.tools).gather()
     values = gathered.values
     request = NewRequest(
         name=name,
         destination=destination,
-        template=project_template(),
+        template=template.source,
         answers=dict(gathered.result.answers),
         tool=get_tool(values["tool"]),
         recommended=gathered.result.recommendation,
@@ -85,6 +88,11 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         create_env=values["create_env"],
         python=args.python,
         dry_run=args.dry_run,
+        declared=frozenset(template.info.questions) if template.info else frozenset(),
+        extra_data=template.data,
+        trusted=template.trusted,
+        # copier asks a team template's own questions that nobody answered.
+        ask_template=template.info is not None and terminal.interactive and not args.defaults,
     )
     with terminal.activity() as activity:
         result = create_project(request, ctx, activity.step)

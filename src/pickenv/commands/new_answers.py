@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from pickenv.commands.options import rules_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.errors import Fix, NoTTYError
@@ -65,8 +66,16 @@ def _given(args: argparse.Namespace, extras: Mapping[str, object], key: str) -> 
 
 
 class NewAnswers:
-    def __init__(self, args: argparse.Namespace, ctx: Context, terminal: Terminal, name: str) -> None:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        ctx: Context,
+        terminal: Terminal,
+        name: str,
+        scaffolded: tuple[str, ...],
+    ) -> None:
         self.args, self.ctx, self.terminal, self.name = args, ctx, terminal, name
+        self.scaffolded = scaffolded  # the tools the template has files for
         self.prompting = terminal.interactive and not args.defaults
         self._prompts: Prompts | None = None
 
@@ -80,17 +89,15 @@ class NewAnswers:
 
     def choice(self, result: Recommendation) -> ToolChoice:
         from pickenv.project.choice import ToolChoice
-        from pickenv.project.template import supported_tools
-        from pickenv.resources import project_template
         from pickenv.rules.service import assess_with_layer
         from pickenv.tools import tool_names
 
         known = tool_names()
-        scaffolded = supported_tools(project_template())
+        scaffolded = self.scaffolded
         answers = dict(result.answers)
 
         def outside(tool: str) -> Assessment | None:
-            return assess_with_layer(self.ctx, self.args.rules, self.args.layers, answers, tool)
+            return assess_with_layer(self.ctx, rules_of(self.args, self.ctx), self.args.layers, answers, tool)
 
         return ToolChoice(result, [t for t in known if t in scaffolded], known, outside)
 
@@ -187,7 +194,7 @@ class NewAnswers:
             answers[key] = self.prompts.question(get_question(key), answers[key])
             result = recommend_for(
                 self.ctx,
-                cli_rules=self.args.rules,
+                cli_rules=rules_of(self.args, self.ctx),
                 layers=self.args.layers,
                 given=answers,
                 use_defaults=False,
@@ -232,6 +239,12 @@ def repeat_command(args: argparse.Namespace, name: str, gathered: Gathered) -> s
         words += ["--output-dir", str(args.output_dir)]
     for path in args.rules:
         words += ["--rules", str(path)]
+    for flag in ("team", "template", "template_ref"):
+        if getattr(args, flag, None):
+            words += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+    words += [w for pair in getattr(args, "data", []) for w in ("--data", pair)]
+    if getattr(args, "trust", False):
+        words.append("--trust")
     for layer in args.layers:
         words += ["--with", layer]
     return shlex.join(words)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pickenv.errors import AnswerError
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, format_value, get_question
 from pickenv.report.completion import offer
 from pickenv.resources import bundled_layers
+
+if TYPE_CHECKING:
+    from pickenv.context import Context
+    from pickenv.project.team import TeamFile
 
 FORMATS = ("text", "json", "markdown")
 
@@ -55,6 +59,11 @@ def add_answers(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="YAML file of QUESTION: VALUE answers (- reads standard input; at most 1 MiB)",
+    )
+    parser.add_argument(
+        "--team",
+        metavar="FILE_OR_URL",
+        help="a team file: its template, rules, answers and trust (default: PICKENV_TEAM, the user config)",
     )
     parser.add_argument(
         "--defaults", action="store_true", help="take the default for every unanswered question"
@@ -106,3 +115,20 @@ def given_answers(args: argparse.Namespace, stdin: TextIO) -> tuple[dict[str, Va
         key, raw = parse_pair(pair)
         given[key] = coerce(get_question(key), raw, origin=f"--answer {pair}")
     return given, extras
+
+
+def team_of(args: argparse.Namespace, ctx: Context) -> TeamFile | None:
+    """The team file in force for this run, read once."""
+    if not hasattr(args, "_team"):
+        from pickenv.project.team import chosen_team, load_team
+
+        given = chosen_team(getattr(args, "team", None), ctx)
+        args._team = load_team(given, ctx) if given else None
+    team: TeamFile | None = args._team
+    return team
+
+
+def rules_of(args: argparse.Namespace, ctx: Context) -> list[Path]:
+    """Rules layered by the user for this run: the team file's, then --rules."""
+    team = team_of(args, ctx)
+    return [*(team.rules if team else ()), *args.rules]

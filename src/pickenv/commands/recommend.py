@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from pickenv.commands import Outcome
-from pickenv.commands.options import FORMATS, add_answers, given_answers
+from pickenv.commands.options import FORMATS, add_answers, given_answers, rules_of, team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.errors import EXIT_OK
@@ -36,8 +36,15 @@ def recommendation(
 
         ask = Prompts(terminal.prompt_colors()).question
     given, extras = given_answers(args, terminal.stdin)
+    team = team_of(args, ctx)
     result = recommend_for(
-        ctx, cli_rules=args.rules, layers=args.layers, given=given, use_defaults=args.defaults, ask=ask
+        ctx,
+        cli_rules=rules_of(args, ctx),
+        layers=args.layers,
+        given={**(team.answers if team else {}), **given},  # the team fixes, the user may still say
+        use_defaults=args.defaults,
+        ask=ask,
+        defaults=team.defaults if team else None,
     )
     return result, extras
 

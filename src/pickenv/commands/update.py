@@ -7,7 +7,9 @@ import argparse
 from pathlib import Path
 
 from pickenv.commands import Outcome
+from pickenv.commands.options import team_of
 from pickenv.commands.terminal import Terminal
+from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
 from pickenv.errors import EXIT_OK, EXIT_UPDATE_AVAILABLE
 
@@ -33,6 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="inline",
         help="where a conflict goes: markers in the file (default) or a FILE.rej beside it",
     )
+    parser.add_argument(
+        "--team", metavar="FILE_OR_URL", help="a team file: its pinned template version and trust"
+    )
+    add_trust(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -40,8 +46,14 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.project.update import UpdateRequest, update_project
     from pickenv.report import update as report
 
+    team = team_of(args, ctx)
     request = UpdateRequest(
-        project=(ctx.cwd / args.path).resolve(), to=args.to, check=args.check, conflict=args.conflict
+        project=(ctx.cwd / args.path).resolve(),
+        to=args.to,
+        check=args.check,
+        conflict=args.conflict,
+        allow=lambda unsafe, location: consent(unsafe, location, args, ctx, terminal),
+        pins={team.template: team.ref} if team and team.template and team.ref else {},
     )
     with terminal.activity() as activity:
         activity.step("Checking for a template update" if args.check else "Updating the project")

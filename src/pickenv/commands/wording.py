@@ -20,9 +20,14 @@ WORDING: dict[Fix, str] = {
     Fix.ALLOW_EXISTING: "pass --force to add the project's files beside yours (existing files are kept)",
     Fix.REMOVE_OR_SKIP_ENV: "remove it or run without --create-env",
     Fix.SKIP_ENV: "fix the cause or rerun without --create-env",
+    Fix.SKIP_ENV_TEAM: "rerun without --create-env",
     Fix.GIVE_INTERPRETER: "pass a Python {version} with --python PATH",
     Fix.MATCH_VERSION: "pass a Python {version} with --python, or --answer python_version={found}",
     Fix.CHOOSE_TOOL: "pass --tool with one of: {tools}",
+    Fix.TRUST: "pass --trust if you have read what it runs (or trust it in the team file or user config)",
+    Fix.TEMPLATE_SOURCE: "give --template a git URL, a local git repository or a folder with a copier.yml",
+    Fix.TEMPLATE_REPO: "drop --template-ref, or make the folder a git repository with version tags",
+    Fix.KNOWN_REF: "pass one of the template's versions: {versions}",
     Fix.CHECK_RULES: "change an answer or fix the team rules (`pickenv rules check`)",
     Fix.CHECK_RULES_FILE: (
         "run `pickenv rules check FILE` to see every problem; the rules format is in rules.yaml"

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pickenv.context import Context
@@ -29,6 +29,7 @@ from pickenv.project.placement import (
     place,
     staging_dir,
 )
+from pickenv.project.source import TemplateSource
 from pickenv.project.template import render
 from pickenv.questionnaire.questions import Value
 from pickenv.tools.base import EnvTool, ToolContext
@@ -41,7 +42,7 @@ from pickenv.versions import PythonVersion
 class NewRequest:
     name: ProjectName
     destination: Destination
-    template: Path
+    template: TemplateSource
     answers: Mapping[str, Value]  # the questionnaire's, complete
     tool: EnvTool
     recommended: str  # what the rules recommended
@@ -52,6 +53,12 @@ class NewRequest:
     create_env: bool
     python: str | None  # an interpreter given by the user
     dry_run: bool
+    # A team template: the questions it declares (only those get data), values for its
+    # own questions, whether the user trusted what it runs, and whether copier may ask.
+    declared: frozenset[str] = frozenset()
+    extra_data: Mapping[str, str] = field(default_factory=dict)
+    trusted: bool = False
+    ask_template: bool = False
 
     @property
     def version(self) -> PythonVersion:
@@ -88,11 +95,21 @@ class NewResult:
     git: str
     dry_run: bool
     timings: tuple[tuple[str, float], ...]
+    template: str = ""  # the template's source, as the project records it
+    updatable: bool = True  # False: made from a plain folder, it can never be updated
 
 
 def template_data(request: NewRequest, record: Mapping[str, str] | None = None) -> dict[str, object]:
     """The copier answers: every questionnaire answer plus the project's own, and what
-    the answers file records as the template (see ``project.history``)."""
+    the answers file records as the template (see ``project.history``). A team
+    template gets the answers to the questions it declares, and its own (--data)."""
+    data = _all_data(request, record)
+    if request.template.kind == "builtin":
+        return data
+    return {**{k: v for k, v in data.items() if k in request.declared}, **request.extra_data}
+
+
+def _all_data(request: NewRequest, record: Mapping[str, str] | None) -> dict[str, object]:
     return {
         "template_record": dict(record or {}),
         **dict(request.answers),
@@ -154,9 +171,11 @@ def _materialise(
     env_started = False
     try:
         progress(f"Rendering the project into {destination}")
-        ref = template_ref(ctx, request.template)
-        record = {"_src_path": ref.recorded, "_commit": ref.tag}
-        render(request.template, template_data(request, record), staging)
+        record = None
+        if request.template.kind == "builtin" and request.template.folder is not None:
+            ref = template_ref(ctx, request.template.folder)
+            record = {"_src_path": ref.recorded, "_commit": ref.tag}
+        _render(request, template_data(request, record), staging)
         files = list_files(staging)
         place(staging, placement)
         timings.append(("render", time.monotonic() - started))
@@ -190,11 +209,16 @@ def _materialise(
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
-def _disk_error(exc: OSError, destination: Path, template: Path) -> DestinationError:
+def _render(request: NewRequest, data: Mapping[str, object], target: Path) -> None:
+    render(request.template, data, target, trusted=request.trusted, ask=request.ask_template)
+
+
+def _disk_error(exc: OSError, destination: Path, template: TemplateSource) -> DestinationError:
     """The user's disk, not a bug: say which folder, and how much room it needs."""
     where = destination.parent
     if exc.errno in _FULL:
-        needed = sum(p.stat().st_size for p in template.rglob("*") if p.is_file())
+        folder = template.folder or destination
+        needed = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and ".git" not in p.parts)
         free = shutil.disk_usage(where).free
         return DestinationError(
             f"no space left on the device holding {where} ({_size(free)} free; the project "
@@ -212,7 +236,7 @@ def _size(size: int) -> str:
 def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tuple[str, float]]]:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
-        render(request.template, template_data(request), Path(scratch))
+        _render(request, template_data(request), Path(scratch))
         files = list_files(Path(scratch))
         if request.destination.exists():
             check_conflicts(Path(scratch), request.destination)
@@ -222,6 +246,12 @@ def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tupl
 
 def create_project(request: NewRequest, ctx: Context, progress: Progress) -> NewResult:
     """Scaffold the project (or, for a dry run, only say what would be done)."""
+    if request.create_env and request.template.kind != "builtin":
+        raise UsageError(
+            "pickenv creates environments for its own template only; "
+            f"the README of {request.template.location} says how to set up its projects",
+            fixes=[Fix.SKIP_ENV_TEAM],
+        )
     _check_tool_paths(request)
     tool_ctx = ToolContext(
         env=ctx.env,
@@ -234,6 +264,7 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         locked=request.locked,
     )
     plan = request.tool.plan(tool_ctx)
+    builtin = request.template.kind == "builtin"
     steps: tuple[StepResult, ...] = ()
     if request.dry_run:
         files, kept, timings = _dry_run(request)
@@ -262,9 +293,10 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
             requested=request.create_env,
             created=bool(steps),
             steps=steps,
+            # A team template's files are its own: its README says how to set it up.
             commands=(
                 f"cd {request.name}",
-                *request.tool.manual(request.version, request.name, request.locked),
+                *(request.tool.manual(request.version, request.name, request.locked) if builtin else ()),
             ),
             note=note,
             fix=fix,
@@ -274,4 +306,6 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         git=outcome,
         dry_run=request.dry_run,
         timings=tuple(timings),
+        template=request.template.location,
+        updatable=request.template.updatable,
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pickenv.errors import TemplateError
+from pickenv.project.source import TemplateSource
 
 
 def template_failures() -> tuple[type[Exception], ...]:
@@ -28,25 +29,40 @@ def failure_text(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def render(template: Path, data: Mapping[str, object], target: Path) -> None:
-    """Render the template into ``target`` (an existing, empty folder)."""
+def render(
+    source: TemplateSource,
+    data: Mapping[str, object],
+    target: Path,
+    *,
+    trusted: bool = False,
+    ask: bool = False,
+    skip_tasks: bool = False,
+) -> None:
+    """Render the template into ``target`` (an existing, empty folder). ``trusted``: the
+    user allowed what it runs, and copier is told to trust this source alone (never a
+    blanket ``unsafe``). ``ask``: copier prompts for the questions nobody answered."""
     import copier
 
+    location = str(source.folder) if source.kind in ("builtin", "folder") else source.location
+    settings = copier.Settings(trust=[source.location]) if trusted else None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), source.credentials():
             warnings.simplefilter("ignore")
             copier.run_copy(
-                str(template),
+                location,
                 str(target),
                 data=dict(data),
-                defaults=True,
+                vcs_ref=source.ref,
+                defaults=not ask,
                 quiet=True,
                 overwrite=True,
-                unsafe=False,  # the built-in template has no tasks: nothing to trust
+                unsafe=False,
+                settings=settings,
+                skip_tasks=skip_tasks,
                 cleanup_on_error=False,  # the temporary folder is ours to remove
             )
     except template_failures() as exc:
-        raise TemplateError(f"rendering the template {template} failed: {failure_text(exc)}") from None
+        raise TemplateError(f"rendering the template {source.location} failed: {failure_text(exc)}") from None
 
 
 def supported_tools(template: Path) -> tuple[str, ...]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -38,6 +38,10 @@ class UpdateRequest:
     to: str | None  # a tag of the template (default: the newest)
     check: bool  # only say what would change
     conflict: ConflictMode  # conflict markers in the files, or .rej files beside them
+    # Asked with what the new version runs (tasks, migrations, extensions) and where it
+    # is from: True to allow it (raises when the user does not).
+    allow: Callable[[tuple[str, ...], str], bool] = lambda unsafe, location: False
+    pins: Mapping[str, str] = field(default_factory=dict)  # a team's template source -> its pinned ref
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class _Source:
     src: str  # what copier renders the new version from (and records)
     new: str
     linked: bool  # the old reference is not the recorded one
+    trusted: bool = False  # the user allowed what the new version runs
+    builtin: bool = False  # pickenv's own template (it runs nothing)
 
 
 def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
@@ -77,7 +83,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
         )
     answers = _read_answers(answers_path)
     tree = WorkTree.of(project, ctx.env)
-    source = _source(answers, request.to, ctx, tree)
+    source = _source(answers, request.to, ctx, tree, request.pins)
     if release_key(source.old) is not None and release_key(source.new) is not None:
         old_key, new_key = release_key(source.old), release_key(source.new)
         assert old_key is not None and new_key is not None
@@ -89,6 +95,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
             )
     if source.old == source.new:
         return UpdateResult(project, source.recorded, source.old, source.new, False, (), (), (), checked=True)
+    source = _with_consent(source, request, ctx)
     if request.check:
         return _check(request, source, tree, ctx)
     head = tree.require_clean()
@@ -99,6 +106,16 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     except BaseException:
         tree.restore(head, ignored)
         raise
+
+
+def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Source:
+    """pickenv's own template runs nothing; a team's version is read first."""
+    if source.builtin:
+        return source
+    from pickenv.project.source import inspect, resolve_source
+
+    info = inspect(resolve_source(source.recorded, source.new, ctx), ctx)
+    return replace(source, trusted=request.allow(info.unsafe, source.recorded))
 
 
 def _read_answers(path: Path) -> Mapping[str, object]:
@@ -130,7 +147,20 @@ def is_builtin(answers: Mapping[str, object]) -> bool:
 _PICKENV_ANSWERS = {"tool", "domain", "python_version", "project_name"}
 
 
-def _source(answers: Mapping[str, object], to: str | None, ctx: Context, tree: WorkTree) -> _Source:
+def _same(a: str, b: str, ctx: Context) -> bool:
+    """Two spellings of one template source (``~/x`` and ``/home/me/x``)."""
+
+    def norm(text: str) -> str:
+        if text.startswith(("~", "/")) or Path(text).is_absolute():
+            return str(expand_user(text, ctx.home).resolve())
+        return text.rstrip("/").removesuffix(".git")
+
+    return norm(a) == norm(b)
+
+
+def _source(
+    answers: Mapping[str, object], to: str | None, ctx: Context, tree: WorkTree, pins: Mapping[str, str]
+) -> _Source:
     recorded = str(answers["_src_path"])
     commit = answers.get("_commit")
     if is_builtin(answers):
@@ -147,7 +177,7 @@ def _source(answers: Mapping[str, object], to: str | None, ctx: Context, tree: W
             )
         old = str(commit) if commit else FIRST_RELEASE
         linked = recorded != history.recorded or not commit
-        return _Source(recorded, old, history.recorded, new, linked)
+        return _Source(recorded, old, history.recorded, new, linked, builtin=True)
     if not commit:
         raise ProjectError(
             f"the project records its template ({recorded}) but no version (_commit): "
@@ -155,7 +185,8 @@ def _source(answers: Mapping[str, object], to: str | None, ctx: Context, tree: W
             fixes=[],
         )
     src = str(expand_user(recorded, ctx.home)) if recorded.startswith("~") else recorded
-    new = to or _latest_tag(src, tree)
+    pinned = next((ref for where, ref in pins.items() if _same(where, recorded, ctx)), None)
+    new = to or pinned or _latest_tag(src, tree)
     return _Source(recorded, str(commit), src, new, linked=False)
 
 
@@ -192,6 +223,7 @@ def _run_copier(project: Path, tree: WorkTree, source: _Source, conflict: Confli
             copier.run_update(
                 project,
                 vcs_ref=source.new,
+                settings=copier.Settings(trust=[source.src]) if source.trusted else None,
                 defaults=True,  # an update never changes an answer
                 overwrite=True,
                 quiet=True,

@@ -94,8 +94,11 @@ def collect_answers(
     use_defaults: bool,
     interpreter: PythonVersion,
     ask: Asker | None,
+    defaults: Mapping[str, Value] | None = None,
 ) -> dict[str, Value]:
-    """Complete, validated answers in question order."""
+    """Complete, validated answers in question order. ``defaults`` (a team's) replace
+    pickenv's own defaults for the questions they name."""
+    preferred = defaults or {}
     resolver = Resolver(use_defaults=use_defaults, can_ask=ask is not None)
     answers: dict[str, Value] = {}
     for question in QUESTIONS:
@@ -111,7 +114,11 @@ def collect_answers(
             question.id,
             (given[question.id], "given") if question.id in given else None,
             check,
-            lambda question=question: default_for(question.id, answers, interpreter),  # type: ignore[misc]
+            lambda question=question: (  # type: ignore[misc]
+                preferred[question.id]
+                if question.id in preferred
+                else default_for(question.id, answers, interpreter)
+            ),
             prompt,
         )
     if resolver.missing:

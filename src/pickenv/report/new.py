@@ -36,6 +36,7 @@ def result_json(result: NewResult, wording: Mapping[Fix, str], repeat: str = "")
                 ],
             },
             "git": result.git,
+            "template": {"source": result.template, "updatable": result.updatable},
             "command": repeat,
             "timings": {name: round(seconds, 3) for name, seconds in result.timings},
         },
@@ -92,13 +93,20 @@ def result_text(
     if verbose:
         lines += [f"  {title}: {seconds:.2f}s" for title, seconds in result.timings]
     lines.append(f"Git: {result.git}.")
+    if not result.updatable:
+        lines.append(
+            f"Its template {result.template} is a plain folder, not a git repository with version "
+            "tags: the project cannot be updated from it."
+        )
     lines.append("Next:")
     lines.append(f"  cd {shlex.quote(where)}")
     lines += [f"  # first merge {name}{MERGE_SUFFIX} into {name}" for name in result.merge]
     if env.created:
         lines.append(f"  {env.activate}")
-    else:
+    elif len(env.commands) > 1:
         lines += [f"  {c}" for c in env.commands[1:]]
+    else:
+        lines.append("  # set it up as its README says")
     if repeat:
         lines.append(f"The same project without questions: {repeat}")
     return "\n".join(lines) + "\n"

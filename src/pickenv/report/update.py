@@ -73,5 +73,5 @@ def result_text(result: UpdateResult, cwd: Path) -> str:
         if result.rejects:
             lines.append("  # apply each FILE.rej by hand, then delete it")
         lines.append("  git diff HEAD      # review")
-        lines.append(f"  git commit -am 'Update to template {result.new}'")
+        lines.append(f"  git add -A && git commit -m 'Update to template {result.new}'")
     return "\n".join(lines) + "\n"

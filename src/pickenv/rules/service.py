@@ -40,10 +40,13 @@ def recommend_for(
     given: Mapping[str, Value],
     use_defaults: bool,
     ask: Asker | None,
+    defaults: Mapping[str, Value] | None = None,
 ) -> Recommendation:
     # Rules first: a broken rules file is reported before anyone answers questions.
     ruleset = effective_rules(ctx, cli_rules, layers)
-    answers = collect_answers(given, use_defaults=use_defaults, interpreter=ctx.host_version, ask=ask)
+    answers = collect_answers(
+        given, use_defaults=use_defaults, interpreter=ctx.host_version, ask=ask, defaults=defaults
+    )
     return recommend(ruleset, answers)
 
 

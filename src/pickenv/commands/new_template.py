@@ -1,0 +1,80 @@
+"""Which template `pickenv new` renders (--template, the team file, or pickenv's own),
+what it declares, and whether the user trusts what it runs."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+
+from pickenv.commands.options import team_of
+from pickenv.commands.terminal import Terminal
+from pickenv.commands.trust import add_trust, consent
+from pickenv.context import Context
+from pickenv.errors import Fix, TemplateError, UsageError
+from pickenv.project.source import TemplateInfo, TemplateSource
+
+
+@dataclass(frozen=True)
+class ChosenTemplate:
+    source: TemplateSource
+    info: TemplateInfo | None  # None: pickenv's own
+    tools: tuple[str, ...]  # the tools it scaffolds
+    trusted: bool  # the user allowed what it runs
+    data: dict[str, str]  # values for its own questions (team file, then --data)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--template",
+        metavar="SOURCE",
+        help="a team's copier template: a git URL (gh:org/repo), a local git repository or a folder",
+    )
+    parser.add_argument(
+        "--template-ref", metavar="REF", help="the template's version (default: its newest tag)"
+    )
+    add_trust(parser)
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="answer a question of a team template that pickenv does not ask (repeatable)",
+    )
+
+
+def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> ChosenTemplate:
+    from pickenv.project.source import builtin_source, inspect, resolve_source
+
+    team = team_of(args, ctx)
+    given = args.template or (team.template if team else None)
+    ref = args.template_ref or (team.ref if team and not args.template else None)
+    if args.template_ref and not given:
+        raise UsageError("--template-ref needs --template (or a team file with a template)")
+    data = {**(team.data if team else {}), **_pairs(args.data)}
+    if not given:
+        from pickenv.project.template import supported_tools
+
+        source = builtin_source()
+        assert source.folder is not None
+        return ChosenTemplate(source, None, supported_tools(source.folder), False, data)
+    source = resolve_source(given, ref, ctx)
+    info = inspect(source, ctx)
+    if info.missing:
+        raise TemplateError(
+            f"the template {source.location} does not declare {', '.join(info.missing)}, "
+            "which pickenv answers (copier records only declared questions)",
+            fixes=[Fix.DECLARE_QUESTIONS],
+        )
+    source = replace(source, ref=info.ref)  # render the version that was read
+    trusted = consent(info.unsafe, info.source.location, args, ctx, terminal)
+    return ChosenTemplate(source, info, info.tools, trusted, data)
+
+
+def _pairs(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--data {pair!r} is not NAME=VALUE")
+        out[name.strip()] = value
+    return out

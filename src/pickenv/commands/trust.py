@@ -1,0 +1,49 @@
+"""Whether the user allows a template to run what it runs (tasks, migrations, Jinja
+extensions): --trust, a trust entry in the team file or the user config (copier's
+rule: an entry ending in / is a prefix), or a yes at a prompt on a terminal. Nothing
+else: never a blanket ``unsafe``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from pickenv.commands.options import team_of
+from pickenv.commands.terminal import Terminal
+from pickenv.context import Context
+from pickenv.errors import Fix, UntrustedError
+
+
+def add_trust(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust", action="store_true", help="allow the template's tasks, migrations and Jinja extensions"
+    )
+
+
+def is_trusted(location: str, trust: Sequence[str]) -> bool:
+    return any(location.startswith(t) if t.endswith("/") else location == t for t in trust)
+
+
+def consent(
+    unsafe: Sequence[str], location: str, args: argparse.Namespace, ctx: Context, terminal: Terminal
+) -> bool:
+    """True when the template runs something and the user allowed it; False when it
+    runs nothing; UntrustedError when it runs something nobody allowed."""
+    if not unsafe:
+        return False
+    from pickenv.config import read_user_config
+
+    config = read_user_config(ctx.config_dir, ctx.home)
+    team = team_of(args, ctx)
+    if args.trust or is_trusted(location, [*(team.trust if team else ()), *(config.trust if config else ())]):
+        return True
+    runs = "; ".join(unsafe)
+    if terminal.interactive and not getattr(args, "defaults", False):
+        from pickenv.questionnaire.prompts import Prompts
+
+        listing = "".join(f"  {line}\n" for line in unsafe)
+        terminal.stderr.write(f"The template {location} runs, when it renders:\n{listing}")
+        if Prompts(terminal.prompt_colors()).confirm("Allow it?", False, "only if you have read them"):
+            return True
+        raise UntrustedError(f"the template {location} was not allowed to run {runs}; nothing was written")
+    raise UntrustedError(f"the template {location} runs {runs}, and nobody allowed it", fixes=[Fix.TRUST])

@@ -1,0 +1,36 @@
+"""Render `pickenv template check` as text (one `file: message` line per problem) or a
+versioned JSON envelope."""
+
+from __future__ import annotations
+
+from pickenv.project.template_check import TemplateCheck
+from pickenv.report.envelope import envelope
+
+
+def check_json(result: TemplateCheck) -> str:
+    return envelope(
+        "template-check",
+        {
+            "source": result.source,
+            "ref": result.ref,
+            "tools": list(result.tools),
+            "domains": list(result.domains),
+            "rendered": result.rendered,
+            "runs": list(result.unsafe),
+            "problems": [{"file": p.file, "message": p.message} for p in result.problems],
+        },
+    )
+
+
+def check_text(result: TemplateCheck) -> str:
+    at = f" at {result.ref}" if result.ref else ""
+    lines = [str(p) for p in result.problems]
+    combos = len(result.tools) * len(result.domains)
+    summary = (
+        f"{result.source}{at}: rendered {result.rendered} of {combos} "
+        f"(tools: {', '.join(result.tools) or 'none'}; domains: {', '.join(result.domains)})"
+    )
+    if result.unsafe:
+        summary += f"; it runs {len(result.unsafe)} task(s) or extension(s), which need the user's trust"
+    lines.append(summary + (f"; {len(result.problems)} problem(s)." if result.problems else "; no problems."))
+    return "\n".join(lines) + "\n"
