@@ -169,7 +169,8 @@ def test_fish_script(script: Callable[[str], Path]) -> None:
     text = script("fish").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert (
-        "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new update rules template completion'" in lines
+        "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new update rules template completion'"
+        in lines
     )
     check = "complete -c pickenv -n '__fish_seen_subcommand_from rules && __fish_seen_subcommand_from check'"
     assert f"{check} -l format -r -f -a 'text json'" in lines

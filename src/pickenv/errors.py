@@ -95,6 +95,7 @@ class Fix(Enum):
     DECLARE_QUESTIONS = (
         "declare them in the template's copier.yml (`pickenv template check` lists what is missing)"
     )
+    ANSWER_TEMPLATE = "answer {question} with one of {choices}"
     TEAM_FILE = "fix the team file (its format is in the README, For teams)"
     TRUST = "trust the template if you have read what it runs"
     CHECK_RULES = "change an answer, or check the team rules"

@@ -72,7 +72,11 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     template = new_template.choose_template(args, ctx, terminal)
     if template.info is not None and args.create_env is None:
         args.create_env = False  # a team template's environment is set up as its README says
-    gathered = NewAnswers(args, ctx, terminal, name, template.tools).gather()
+    answering = NewAnswers(args, ctx, terminal, name, template.tools)
+    if template.info is not None:
+        answering.template_defaults = template.info.shared_defaults()
+        answering.refuse = template.info.refuse
+    gathered = answering.gather()
     values = gathered.values
     request = NewRequest(
         name=name,
@@ -94,7 +98,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         # copier asks a team template's own questions that nobody answered.
         ask_template=template.info is not None and terminal.interactive and not args.defaults,
     )
-    with terminal.activity() as activity:
+    with terminal.activity(prompts=request.ask_template) as activity:
         result = create_project(request, ctx, activity.step)
     from pickenv.report import new as report
 

@@ -76,6 +76,10 @@ class NewAnswers:
     ) -> None:
         self.args, self.ctx, self.terminal, self.name = args, ctx, terminal, name
         self.scaffolded = scaffolded  # the tools the template has files for
+        # A team template's own limits on pickenv's questions: defaults among its
+        # choices, and a check of the answers against them.
+        self.template_defaults: dict[str, Value] = {}
+        self.refuse: Callable[[Mapping[str, Value]], None] | None = None
         self.prompting = terminal.interactive and not args.defaults
         self._prompts: Prompts | None = None
 
@@ -139,7 +143,11 @@ class NewAnswers:
             asked = True
             return self.prompts.question(question, default)
 
-        result, extras = recommendation(self.args, self.ctx, self.terminal, ask if self.prompting else None)
+        result, extras = recommendation(
+            self.args, self.ctx, self.terminal, ask if self.prompting else None, self.template_defaults
+        )
+        if self.refuse is not None:
+            self.refuse(dict(result.answers))
         choice = self.choice(result)
         checks = self._checks(choice)
         defaults: dict[str, Callable[[], Any]] = {

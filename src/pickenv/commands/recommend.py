@@ -12,7 +12,10 @@ from pickenv.context import Context
 from pickenv.errors import EXIT_OK
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from pickenv.questionnaire.answers import Asker
+    from pickenv.questionnaire.questions import Value
     from pickenv.rules.engine import Recommendation
 
 NAME = "recommend"
@@ -25,7 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def recommendation(
-    args: argparse.Namespace, ctx: Context, terminal: Terminal, ask: Asker | None = None
+    args: argparse.Namespace,
+    ctx: Context,
+    terminal: Terminal,
+    ask: Asker | None = None,
+    defaults: Mapping[str, Value] | None = None,
 ) -> tuple[Recommendation, dict[str, object]]:
     """The recommendation for the answer flags (prompting where allowed), and the answers
     file's other keys, read once (`new` uses them)."""
@@ -44,7 +51,7 @@ def recommendation(
         given={**(team.answers if team else {}), **given},  # the team fixes, the user may still say
         use_defaults=args.defaults,
         ask=ask,
-        defaults=team.defaults if team else None,
+        defaults={**(defaults or {}), **(team.defaults if team else {})},
     )
     return result, extras
 

@@ -54,10 +54,11 @@ class Terminal:
         """Prompts are coloured unless --color never or NO_COLOR says otherwise."""
         return self.color != "never" and not self.env.get("NO_COLOR")
 
-    def activity(self) -> Activity:
+    def activity(self, *, prompts: bool = False) -> Activity:
         """Progress of slow steps: live on a terminal, plain lines with --verbose,
-        nothing in a pipe otherwise."""
-        return Activity(self.stderr, live=is_terminal(self.stderr), verbose=self.verbose)
+        nothing in a pipe otherwise. ``prompts``: something may ask questions during
+        the steps, so no live line may write over them."""
+        return Activity(self.stderr, live=is_terminal(self.stderr) and not prompts, verbose=self.verbose)
 
 
 class Activity:

@@ -24,6 +24,7 @@ WORDING: dict[Fix, str] = {
     Fix.GIVE_INTERPRETER: "pass a Python {version} with --python PATH",
     Fix.MATCH_VERSION: "pass a Python {version} with --python, or --answer python_version={found}",
     Fix.CHOOSE_TOOL: "pass --tool with one of: {tools}",
+    Fix.ANSWER_TEMPLATE: "pass --answer {question}=VALUE with one of {choices}",
     Fix.TRUST: "pass --trust if you have read what it runs (or trust it in the team file or user config)",
     Fix.TEMPLATE_SOURCE: "give --template a git URL, a local git repository or a folder with a copier.yml",
     Fix.TEMPLATE_REPO: "drop --template-ref, or make the folder a git repository with version tags",

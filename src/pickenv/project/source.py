@@ -15,7 +15,6 @@ the user's trust.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -28,8 +27,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pickenv.context import Context, expand_user
-from pickenv.errors import Fix, TemplateError
+from pickenv.errors import AnswerError, Fix, PickenvError, TemplateError
 from pickenv.project.history import recorded_path, release_key
+from pickenv.questionnaire.questions import Value
 
 Kind = Literal["builtin", "folder", "git"]
 CONFIG_NAMES = ("copier.yml", "copier.yaml")
@@ -53,23 +53,18 @@ class TemplateSource:
 
     @contextmanager
     def credentials(self) -> Iterator[None]:
-        """git sees the URL with credentials while copier clones; nothing records it."""
+        """git sees the URL with credentials while copier clones; nothing records it.
+        copier runs git through plumbum, whose environment is its own copy."""
         if not self.rewrite:
             yield
             return
-        saved = {k: os.environ.get(k) for k in ("GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0")}
+        from plumbum import local
+
         secret, clean = self.rewrite[0]
-        os.environ.update(
+        with local.env(
             GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0=f"url.{secret}.insteadOf", GIT_CONFIG_VALUE_0=clean
-        )
-        try:
+        ):
             yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def builtin_source() -> TemplateSource:
@@ -144,6 +139,44 @@ class TemplateInfo:
         if isinstance(choices, Mapping):
             choices = list(choices.values())
         return tuple(str(c) for c in choices)
+
+    def choices(self, question: str) -> tuple[str, ...]:
+        """The values the template allows for a question (empty: any)."""
+        choices = self.questions.get(question, {}).get("choices") or ()
+        values = choices.values() if isinstance(choices, Mapping) else choices
+        return tuple(str(v) for v in values)
+
+    def shared_defaults(self) -> dict[str, Value]:
+        """Defaults for pickenv's questions that the template limits to choices that
+        exclude pickenv's own default: the template's default, else its first choice."""
+        from pickenv.questionnaire.questions import QUESTIONS, coerce
+
+        out: dict[str, Value] = {}
+        for question in QUESTIONS:
+            allowed = self.choices(question.id)
+            if not allowed:
+                continue
+            default = self.questions[question.id].get("default")
+            raw = default if default is not None and str(default) in allowed else allowed[0]
+            try:
+                out[question.id] = coerce(question, raw, origin=f"the template's {question.id} choices")
+            except PickenvError:
+                continue  # a value pickenv's question does not take: the check after answering says so
+        return out
+
+    def refuse(self, answers: Mapping[str, Value]) -> None:
+        """An AnswerError for an answer the template does not offer."""
+        from pickenv.questionnaire.questions import format_value
+
+        for question, value in answers.items():
+            allowed = self.choices(question)
+            if allowed and format_value(value) not in allowed:
+                raise AnswerError(
+                    f"the template {self.source.location} offers {question}: {', '.join(allowed)}; "
+                    f"not {format_value(value)}",
+                    fixes=[Fix.ANSWER_TEMPLATE],
+                    facts={"question": question, "choices": "|".join(allowed)},
+                )
 
     @property
     def missing(self) -> tuple[str, ...]:

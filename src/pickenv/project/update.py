@@ -97,6 +97,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
         return UpdateResult(project, source.recorded, source.old, source.new, False, (), (), (), checked=True)
     source = _with_consent(source, request, ctx)
     if request.check:
+        tree.head()  # a project without a commit has nothing to compare with
         return _check(request, source, tree, ctx)
     head = tree.require_clean()
     ignored = tree.ignored()

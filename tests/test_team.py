@@ -1,0 +1,375 @@
+"""Team templates and team files, with real git repositories and real copier renders:
+`new --template`, trust, the team file, the team's pin on update, `template check`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from conftest import Result
+from pickenv.context import Context
+from pickenv.errors import EXIT_OK, EXIT_TEMPLATE, EXIT_UNTRUSTED, EXIT_UPDATE_AVAILABLE, EXIT_USAGE
+from pickenv.project.source import TemplateSource, resolve_source
+from pickenv.project.template import render
+
+Run = Callable[..., Result]
+
+CONFIG = """\
+_answers_file: .copier-answers.yml
+_min_copier_version: "9.0.0"
+project_name:
+  type: str
+tool:
+  type: str
+  choices: [venv, pipenv]
+python_version:
+  type: str
+  default: "3.12"
+domain:
+  type: str
+  choices: [web, cli]
+  default: cli
+deploy:
+  type: str
+  default: none
+ci_provider:
+  type: str
+  choices: [github, gitlab]
+  default: github
+"""
+FILES = {
+    "copier.yml": CONFIG,
+    "{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers|to_nice_yaml }}",
+    "README.md.jinja": "# {{ project_name }}\n\n{{ tool }}, {{ domain }}, {{ deploy }}, {{ ci_provider }}\n",
+}
+TASK = '_tasks:\n  - "echo from-task > task-ran.txt"\n'
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def make_template(
+    folder: Path, tags: Mapping[str, Mapping[str, str]] | None = None, repo: bool = True
+) -> Path:
+    """A team template: a git repository with a tag per version (or a plain folder)."""
+    folder.mkdir(parents=True)
+    versions = tags or {"v1.0.0": FILES}
+    if repo:
+        git(folder, "init", "-q", "-b", "main")
+    for tag, files in versions.items():
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        if repo:
+            git(folder, "add", "-A")
+            git(folder, "commit", "-q", "-m", tag)
+            git(folder, "tag", tag)
+    return folder
+
+
+def answers(project: Path) -> dict[str, object]:
+    return dict(yaml.safe_load((project / ".copier-answers.yml").read_text()))
+
+
+def test_new_from_a_team_repository_records_its_newest_tag(tmp_path: Path, run_cli: Run) -> None:
+    v2 = {**FILES, "NEWS.md": "v2\n"}
+    template = make_template(tmp_path / "acme-template", {"v1.0.0": FILES, "v2.0.0": v2})
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_cli("new", "app", "--template", str(template), "--defaults", "--output-dir", str(out))
+    assert result.code == EXIT_OK, result.err
+    project = out / "app"
+    recorded = answers(project)
+    assert recorded["_src_path"] == str(template) and recorded["_commit"] == "v2.0.0"
+    assert recorded["tool"] == "venv" and recorded["project_name"] == "app"
+    assert (project / "NEWS.md").exists()
+    # Only what the template declares is recorded: no pickenv-only data.
+    assert set(recorded) == {"_src_path", "_commit", *yaml.safe_load(CONFIG).keys()} - {
+        "_answers_file",
+        "_min_copier_version",
+    }
+    assert "# set it up as its README says" in result.out
+    pinned = run_cli("new", "old", "--template", str(template), "--template-ref", "v1.0.0", "--defaults",
+                     "--output-dir", str(out))  # fmt: skip
+    assert pinned.code == EXIT_OK, pinned.err
+    assert answers(out / "old")["_commit"] == "v1.0.0" and not (out / "old" / "NEWS.md").exists()
+
+
+def test_a_template_under_home_is_recorded_with_a_tilde(tmp_path: Path, run_subprocess: Run) -> None:
+    home = tmp_path / "home"
+    make_template(home / "templates" / "acme")
+    result = run_subprocess("new", "app", "--template", "~/templates/acme", "--defaults", "--output-dir",
+                            str(tmp_path), env={"HOME": str(home)})  # fmt: skip
+    assert result.code == EXIT_OK, result.err
+    assert answers(tmp_path / "app")["_src_path"] == "~/templates/acme"
+
+
+def test_relative_paths_are_recorded_absolute(tmp_path: Path, run_subprocess: Run) -> None:
+    make_template(tmp_path / "acme")
+    result = run_subprocess("new", "app", "--template", "acme", "--defaults", cwd=tmp_path)
+    assert result.code == EXIT_OK, result.err
+    assert answers(tmp_path / "app")["_src_path"] == str(tmp_path / "acme")
+
+
+def test_a_plain_folder_copies_but_says_it_cannot_update(tmp_path: Path, run_cli: Run) -> None:
+    template = make_template(tmp_path / "folder-template", repo=False)
+    result = run_cli("new", "app", "--template", str(template), "--defaults", "--output-dir", str(tmp_path))
+    assert result.code == EXIT_OK, result.err
+    assert (
+        "is a plain folder, not a git repository with version tags: the project cannot be updated"
+        in result.out
+    )
+    assert "_commit" not in answers(tmp_path / "app")
+    update = run_cli("update", str(tmp_path / "app"))
+    assert update.code == 12 and "cannot be updated" in update.err
+    ref = run_cli(
+        "new",
+        "b",
+        "--template",
+        str(template),
+        "--template-ref",
+        "v1",
+        "--defaults",
+        "--output-dir",
+        str(tmp_path),
+    )
+    assert ref.code == EXIT_TEMPLATE and "is a folder, not a git repository" in ref.err
+
+
+def test_a_template_must_declare_what_pickenv_answers(tmp_path: Path, run_cli: Run) -> None:
+    bare = {**FILES, "copier.yml": "_answers_file: .copier-answers.yml\nproject_name: {type: str}\n"}
+    template = make_template(tmp_path / "t", {"v1": bare})
+    result = run_cli("new", "app", "--template", str(template), "--defaults", "--output-dir", str(tmp_path))
+    assert result.code == EXIT_TEMPLATE
+    assert "does not declare tool, python_version, which pickenv answers" in result.err
+    assert not (tmp_path / "app").exists()
+
+
+def test_the_tool_must_be_one_the_template_scaffolds(tmp_path: Path, run_cli: Run) -> None:
+    template = make_template(tmp_path / "t")
+    result = run_cli("new", "app", "--template", str(template), "--defaults", "--tool", "conda",
+                     "--output-dir", str(tmp_path))  # fmt: skip
+    assert result.code != EXIT_OK and "conda" in result.err
+    assert not (tmp_path / "app").exists()
+
+
+def test_tasks_need_consent_and_nothing_is_written_without_it(tmp_path: Path, run_cli: Run) -> None:
+    template = make_template(tmp_path / "t", {"v1": {**FILES, "copier.yml": CONFIG + TASK}})
+    refused = run_cli("new", "app", "--template", str(template), "--defaults", "--output-dir", str(tmp_path))
+    assert refused.code == EXIT_UNTRUSTED
+    assert refused.err.count("\n") == 1 and "runs task: echo from-task > task-ran.txt" in refused.err
+    assert "--trust" in refused.err
+    assert not (tmp_path / "app").exists()
+    allowed = run_cli(
+        "new", "app", "--template", str(template), "--defaults", "--trust", "--output-dir", str(tmp_path)
+    )
+    assert allowed.code == EXIT_OK, allowed.err
+    assert (tmp_path / "app" / "task-ran.txt").read_text() == "from-task\n"
+
+
+def test_trust_from_the_user_config_is_a_prefix(
+    tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]
+) -> None:
+    template = make_template(tmp_path / "templates" / "acme", {"v1": {**FILES, "copier.yml": CONFIG + TASK}})
+    config = Path(isolated_env["XDG_CONFIG_HOME"]) / "pickenv" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"trust: ['{tmp_path / 'templates'}/']\n")
+    result = run_cli("new", "app", "--template", str(template), "--defaults", "--output-dir", str(tmp_path))
+    assert result.code == EXIT_OK, result.err
+    assert (tmp_path / "app" / "task-ran.txt").exists()
+
+
+def test_consent_at_a_prompt(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
+    template = make_template(tmp_path / "t", {"v1": {**FILES, "copier.yml": CONFIG + TASK}})
+    for key, created in (("n", False), ("y", True)):
+        name = f"app-{key}"
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "pickenv", "new", name, "--template", str(template), "--output-dir", str(tmp_path),
+             *[f"--answer={q}" for q in ("domain=cli", "python_version=3.12", "team_size=solo",
+                                         "lockfile=false", "binary_deps=false", "windows=false",
+                                         "manage_python=false", "deploy=none", "offline=false")]],
+            env={**subprocess_env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
+            dimensions=(40, 160), timeout=60, encoding="utf-8",
+        )  # fmt: skip
+        child.expect("runs, when it renders:")
+        child.expect("task: echo from-task")
+        child.expect("Allow it")
+        child.send(key)
+        if created:
+            child.expect("Which environment tool")
+            child.send("\r")
+            child.expect("Description")
+            child.send("\r")
+            child.expect("Author")
+            child.send("\r")
+            child.expect("Licence")
+            child.send("\r")
+            child.expect(f"Create {name}\\?")
+            child.send("\r")
+            # copier itself asks the template's own question, with its choices.
+            child.expect("ci_provider")
+            child.send("\x1b[B\r")  # github -> gitlab
+        child.expect(pexpect.EOF)
+        child.close()
+        assert (child.exitstatus == EXIT_OK) is created, child.before
+        assert (tmp_path / name / "task-ran.txt").exists() is created
+        if created:
+            assert answers(tmp_path / name)["ci_provider"] == "gitlab"
+        if not created:
+            assert child.exitstatus == EXIT_UNTRUSTED and not (tmp_path / name).exists()
+
+
+def test_credentials_are_used_but_never_recorded(tmp_path: Path) -> None:
+    """git rewrites the clean URL to the one with credentials while copier clones (here
+    a file:// URL stands in for the authenticated one)."""
+    template = make_template(tmp_path / "secret-template")
+    clean = "https://git.example.invalid/acme/template.git"
+    source = TemplateSource(clean, "git", ref="v1.0.0", rewrite=((f"file://{template}", clean),))
+    target = tmp_path / "out"
+    target.mkdir()
+    render(source, {"project_name": "app", "tool": "venv", "python_version": "3.12"}, target)
+    assert answers(target)["_src_path"] == clean
+    ctx = Context.from_environment({"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    parsed = resolve_source("https://deploy:s3cret@git.example.invalid/acme/template.git", None, ctx)
+    assert parsed.location == clean and "s3cret" not in parsed.location
+    assert parsed.rewrite == (("https://deploy:s3cret@git.example.invalid/acme/template.git", clean),)
+
+
+# ---- the team file -------------------------------------------------------------
+
+
+TEAM_RULES = """\
+schema_version: 1
+rules:
+  - id: acme-uses-pipenv
+    when: {domain: cli}
+    exclude: [venv, virtualenv]
+    because: Our deploy pipeline reads Pipfile.lock.
+    source: https://example.org/acme/handbook
+"""
+
+
+def make_team(tmp_path: Path, template: Path, ref: str, extra: str = "") -> Path:
+    folder = tmp_path / "acme-team"
+    folder.mkdir()
+    (folder / "acme-rules.yaml").write_text(TEAM_RULES)
+    team = folder / "pickenv-team.yaml"
+    team.write_text(
+        "schema_version: 1\nname: acme\n"
+        f"template: {{source: {template}, ref: {ref}}}\n"
+        "rules: [acme-rules.yaml]\n"
+        "answers: {deploy: docker, domain: cli}\n"
+        "defaults: {team_size: small}\n"
+        "data: {ci_provider: gitlab}\n" + extra
+    )
+    return team
+
+
+def test_a_team_file_brings_template_pin_rules_answers_and_data(
+    tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]
+) -> None:
+    home = Path(isolated_env["HOME"])
+    home.mkdir(exist_ok=True)
+    (home / ".gitconfig").write_text("[user]\n\tname = Ada\n\temail = ada@example.org\n")  # a first commit
+    template = make_template(tmp_path / "t", {"v1.0.0": FILES, "v2.0.0": {**FILES, "NEWS.md": "v2\n"}})
+    team = make_team(tmp_path, template, "v1.0.0")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_cli(
+        "new", "app", "--team", str(team), "--defaults", "--output-dir", str(out), "--format", "json"
+    )
+    assert result.code == EXIT_OK, result.err
+    report = json.loads(result.out)
+    assert report["tool"] == "pipenv" and report["recommended"] == "pipenv"  # the team's rule
+    recorded = answers(out / "app")
+    assert recorded["_commit"] == "v1.0.0"  # the pin, though v2.0.0 exists
+    assert recorded["deploy"] == "docker" and recorded["ci_provider"] == "gitlab"
+    # recommend reads the same team file, from the environment.
+    rec = run_cli("recommend", "--defaults", "--format", "json", env={"PICKENV_TEAM": str(team)})
+    assert rec.code == EXIT_OK, rec.err
+    chosen = (
+        dict(json.loads(rec.out)["answers"])
+        if isinstance(json.loads(rec.out)["answers"], dict)
+        else {a["id"]: a["value"] for a in json.loads(rec.out)["answers"]}
+    )
+    assert chosen["deploy"] == "docker" and chosen["team_size"] == "small"
+    # update follows the pin; without the team file, the newest tag.
+    assert git(out / "app", "status", "--porcelain") == ""
+    pinned = run_cli("update", str(out / "app"), "--team", str(team), "--check")
+    assert pinned.code == EXIT_OK and "is up to date: template v1.0.0" in pinned.out
+    newer = run_cli("update", str(out / "app"), "--check")
+    assert newer.code == EXIT_UPDATE_AVAILABLE and "v1.0.0 -> v2.0.0" in newer.out
+
+
+def test_the_user_config_names_the_team_and_the_team_trusts(
+    tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]
+) -> None:
+    template = make_template(tmp_path / "t", {"v1": {**FILES, "copier.yml": CONFIG + TASK}})
+    team = make_team(tmp_path, template, "v1", extra=f"trust: ['{template}']\n")
+    config = Path(isolated_env["XDG_CONFIG_HOME"]) / "pickenv" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"team: {team}\n")
+    result = run_cli("new", "app", "--defaults", "--output-dir", str(tmp_path))
+    assert result.code == EXIT_OK, result.err
+    assert (tmp_path / "app" / "task-ran.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: x\n", "schema_version must be 1"),
+        ("schema_version: 1\ncolour: red\n", "unknown key 'colour'"),
+        ("schema_version: 1\nanswers: {domain: rocket}\n", "`answers`:"),
+        ("schema_version: 1\nrules: [1]\n", "`rules` must be a list of text"),
+        ("- a\n", "must be a mapping"),
+    ],
+)
+def test_a_bad_team_file_is_one_line_naming_it(tmp_path: Path, run_cli: Run, text: str, message: str) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(text)
+    result = run_cli("recommend", "--defaults", "--team", str(team))
+    assert result.code == EXIT_USAGE and result.err.count("\n") == 1
+    assert f"the team file {team}" in result.err and message in result.err
+
+
+# ---- template check ------------------------------------------------------------
+
+
+def test_template_check_passes_a_good_template(tmp_path: Path, run_cli: Run) -> None:
+    template = make_template(tmp_path / "t", {"v1.0.0": FILES})
+    result = run_cli("template", "check", str(template))
+    assert result.code == EXIT_OK, result.out + result.err
+    assert result.out == (
+        f"{template} at v1.0.0: rendered 4 of 4 (tools: venv, pipenv; domains: web, cli); no problems.\n"
+    )
+
+
+def test_template_check_reports_each_problem_as_file_and_message(tmp_path: Path, run_cli: Run) -> None:
+    config = CONFIG.replace('_min_copier_version: "9.0.0"\n', "").replace(
+        "  choices: [venv, pipenv]\n", "  choices: [venv, poetry]\n"
+    )
+    broken = {
+        "copier.yml": config,
+        "README.md.jinja": "{% if domain == 'web' %}{{ project_name | nosuchfilter }}{% endif %}\n",
+    }
+    template = make_template(tmp_path / "t", {"not-a-version": broken})
+    result = run_cli("template", "check", str(template), "--format", "json")
+    assert result.code == EXIT_TEMPLATE
+    problems = {(p["file"], p["message"].split(":")[0]) for p in json.loads(result.out)["problems"]}
+    assert ("{{ _copier_conf.answers_file }}.jinja", "missing") in problems
+    assert ("copier.yml", "no _min_copier_version") in problems
+    assert ("tags", "tag 'not-a-version' is not a PEP 440 version") in problems
+    assert ("tags", "no version tags (such as v1.0.0)") in problems
+    assert any(f == "copier.yml" and m.startswith("tool choice 'poetry'") for f, m in problems)
+    renders = [p for p in json.loads(result.out)["problems"] if "tool=venv domain=web" in p["message"]]
+    assert len(renders) == 1 and "nosuchfilter" in renders[0]["message"]
+    text = run_cli("template", "check", str(template))
+    assert all(": " in line for line in text.out.splitlines())
