@@ -52,14 +52,15 @@ def console_blocks(text: str = README) -> list[tuple[str, list[tuple[str, str]]]
     of several commands runs them one after the other in one folder. A cut output ends
     at CUT."""
     blocks = []
-    for body in re.findall(r"```console\n(\$ pickenv .*?)```", text, flags=re.S):
-        parts = re.split(r"^\$ (pickenv [^\n]*)\n", body, flags=re.M)
+    for body in re.findall(r"```console\n(\$ .*?)```", text, flags=re.S):
+        parts = re.split(r"^\$ ([^\n]*)\n", body, flags=re.M)
         blocks.append((body, list(zip(parts[1::2], parts[2::2], strict=True))))
     return blocks
 
 
 def console_examples() -> list[tuple[str, str]]:
-    return [pair for _, pairs in console_blocks() for pair in pairs]
+    """(command, output) of every pickenv command the README shows."""
+    return [pair for _, pairs in console_blocks() for pair in pairs if pair[0].startswith("pickenv ")]
 
 
 def shown_part(real: str, shown: str) -> str:
@@ -73,6 +74,7 @@ def shown_part(real: str, shown: str) -> str:
 def run_example(command: str, folder: Path) -> str:
     """One README example, run as shown in an empty folder with a clean environment."""
     import shlex
+    import shutil
     import subprocess
     import sys
 
@@ -85,6 +87,12 @@ def run_example(command: str, folder: Path) -> str:
         "HOME": str(home),
         "XDG_CACHE_HOME": str(home / ".cache"),
     }
+    if not (folder / "examples").exists():  # what a checkout of pickenv has beside its README
+        shutil.copytree(ROOT / "examples", folder / "examples")
+    if not command.startswith("pickenv "):  # a shell step of a longer example (git, cp)
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=folder)
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+        return done.stdout
     argv = [sys.executable, "-m", "pickenv", *shlex.split(command)[1:]]
     return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=folder, check=False).stdout
 

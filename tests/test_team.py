@@ -373,3 +373,44 @@ def test_template_check_reports_each_problem_as_file_and_message(tmp_path: Path,
     assert len(renders) == 1 and "nosuchfilter" in renders[0]["message"]
     text = run_cli("template", "check", str(template))
     assert all(": " in line for line in text.out.splitlines())
+
+
+def test_the_example_team_file_and_template(
+    tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]
+) -> None:
+    """examples/ as a team would use it: the template under git with a tag."""
+    import shutil
+
+    from validate_pyproject.api import Validator
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    for name in ("acme-template", "acme-rules.yaml", "acme-team.yaml"):
+        source = examples / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    template = tmp_path / "acme-template"
+    git(template, "init", "-q", "-b", "main")
+    git(template, "add", "-A")
+    git(template, "commit", "-q", "-m", "v1")
+    git(template, "tag", "v1.0.0")
+    checked = run_cli("template", "check", str(template))
+    assert checked.code == EXIT_OK and checked.out.endswith("no problems.\n"), checked.out
+    rules = run_cli("rules", "check", str(tmp_path / "acme-rules.yaml"))
+    assert rules.code == EXIT_OK, rules.out + rules.err
+    made = run_cli("new", "billing", "--team", str(tmp_path / "acme-team.yaml"), "--defaults",
+                   "--output-dir", str(tmp_path), "--format", "json")  # fmt: skip
+    assert made.code == EXIT_OK, made.err
+    assert (
+        json.loads(made.out)["tool"] == "pipenv"
+    )  # the team's rule excludes venv when deploying with docker
+    project = tmp_path / "billing"
+    assert (project / "Dockerfile").is_file() and (project / ".gitlab-ci.yml").is_file()
+    assert not (project / ".github").exists()
+    import tomllib
+
+    Validator()(tomllib.loads((project / "pyproject.toml").read_text()))
+    recorded = answers(project)
+    assert (
+        recorded["_commit"] == "v1.0.0"
+        and recorded["deploy"] == "docker"
+        and recorded["ci_provider"] == "gitlab"
+    )

@@ -34,7 +34,8 @@ class TemplateProblem:
 
 @dataclass(frozen=True)
 class TemplateCheck:
-    source: str
+    source: str  # as the user named it
+    location: str  # as projects would record it
     ref: str | None
     tools: tuple[str, ...]  # the tools it scaffolds that pickenv knows
     domains: tuple[str, ...]
@@ -77,7 +78,9 @@ def check_template(given: str, ref: str | None, ctx: Context, *, trusted: bool) 
                     rendered += 1
                 else:
                     problems.append(problem)
-    return TemplateCheck(source.location, info.ref, tools, domains, rendered, info.unsafe, tuple(problems))
+    return TemplateCheck(
+        given, source.location, info.ref, tools, domains, rendered, info.unsafe, tuple(problems)
+    )
 
 
 def _declarations(info: TemplateInfo) -> list[TemplateProblem]:

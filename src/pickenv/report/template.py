@@ -12,6 +12,7 @@ def check_json(result: TemplateCheck) -> str:
         "template-check",
         {
             "source": result.source,
+            "recorded_as": result.location,
             "ref": result.ref,
             "tools": list(result.tools),
             "domains": list(result.domains),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from pickenv.project.update import UpdateResult
@@ -66,7 +67,7 @@ def result_text(result: UpdateResult, cwd: Path) -> str:
         lines += [f"  {path}" for path in result.rejects]
     lines.append("Next:")
     if result.checked:
-        lines.append("  pickenv update")
+        lines.append("  pickenv update" + ("" if result.path == cwd else f" {shlex.quote(where)}"))
     else:
         if result.conflicts:
             lines.append("  # resolve each <<<<<<< ... >>>>>>> block in those files, then git add them")
