@@ -371,6 +371,7 @@ def test_template_check_reports_each_problem_as_file_and_message(tmp_path: Path,
     assert any(f == "copier.yml" and m.startswith("tool choice 'poetry'") for f, m in problems)
     renders = [p for p in json.loads(result.out)["problems"] if "tool=venv domain=web" in p["message"]]
     assert len(renders) == 1 and "nosuchfilter" in renders[0]["message"]
+    assert renders[0]["file"] == "README.md.jinja:1"
     text = run_cli("template", "check", str(template))
     assert all(": " in line for line in text.out.splitlines())
 
@@ -414,3 +415,32 @@ def test_the_example_team_file_and_template(
         and recorded["deploy"] == "docker"
         and recorded["ci_provider"] == "gitlab"
     )
+
+
+def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run) -> None:
+    """A team repository holding pickenv-team.yaml and its rules; its template is a URL
+    (git+file:// stands in for https://: copier takes a URL for git with that marker)."""
+    template = make_template(tmp_path / "t", {"v1.0.0": FILES})
+    team_repo = tmp_path / "team-repo"
+    team_repo.mkdir()
+    (team_repo / "acme-rules.yaml").write_text(TEAM_RULES)
+    (team_repo / "pickenv-team.yaml").write_text(
+        f"schema_version: 1\nname: acme\ntemplate: {{source: 'git+file://{template}', ref: v1.0.0}}\n"
+        "rules: [acme-rules.yaml]\nanswers: {domain: cli}\n"
+    )
+    git(team_repo, "init", "-q", "-b", "main")
+    git(team_repo, "add", "-A")
+    git(team_repo, "commit", "-q", "-m", "team")
+    url = f"file://{team_repo}"
+    result = run_cli(
+        "new", "app", "--team", url, "--defaults", "--output-dir", str(tmp_path), "--format", "json"
+    )
+    assert result.code == EXIT_OK, result.err
+    assert json.loads(result.out)["tool"] == "pipenv"  # its rules were read from the clone
+    recorded = answers(tmp_path / "app")
+    assert recorded["_src_path"] == f"git+file://{template}" and recorded["_commit"] == "v1.0.0"
+    relative = team_repo / "pickenv-team.yaml"
+    relative.write_text(relative.read_text().replace(f"'git+file://{template}'", "../t"))
+    git(team_repo, "commit", "-q", "-am", "a relative template")
+    bad = run_cli("recommend", "--defaults", "--team", f"file://{team_repo}")
+    assert bad.code == EXIT_USAGE and "must be a git URL in a team file read from git" in bad.err

@@ -370,3 +370,17 @@ def test_plain_copier_update_works_where_the_history_is(
     )
     recorded = answers(project)
     assert recorded["_commit"] == __version__ and recorded["_src_path"] == source
+
+
+def test_an_answer_changes_only_when_asked_and_never_the_tool(
+    tmp_path: Path, template: Path, run_cli: Run
+) -> None:
+    project = user_project(tmp_path, template, ref="v2")
+    refused = run_cli("update", str(project), "--data", "tool=pipenv")
+    assert refused.code == 2 and "an update never changes the tool" in refused.err
+    unknown = run_cli("update", str(project), "--data", "colour=red")
+    assert unknown.code == 2 and "records no answer 'colour'" in unknown.err
+    renamed = run_cli("update", str(project), "--data", "project_name=renamed")
+    assert renamed.code == EXIT_OK, renamed.err
+    assert answers(project)["project_name"] == "renamed" and answers(project)["_commit"] == "v2"
+    assert "# renamed" in (project / "README.md").read_text()

@@ -50,7 +50,7 @@ def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) 
     ref = args.template_ref or (team.ref if team and not args.template else None)
     if args.template_ref and not given:
         raise UsageError("--template-ref needs --template (or a team file with a template)")
-    data = {**(team.data if team else {}), **_pairs(args.data)}
+    data = {**(team.data if team else {}), **data_pairs(args.data)}
     if not given:
         from pickenv.project.template import supported_tools
 
@@ -70,7 +70,7 @@ def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) 
     return ChosenTemplate(source, info, info.tools, trusted, data)
 
 
-def _pairs(pairs: list[str]) -> dict[str, str]:
+def data_pairs(pairs: list[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from pickenv.commands import Outcome
+from pickenv.commands.new_template import data_pairs
 from pickenv.commands.options import team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
@@ -38,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--team", metavar="FILE_OR_URL", help="a team file: its pinned template version and trust"
     )
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a recorded answer as part of the update (repeatable; never the tool)",
+    )
     add_trust(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -54,10 +62,11 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         conflict=args.conflict,
         allow=lambda unsafe, location: consent(unsafe, location, args, ctx, terminal),
         pins={team.template: team.ref} if team and team.template and team.ref else {},
+        data=data_pairs(args.data),
     )
     with terminal.activity() as activity:
         activity.step("Checking for a template update" if args.check else "Updating the project")
         result = update_project(request, ctx)
     output = report.result_json(result) if args.format == "json" else report.result_text(result, ctx.cwd)
     code = EXIT_UPDATE_AVAILABLE if result.checked and result.available else EXIT_OK
-    return Outcome(output, code, changed=not result.checked and result.available)
+    return Outcome(output, code, changed=not result.checked and (result.available or bool(result.changes)))

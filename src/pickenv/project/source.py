@@ -285,4 +285,5 @@ def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[Any, Pat
 
 
 def _expand(location: str) -> str:
-    return re.sub(r"^(gh|gl):/?", lambda m: _ALIASES[m[1]], location)
+    """What git itself takes: copier's shortcuts expanded, its git+ marker dropped."""
+    return re.sub(r"^(gh|gl):/?", lambda m: _ALIASES[m[1]], location).removeprefix("git+")

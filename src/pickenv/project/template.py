@@ -62,7 +62,35 @@ def render(
                 cleanup_on_error=False,  # the temporary folder is ours to remove
             )
     except template_failures() as exc:
-        raise TemplateError(f"rendering the template {source.location} failed: {failure_text(exc)}") from None
+        where = _where(exc)
+        raise TemplateError(
+            f"rendering the template {source.location} failed: "
+            + (f"{where[0]}:{where[1]}: " if where else "")
+            + failure_text(exc),
+            facts={"file": where[0], "line": str(where[1])} if where else None,
+        ) from None
+
+
+def _where(exc: Exception) -> tuple[str, int] | None:
+    """The template file and line of a Jinja syntax error (copier loads files by their
+    path in the template, so Jinja knows it)."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError
+
+    if isinstance(exc, TemplateSyntaxError) and (exc.name or exc.filename):
+        return str(exc.name or exc.filename), exc.lineno
+    if isinstance(exc, JinjaError):
+        # A runtime error (an unknown filter in a branch, an undefined name): Jinja
+        # rewrites the traceback so that the template's own frame names its file.
+        found = None
+        frame = exc.__traceback__
+        while frame is not None:
+            name = frame.tb_frame.f_code.co_filename
+            if not name.endswith(".py") and not name.startswith("<"):
+                found = (name, frame.tb_lineno)
+            frame = frame.tb_next
+        return found
+    return None
 
 
 def supported_tools(template: Path) -> tuple[str, ...]:

@@ -168,7 +168,15 @@ def _render_one(
         try:
             render(source, data, Path(scratch), trusted=trusted, skip_tasks=True)
         except PickenvError as exc:
-            return TemplateProblem(_file_of(exc.message), f"tool={tool} domain={domain}: {exc.message}")
+            message = exc.message.split(" failed: ", 1)[-1]
+            file = "copier.yml"
+            if "file" in exc.facts:
+                named = exc.facts["file"]
+                message = message.removeprefix(f"{named}:{exc.facts['line']}: ")
+                # A path in copier's clone: the template file it ends with.
+                ends = [f for f in info.files if named == f or named.endswith("/" + f)]
+                file = f"{max(ends, key=len) if ends else named}:{exc.facts['line']}"
+            return TemplateProblem(file, f"tool={tool} domain={domain}: {message}")
     return None
 
 
@@ -186,9 +194,3 @@ def _python(info: TemplateInfo, tool: str, domain: str) -> str | None:
         (v for v in offered if v not in preferred), key=PythonVersion.parse, reverse=True
     )
     return next((v for v in ordered if get_tool(tool).supports(PythonVersion.parse(v))), None)
-
-
-def _file_of(message: str) -> str:
-    """The template file a render error names, when copier or Jinja says it."""
-    found = re.search(r"File \"?([^\"\s]+)\"?|template '([^']+)'|\(([^()]+\.jinja)\)", message)
-    return next((g for g in found.groups() if g), "copier.yml") if found else "copier.yml"

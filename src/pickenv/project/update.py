@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pickenv.context import Context, expand_user
-from pickenv.errors import Fix, ProjectError, TemplateError
+from pickenv.errors import Fix, ProjectError, TemplateError, UsageError
 from pickenv.inputs import ANSWERS_LIMIT, InputError, read_text
 from pickenv.project.history import REPO_NAME, Git, ensure_history, release_key
 from pickenv.project.template import failure_text, template_failures
@@ -42,6 +42,7 @@ class UpdateRequest:
     # is from: True to allow it (raises when the user does not).
     allow: Callable[[tuple[str, ...], str], bool] = lambda unsafe, location: False
     pins: Mapping[str, str] = field(default_factory=dict)  # a team's template source -> its pinned ref
+    data: Mapping[str, str] = field(default_factory=dict)  # answers the user asked to change
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
             f"{project} has no {ANSWERS_FILE}: it was not made from a template", fixes=[Fix.NOT_A_PROJECT]
         )
     answers = _read_answers(answers_path)
+    if "tool" in request.data:
+        raise UsageError(
+            "an update never changes the tool: switching moves the dependencies, which an update does not",
+            fixes=[],
+        )
+    unknown = [k for k in request.data if k not in answers or k.startswith("_")]
+    if unknown:
+        raise UsageError(f"{answers_path.name} records no answer {unknown[0]!r} to change", fixes=[])
     tree = WorkTree.of(project, ctx.env)
     source = _source(answers, request.to, ctx, tree, request.pins)
     if release_key(source.old) is not None and release_key(source.new) is not None:
@@ -93,7 +102,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
                 fixes=[Fix.UPGRADE_PICKENV],
                 facts={"version": source.old.split("+")[0]},
             )
-    if source.old == source.new:
+    if source.old == source.new and not request.data:
         return UpdateResult(project, source.recorded, source.old, source.new, False, (), (), (), checked=True)
     source = _with_consent(source, request, ctx)
     if request.check:
@@ -102,7 +111,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     head = tree.require_clean()
     ignored = tree.ignored()
     try:
-        _run_copier(project, tree, source, request.conflict)
+        _run_copier(project, tree, source, request.conflict, request.data)
         return _result(request, source, tree, project, ignored)
     except BaseException:
         tree.restore(head, ignored)
@@ -206,7 +215,9 @@ def _latest_tag(src: str, tree: WorkTree) -> str:
 _ALIASES = {"gh": "https://github.com/", "gl": "https://gitlab.com/"}
 
 
-def _run_copier(project: Path, tree: WorkTree, source: _Source, conflict: ConflictMode) -> None:
+def _run_copier(
+    project: Path, tree: WorkTree, source: _Source, conflict: ConflictMode, data: Mapping[str, str]
+) -> None:
     """copier's update. A project whose answers file does not record the history as it
     is on this machine (made by pickenv 0.1.0, or on another machine) is linked first:
     copier reads the old template's place from that file, so the link is committed
@@ -223,6 +234,7 @@ def _run_copier(project: Path, tree: WorkTree, source: _Source, conflict: Confli
             warnings.simplefilter("ignore")
             copier.run_update(
                 project,
+                data=dict(data),  # only the answers the user asked to change
                 vcs_ref=source.new,
                 settings=copier.Settings(trust=[source.src]) if source.trusted else None,
                 defaults=True,  # an update never changes an answer
@@ -272,7 +284,7 @@ def _check(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context
     with _scratch_clone(tree, ctx) as clone:
         copy_project = clone / request.project.relative_to(tree.top)
         scratch = WorkTree.of(copy_project, ctx.env)
-        _run_copier(copy_project, scratch, source, request.conflict)
+        _run_copier(copy_project, scratch, source, request.conflict, request.data)
         return _result(request, source, scratch, request.project, set())
 
 

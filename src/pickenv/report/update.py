@@ -43,13 +43,18 @@ def result_json(result: UpdateResult) -> str:
 def result_text(result: UpdateResult, cwd: Path) -> str:
     where = shown_path(result.path, cwd)
     where = result.path.name if where == "." else where
-    if not result.available:
+    if not result.available and not result.changes:
         return f"{where} is up to date: template {result.new}.\n"
     verb = "would change" if result.checked else "changed"
+    versions = (
+        f"template {result.old} -> {result.new}"
+        if result.available
+        else f"template {result.new}, answers changed"
+    )
     head = (
-        f"An update is available for {where}: template {result.old} -> {result.new}."
+        f"An update is available for {where}: {versions}."
         if result.checked
-        else f"Updated {where} from template {result.old} to {result.new}."
+        else f"Updated {where}: {versions}."
     )
     lines = [head]
     if result.linked:
