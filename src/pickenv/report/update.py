@@ -46,16 +46,14 @@ def result_text(result: UpdateResult, cwd: Path) -> str:
     if not result.available and not result.changes:
         return f"{where} is up to date: template {result.new}.\n"
     verb = "would change" if result.checked else "changed"
-    versions = (
-        f"template {result.old} -> {result.new}"
-        if result.available
-        else f"template {result.new}, answers changed"
-    )
-    head = (
-        f"An update is available for {where}: {versions}."
-        if result.checked
-        else f"Updated {where}: {versions}."
-    )
+    if result.available:
+        head = (
+            f"An update is available for {where}: template {result.old} -> {result.new}."
+            if result.checked
+            else f"Updated {where} from template {result.old} to {result.new}."
+        )
+    else:
+        head = f"{'Would update' if result.checked else 'Updated'} {where}'s answers (template {result.new})."
     lines = [head]
     if result.linked:
         linked = "It would be linked" if result.checked else "It is now linked"
