@@ -417,7 +417,7 @@ def test_the_example_team_file_and_template(
     )
 
 
-def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run) -> None:
+def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]) -> None:
     """A team repository holding pickenv-team.yaml and its rules; its template is a URL
     (git+file:// stands in for https://: copier takes a URL for git with that marker)."""
     template = make_template(tmp_path / "t", {"v1.0.0": FILES})
@@ -439,6 +439,21 @@ def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run) -> None:
     assert json.loads(result.out)["tool"] == "pipenv"  # its rules were read from the clone
     recorded = answers(tmp_path / "app")
     assert recorded["_src_path"] == f"git+file://{template}" and recorded["_commit"] == "v1.0.0"
+    # A newer tag of the URL template is found by asking the remote for its tags.
+    git(
+        tmp_path / "app",
+        "-c",
+        "user.name=Ada",
+        "-c",
+        "user.email=ada@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "made",
+    )
+    git(template, "tag", "v2.0.0")
+    check = run_cli("update", str(tmp_path / "app"), "--check")
+    assert check.code == EXIT_UPDATE_AVAILABLE and "v1.0.0 -> v2.0.0" in check.out, check.err
     relative = team_repo / "pickenv-team.yaml"
     relative.write_text(relative.read_text().replace(f"'git+file://{template}'", "../t"))
     git(team_repo, "commit", "-q", "-am", "a relative template")

@@ -276,7 +276,7 @@ def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[Any, Pat
     url = (
         str(source.folder)
         if source.folder
-        else _expand(source.rewrite[0][0] if source.rewrite else source.location)
+        else git_url(source.rewrite[0][0] if source.rewrite else source.location)
     )
     with tempfile.TemporaryDirectory(prefix="pickenv-template-") as scratch:
         repo = Path(scratch) / "template.git"
@@ -284,6 +284,6 @@ def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[Any, Pat
         yield git, repo
 
 
-def _expand(location: str) -> str:
+def git_url(location: str) -> str:
     """What git itself takes: copier's shortcuts expanded, its git+ marker dropped."""
     return re.sub(r"^(gh|gl):/?", lambda m: _ALIASES[m[1]], location).removeprefix("git+")

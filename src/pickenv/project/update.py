@@ -10,7 +10,6 @@ work tree is put back exactly as it was (``project.worktree``).
 
 from __future__ import annotations
 
-import re
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -203,16 +202,14 @@ def _source(
 def _latest_tag(src: str, tree: WorkTree) -> str:
     """The template's newest release tag by PEP 440, pre-releases left out (copier's
     own choice when no version is given)."""
-    url = re.sub(r"^(gh|gl):/?", lambda m: _ALIASES[m[1]], src)
-    out = tree.run("ls-remote", "--tags", "--refs", url, check=False)
+    from pickenv.project.source import git_url
+
+    out = tree.run("ls-remote", "--tags", "--refs", git_url(src), check=False)
     tags = [line.split("refs/tags/", 1)[1] for line in out.splitlines() if "refs/tags/" in line]
     releases = [(key, tag) for tag in tags if (key := release_key(tag)) is not None and not key.is_prerelease]
     if not releases:
         raise ProjectError(f"the template {src} has no version tags to update to", fixes=[])
     return max(releases)[1]
-
-
-_ALIASES = {"gh": "https://github.com/", "gl": "https://gitlab.com/"}
 
 
 def _run_copier(
