@@ -81,6 +81,7 @@ def test_bash_completes_commands(complete: Callable[..., list[str]]) -> None:
         "recommend",
         "new",
         "update",
+        "detect",
         "rules",
         "template",
         "completion",
@@ -169,7 +170,7 @@ def test_fish_script(script: Callable[[str], Path]) -> None:
     text = script("fish").read_text(encoding="utf-8")
     lines = text.splitlines()
     assert (
-        "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new update rules template completion'"
+        "complete -c pickenv -n __fish_use_subcommand -f -a 'recommend new update detect rules template completion'"
         in lines
     )
     check = "complete -c pickenv -n '__fish_seen_subcommand_from rules && __fish_seen_subcommand_from check'"

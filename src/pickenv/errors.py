@@ -31,6 +31,7 @@ EXIT_OUTPUT = 11
 EXIT_PROJECT = 12
 EXIT_UPDATE_AVAILABLE = 13
 EXIT_UNTRUSTED = 14
+EXIT_MISFIT = 15
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -59,6 +60,7 @@ EXIT_CODES: dict[int, str] = {
         "the template runs tasks, migrations or Jinja extensions and was not trusted "
         "(no terminal to ask, or the answer was no); nothing was written"
     ),
+    EXIT_MISFIT: "`detect --recommend`: the project's tool is not the one pickenv recommends for it",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C or a signal such as SIGTERM or SIGHUP); nothing was left behind",
 }
 

@@ -45,10 +45,11 @@ class ToolContext:
 class Evidence:
     """A file (or a text inside it) that reveals the tool in an existing project."""
 
-    path: str  # relative to the project root
+    path: str  # relative to the project root (a glob: requirements*.txt)
     strength: Literal["strong", "weak"]
     contains: str = ""  # the file must contain this text (empty: existing is enough)
     note: str = ""
+    lacks: tuple[str, ...] = ()  # ...and none of these (venv's pyvenv.cfg has no tool key)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,8 @@ LOCK_OLDEST = PythonVersion(3, 8)
 LOCK_FILES = ("requirements.txt", "requirements-dev.txt")
 FILES = ("requirements.txt", "requirements-dev.txt")
 EVIDENCE = (
-    Evidence("requirements.txt", "strong", note="pip requirements: a venv or virtualenv project"),
-    Evidence("requirements-dev.txt", "strong", note="pip requirements: a venv or virtualenv project"),
-    Evidence("requirements.in", "strong", note="pip-tools input: a venv or virtualenv project"),
+    Evidence("requirements*.txt", "strong", note="pip requirements: a venv or virtualenv project"),
+    Evidence("requirements*.in", "strong", note="pip-tools input: a venv or virtualenv project"),
 )
 OFFLINE = (
     "On a connected machine: `python -m pip download -d wheelhouse -r requirements.txt`. "

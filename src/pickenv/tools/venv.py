@@ -49,7 +49,12 @@ class VenvTool(PipProjectTool):
     summary = "the standard library's virtual environments"
     evidence = (
         *pip_project.EVIDENCE,
-        Evidence(".venv/pyvenv.cfg", "weak", note="written by `python -m venv` (no virtualenv or uv key)"),
+        Evidence(
+            ".venv/pyvenv.cfg",
+            "weak",
+            note="written by `python -m venv` (no virtualenv or uv key)",
+            lacks=("virtualenv = ", "uv = "),
+        ),
     )
     oldest = PythonVersion(3, 3)
 

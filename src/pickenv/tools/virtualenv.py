@@ -20,6 +20,9 @@ class VirtualenvTool(PipProjectTool):
         Evidence(
             ".venv/pyvenv.cfg", "weak", contains="virtualenv = ", note="written by virtualenv (or pipenv)"
         ),
+        # Python 2.7 code that only has a setup.py: venv cannot make a 2.7 environment.
+        Evidence("setup.py", "strong", contains="python_requires='>=2.7", note="a setup.py for Python 2.7"),
+        Evidence("setup.py", "strong", contains='python_requires=">=2.7', note="a setup.py for Python 2.7"),
     )
     reserved_names = ("virtualenv",)
     oldest = PythonVersion(2, 7)

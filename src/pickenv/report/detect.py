@@ -1,0 +1,87 @@
+"""Render `pickenv detect` as text, markdown or a versioned JSON envelope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pickenv.project.detect import Detection
+from pickenv.questionnaire.questions import format_value
+from pickenv.report.envelope import envelope
+from pickenv.report.new import shown_path
+from pickenv.rules.engine import Recommendation
+
+
+def _reasons(result: Recommendation, tool: str) -> list[str]:
+    assessment = next((a for a in result.ranking if a.tool == tool), None)
+    return (
+        [r.because for r in assessment.reasons if r.effect != "exclude" or not assessment.eligible]
+        if assessment
+        else []
+    )
+
+
+def detection_json(found: Detection, result: Recommendation | None) -> str:
+    payload: dict[str, object] = {
+        "path": str(found.path),
+        "tool": found.tool,
+        "confidence": found.confidence,
+        "evidence": [
+            {"tool": e.tool, "file": e.path, "strength": e.strength, "note": e.note} for e in found.evidence
+        ],
+        "findings": list(found.findings),
+        "inferred_answers": {
+            key: {"value": format_value(value), "from": found.inferred.sources[key]}
+            for key, value in found.inferred.answers.items()
+        },
+        "unknown_answers": list(found.inferred.unknown),
+    }
+    if result is not None:
+        payload["recommendation"] = {
+            "tool": result.recommendation,
+            "fits": found.tool == result.recommendation,
+            "answers": {k: format_value(v) for k, v in result.answers},
+            "reasons": _reasons(result, result.recommendation),
+        }
+    return envelope("detect", payload)
+
+
+def detection_text(found: Detection, result: Recommendation | None, cwd: Path) -> str:
+    where = shown_path(found.path, cwd)
+    where = found.path.name if where == "." else where
+    if found.tool is None:
+        lines = [f"{where}: no environment tool's files found."]
+    else:
+        lines = [f"{where} uses {found.tool} (confidence: {found.confidence})."]
+    lines += [f"  {e.strength:6} {e.path}: {e.note} [{e.tool}]" for e in found.evidence]
+    lines += [f"Note: {finding}" for finding in found.findings]
+    if found.inferred.answers:
+        lines.append("Inferred answers:")
+        lines += [
+            f"  {key}={format_value(value)}  ({found.inferred.sources[key]})"
+            for key, value in found.inferred.answers.items()
+        ]
+    if found.inferred.unknown:
+        lines.append(
+            f"Unknown: {', '.join(found.inferred.unknown)}" + (" (defaults taken)" if result else "")
+        )
+    if result is not None:
+        lines.append(_verdict(found, result))
+        lines += [f"  why: {reason}" for reason in _reasons(result, result.recommendation)]
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(found: Detection, result: Recommendation) -> str:
+    best = result.recommendation
+    if found.tool is None:
+        return f"pickenv would recommend {best} for these answers."
+    if found.tool == best:
+        return f"{found.tool} is what pickenv recommends for these answers."
+    return (
+        f"pickenv would recommend {best}, not {found.tool}, for these answers "
+        "(pass --answer to correct an inferred or default answer)."
+    )
+
+
+def detection_markdown(found: Detection, result: Recommendation | None, cwd: Path) -> str:
+    text = detection_text(found, result, cwd).splitlines()
+    return f"## {text[0]}\n\n" + "\n".join(f"- {line.strip()}" for line in text[1:]) + "\n"
