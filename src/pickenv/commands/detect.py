@@ -35,10 +35,10 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
 
     found = detect((ctx.cwd / args.path).resolve())
     recommendation = None
+    given, _ = given_answers(args, terminal.stdin)
     if args.recommend:
         from pickenv.rules.service import recommend_for
 
-        given, _ = given_answers(args, terminal.stdin)
         recommendation = recommend_for(
             ctx,
             cli_rules=rules_of(args, ctx),
@@ -51,9 +51,9 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         recommendation is not None and found.tool is not None and found.tool != recommendation.recommendation
     )
     if args.format == "json":
-        output = report.detection_json(found, recommendation)
+        output = report.detection_json(found, recommendation, frozenset(given))
     elif args.format == "markdown":
-        output = report.detection_markdown(found, recommendation, ctx.cwd)
+        output = report.detection_markdown(found, recommendation, ctx.cwd, frozenset(given))
     else:
-        output = report.detection_text(found, recommendation, ctx.cwd)
+        output = report.detection_text(found, recommendation, ctx.cwd, frozenset(given))
     return Outcome(output, EXIT_MISFIT if misfit else EXIT_OK)

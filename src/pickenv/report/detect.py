@@ -12,15 +12,14 @@ from pickenv.rules.engine import Recommendation
 
 
 def _reasons(result: Recommendation, tool: str) -> list[str]:
+    """The rules in the tool's favour (what `recommend` lists with a +)."""
     assessment = next((a for a in result.ranking if a.tool == tool), None)
-    return (
-        [r.because for r in assessment.reasons if r.effect != "exclude" or not assessment.eligible]
-        if assessment
-        else []
-    )
+    return [r.because for r in assessment.reasons if r.effect.startswith("+")] if assessment else []
 
 
-def detection_json(found: Detection, result: Recommendation | None) -> str:
+def detection_json(
+    found: Detection, result: Recommendation | None, given: frozenset[str] = frozenset()
+) -> str:
     payload: dict[str, object] = {
         "path": str(found.path),
         "tool": found.tool,
@@ -33,7 +32,8 @@ def detection_json(found: Detection, result: Recommendation | None) -> str:
             key: {"value": format_value(value), "from": found.inferred.sources[key]}
             for key, value in found.inferred.answers.items()
         },
-        "unknown_answers": list(found.inferred.unknown),
+        "unknown_answers": [q for q in found.inferred.unknown if q not in given],
+        "given_answers": sorted(given),
     }
     if result is not None:
         payload["recommendation"] = {
@@ -45,7 +45,9 @@ def detection_json(found: Detection, result: Recommendation | None) -> str:
     return envelope("detect", payload)
 
 
-def detection_text(found: Detection, result: Recommendation | None, cwd: Path) -> str:
+def detection_text(
+    found: Detection, result: Recommendation | None, cwd: Path, given: frozenset[str] = frozenset()
+) -> str:
     where = shown_path(found.path, cwd)
     where = found.path.name if where == "." else where
     if found.tool is None:
@@ -60,10 +62,11 @@ def detection_text(found: Detection, result: Recommendation | None, cwd: Path) -
             f"  {key}={format_value(value)}  ({found.inferred.sources[key]})"
             for key, value in found.inferred.answers.items()
         ]
-    if found.inferred.unknown:
-        lines.append(
-            f"Unknown: {', '.join(found.inferred.unknown)}" + (" (defaults taken)" if result else "")
-        )
+    unknown = [q for q in found.inferred.unknown if q not in given]
+    if given and result is not None:
+        lines.append("Given: " + " ".join(f"{k}={format_value(v)}" for k, v in result.answers if k in given))
+    if unknown:
+        lines.append(f"Unknown: {', '.join(unknown)}" + (" (defaults taken)" if result else ""))
     if result is not None:
         lines.append(_verdict(found, result))
         lines += [f"  why: {reason}" for reason in _reasons(result, result.recommendation)]
@@ -82,6 +85,8 @@ def _verdict(found: Detection, result: Recommendation) -> str:
     )
 
 
-def detection_markdown(found: Detection, result: Recommendation | None, cwd: Path) -> str:
-    text = detection_text(found, result, cwd).splitlines()
+def detection_markdown(
+    found: Detection, result: Recommendation | None, cwd: Path, given: frozenset[str] = frozenset()
+) -> str:
+    text = detection_text(found, result, cwd, given).splitlines()
     return f"## {text[0]}\n\n" + "\n".join(f"- {line.strip()}" for line in text[1:]) + "\n"
