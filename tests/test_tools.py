@@ -105,7 +105,13 @@ def test_reserved_names_come_from_the_tools() -> None:
 def test_virtualenv_pins_follow_the_versions(version: str, requirement: str) -> None:
     assert requirement_for(PythonVersion.parse(version)) == requirement
     facts = get_tool("virtualenv").facts(PythonVersion.parse(version), "demo")
-    assert facts["install"] == [f"pipx install '{requirement}'"]
+    if requirement == "virtualenv":
+        assert facts["install"] == ["pipx install virtualenv"]
+        assert facts["create"][0] == f"virtualenv -p python{version} .venv"
+    else:
+        # Run, not installed: an installed virtualenv would make pipx ignore the pin.
+        assert facts["install"] == []
+        assert facts["create"][0] == f"pipx run --spec '{requirement}' virtualenv -p python{version} .venv"
 
 
 def _ctx(tmp_path: Path, python: str | None, version: str = "3.11", path: str | None = None) -> ToolContext:

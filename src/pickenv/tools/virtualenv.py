@@ -28,7 +28,19 @@ class VirtualenvTool(PipProjectTool):
     oldest = PythonVersion(2, 7)
 
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
-        return (f"pipx install '{requirement_for(version)}'",)
+        # A pinned release runs with `pipx run --spec` (below) instead: `pipx install`
+        # keeps a virtualenv the user already has and silently ignores the pin.
+        requirement = requirement_for(version)
+        return ("pipx install virtualenv",) if requirement == "virtualenv" else ()
+
+    @staticmethod
+    def _typed(version: PythonVersion, python: str) -> str:
+        """The create command as a person types it."""
+        requirement = requirement_for(version)
+        runner = (
+            "virtualenv" if requirement == "virtualenv" else f"pipx run --spec '{requirement}' virtualenv"
+        )
+        return f"{runner} -p {python} .venv"
 
     def create_step(self, ctx: ToolContext) -> tuple[tuple[Step, ...], Step]:
         python = ctx.python or f"python{ctx.version}"
@@ -42,21 +54,22 @@ class VirtualenvTool(PipProjectTool):
         create = Step(
             "Creating .venv with virtualenv",
             (*command, "-p", python, ".venv"),
-            shown=f"virtualenv -p python{ctx.version} .venv",
+            shown=self._typed(ctx.version, f"python{ctx.version}"),
         )
         return prepare, create
 
     def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
         requirement = requirement_for(version)
-        notes = ["Install virtualenv once; pipx keeps it apart from your projects."]
-        if requirement != "virtualenv":
-            notes.append(
+        if requirement == "virtualenv":
+            notes = ["Install virtualenv once; pipx keeps it apart from your projects."]
+        else:
+            notes = [
                 f"The pin matters: `{requirement}` is the newest virtualenv that still creates "
-                f"working Python {version} environments (see pickenv's rules.yaml for the source)."
-            )
-        notes.append(
-            f"On Windows create it with `virtualenv -p {version} .venv`. {pip_project.WINDOWS_ACTIVATION}"
-        )
+                f"working Python {version} environments (see pickenv's rules.yaml for the source). "
+                "`pipx run --spec` runs that release without replacing a virtualenv you have installed."
+            ]
+        windows = self._typed(version, str(version))
+        notes.append(f"On Windows create it with `{windows}`. {pip_project.WINDOWS_ACTIVATION}")
         if locked:
             notes.append(pip_project.LOCK_NOTE)
         return tuple(notes)
