@@ -165,6 +165,21 @@ def test_recommend_says_whether_the_tool_fits_and_exits_for_ci(tmp_path: Path, r
     text = run_cli("detect", str(project), "--recommend", "-a", "python_version=3.12", "-a", "domain=web")
     assert text.code == EXIT_MISFIT
     assert "pickenv would recommend venv, not virtualenv, for these answers" in text.out
+    assert "Switching means requirements.txt, requirements-dev.txt in place of setup.py" in text.out
+    code, document = detected(
+        run_cli,
+        project,
+        "--recommend",
+        "-a",
+        "python_version=3.12",
+        "-a",
+        "domain=web",
+        "-a",
+        "lockfile=true",
+    )
+    assert code == EXIT_MISFIT
+    switch = document["recommendation"]["switch"]  # type: ignore[index]
+    assert switch == {"replace": ["setup.py"], "write": ["Pipfile", "Pipfile.lock"]}
 
 
 def test_an_empty_folder_has_no_tool(tmp_path: Path, run_cli: Run) -> None:

@@ -132,3 +132,27 @@ def _findings(
             "the project has moved on from what was generated"
         )
     return tuple(findings)
+
+
+@dataclass(frozen=True)
+class SwitchOutline:
+    """What moving to another tool would change, as files (``switch`` is not there yet)."""
+
+    target: str
+    replace: tuple[str, ...]  # the detected tool's files in the project
+    write: tuple[str, ...]  # the target's dependency and lock files
+
+
+def switch_outline(found: Detection, target: str, locked: bool) -> SwitchOutline:
+    from pickenv.tools import get_tool
+
+    tool = get_tool(target)
+    write = (*tool.files(locked), *tool.lock_files(locked)) or ("pyproject.toml",)
+    old = tuple(
+        dict.fromkeys(
+            e.path
+            for e in found.evidence
+            if e.tool == found.tool and e.strength == "strong" and not e.path.startswith(".copier-answers")
+        )
+    )
+    return SwitchOutline(target, tuple(p for p in old if p not in write), tuple(write))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pickenv.project.detect import Detection
+from pickenv.project.detect import Detection, SwitchOutline, switch_outline
 from pickenv.questionnaire.questions import format_value
 from pickenv.report.envelope import envelope
 from pickenv.report.new import shown_path
@@ -36,9 +36,11 @@ def detection_json(
         "given_answers": sorted(given),
     }
     if result is not None:
+        outline = _outline(found, result)
         payload["recommendation"] = {
             "tool": result.recommendation,
             "fits": found.tool == result.recommendation,
+            "switch": {"replace": list(outline.replace), "write": list(outline.write)} if outline else None,
             "answers": {k: format_value(v) for k, v in result.answers},
             "reasons": _reasons(result, result.recommendation),
         }
@@ -70,7 +72,20 @@ def detection_text(
     if result is not None:
         lines.append(_verdict(found, result))
         lines += [f"  why: {reason}" for reason in _reasons(result, result.recommendation)]
+        outline = _outline(found, result)
+        if outline is not None:
+            instead = f" in place of {', '.join(outline.replace)}" if outline.replace else ""
+            lines.append(
+                f"Switching means {', '.join(outline.write)}{instead}, with every dependency carried over, "
+                "and a new environment (remove the old one by hand). pickenv cannot switch a project yet."
+            )
     return "\n".join(lines) + "\n"
+
+
+def _outline(found: Detection, result: Recommendation) -> SwitchOutline | None:
+    if found.tool is None or found.tool == result.recommendation:
+        return None
+    return switch_outline(found, result.recommendation, bool(dict(result.answers).get("lockfile")))
 
 
 def _verdict(found: Detection, result: Recommendation) -> str:
