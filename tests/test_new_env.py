@@ -118,7 +118,8 @@ def test_virtualenv_pins_for_old_targets(tmp_path: Path, version: str) -> None:
         "3.7": "virtualenv<20.27",
         "3.8": "virtualenv<21.5",
     }[version]
-    assert f"pipx install '{pin}'" in report["environment"]["commands"]
+    # Run, not installed: an installed virtualenv would make `pipx install` ignore the pin.
+    assert f"pipx run --spec '{pin}' virtualenv -p python{version} .venv" in report["environment"]["commands"]
     python = tmp_path / "oldlib" / ".venv" / "bin" / "python"
     version_out = version_of(python)
     assert version_out == version
