@@ -6,7 +6,6 @@ the Context, so tests and embedding programs control every input.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +62,11 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
     # Relative rules paths are relative to the config file, not the current folder.
     rules = tuple(config_dir / expand_user(p, home) for p in values["rules"])
     team = values["team"][-1] if values["team"] else None
-    if team and not re.match(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://", team):
-        team = str(config_dir / expand_user(team, home))  # relative to the config file too
+    if team:
+        from pickenv.project.source import is_remote  # only with a team: start-up pays nothing
+
+        if not is_remote(team):
+            team = str(config_dir / expand_user(team, home))  # relative to the config file too
     return UserConfig(path, rules, tuple(values["with"]), tuple(values["trust"]), team)
 
 

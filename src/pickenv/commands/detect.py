@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from pickenv.commands import Outcome
-from pickenv.commands.options import FORMATS, add_answers, given_answers, rules_of
+from pickenv.commands.options import FORMATS, add_answers, add_project_path, given_answers, rules_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.errors import EXIT_MISFIT, EXIT_OK
@@ -17,9 +16,7 @@ HELP = "say which tool an existing project uses, and whether it still fits"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", type=Path, default=Path("."), help="the project's folder (default: here)"
-    )
+    add_project_path(parser)
     parser.add_argument(
         "--recommend",
         action="store_true",

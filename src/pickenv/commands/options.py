@@ -50,6 +50,13 @@ def _answer_help() -> str:
     return "answer a question, e.g. --answer domain=web (repeatable). Questions: " + "; ".join(parts)
 
 
+def add_project_path(parser: argparse.ArgumentParser) -> None:
+    """An existing project's folder, for the commands that read or change one."""
+    parser.add_argument(
+        "path", nargs="?", type=Path, default=Path("."), help="the project's folder (default: here)"
+    )
+
+
 def add_answers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE", help=_answer_help()

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from pickenv.commands import Outcome
 from pickenv.commands.new_template import data_pairs
-from pickenv.commands.options import team_of
+from pickenv.commands.options import add_project_path, team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
@@ -19,9 +18,7 @@ HELP = "update a project made by pickenv (or from a team template) to its templa
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", type=Path, default=Path("."), help="the project's folder (default: here)"
-    )
+    add_project_path(parser)
     parser.add_argument(
         "--to", metavar="VERSION", help="update to this version of the template (default: the newest)"
     )

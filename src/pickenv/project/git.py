@@ -48,6 +48,11 @@ def initialise(destination: Path, env: Mapping[str, str]) -> str:
 
 
 def _reason(result: subprocess.CompletedProcess[str]) -> str:
-    """git's own last line of complaint, without its "fatal:" prefix."""
-    lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-    return lines[-1].removeprefix("fatal: ").removeprefix("error: ").strip() if lines else "git failed"
+    return last_complaint(result.stderr or result.stdout).removeprefix("error: ")
+
+
+def last_complaint(output: str) -> str:
+    """git's own last line of complaint, without its "fatal:" prefix: what every
+    pickenv error about a failed git command quotes."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1].removeprefix("fatal: ") if lines else "git failed"

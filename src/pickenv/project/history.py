@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from pickenv import __version__
 from pickenv.context import Context
 from pickenv.errors import Fix, TemplateError
+from pickenv.project.git import last_complaint
 
 REPO_NAME = "project-template"
 BUNDLE_NAME = "project-history.bundle"
@@ -201,8 +202,7 @@ class Git:
             stdin=subprocess.DEVNULL,
         )
         if result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["git failed"])[-1]
-            raise HistoryError(f"git {args[0]} failed in {self.repo}: {last.removeprefix('fatal: ')}")
+            raise HistoryError(f"git {args[0]} failed in {self.repo}: {last_complaint(result.stderr)}")
         return result.stdout
 
     def has_tag(self, tag: str) -> bool:

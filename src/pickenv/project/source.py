@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import AnswerError, Fix, PickenvError, TemplateError
+from pickenv.project.git import last_complaint
 from pickenv.project.history import recorded_path, release_key
 from pickenv.questionnaire.questions import Value
 
@@ -37,6 +38,13 @@ CONFIG_NAMES = ("copier.yml", "copier.yaml")
 # record their answers and the project can never be updated with them.
 REQUIRED_QUESTIONS = ("project_name", "tool", "python_version")
 _ALIASES = {"gh": "https://github.com/", "gl": "https://gitlab.com/"}
+# copier's shortcuts, a URL with a scheme, or git's scp-like user@host:path.
+_REMOTE = re.compile(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
+
+
+def is_remote(source: str) -> bool:
+    """A git URL rather than a local path (templates, team files)."""
+    return _REMOTE.match(source) is not None
 
 
 @dataclass(frozen=True)
@@ -76,11 +84,7 @@ def builtin_source() -> TemplateSource:
 
 def resolve_source(given: str, ref: str | None, ctx: Context) -> TemplateSource:
     """A team's template as the user named it: URL, local repository or folder."""
-    if (
-        re.match(r"^(gh|gl):", given)
-        or re.match(r"^[a-z][a-z0-9+.-]*://", given)
-        or re.match(r"^[\w.-]+@[\w.-]+:", given)
-    ):
+    if is_remote(given):
         return _remote(given, ref)
     path = expand_user(given, ctx.home)
     path = (path if path.is_absolute() else ctx.cwd / path).resolve()
@@ -267,9 +271,9 @@ def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[Any, Pat
         done = subprocess.run([git_exe, *args], cwd=repo, capture_output=True, text=True, check=False,
                               env=env, stdin=subprocess.DEVNULL)  # fmt: skip
         if check and done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["git failed"])[-1].removeprefix("fatal: ")
             raise TemplateError(
-                f"reading the template {source.location} failed: {last}", fixes=[Fix.TEMPLATE_SOURCE]
+                f"reading the template {source.location} failed: {last_complaint(done.stderr)}",
+                fixes=[Fix.TEMPLATE_SOURCE],
             )
         return done.stdout if done.returncode == 0 else ""
 

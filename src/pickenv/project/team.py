@@ -19,7 +19,6 @@ It is chosen by ``--team`` (a path, or a git URL whose repository holds
 from __future__ import annotations
 
 import atexit
-import re
 import shutil
 import subprocess
 import tempfile
@@ -32,12 +31,13 @@ from typing import Any
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, UsageError
 from pickenv.inputs import CONFIG_LIMIT, InputError, read_text
+from pickenv.project.git import last_complaint
+from pickenv.project.source import git_url, is_remote
 from pickenv.questionnaire.questions import Value, coerce, get_question
 
 TEAM_ENV = "PICKENV_TEAM"
 TEAM_FILE_NAME = "pickenv-team.yaml"
 _KEYS = ("schema_version", "name", "template", "rules", "answers", "defaults", "data", "trust")
-_REMOTE = re.compile(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def chosen_team(flag: str | None, ctx: Context) -> str | None:
 
 
 def load_team(given: str, ctx: Context) -> TeamFile:
-    if _REMOTE.match(given):
+    if is_remote(given):
         with _cloned(given, ctx) as folder:
             # Rules are read now, while the clone exists; a template must be a URL.
             return _parse(folder / TEAM_FILE_NAME, given, ctx, remote=True)
@@ -123,7 +123,7 @@ def _template(
     if not isinstance(value, dict) or not isinstance(value.get("source"), str):
         raise _fail(given, "`template` must be a source, or a mapping with `source` and `ref`")
     source, ref = value["source"], value.get("ref")
-    if not _REMOTE.match(source):
+    if not is_remote(source):
         if remote:
             raise _fail(given, f"template {source!r} must be a git URL in a team file read from git")
         source = str(_local(source, base, ctx))
@@ -178,16 +178,12 @@ def _cloned(url: str, ctx: Context) -> Iterator[Path]:
     git = shutil.which("git", path=ctx.env.get("PATH"))
     if git is None:
         raise UsageError("git is not installed; a team file from git needs it", fixes=[Fix.INSTALL_GIT])
-    expanded = re.sub(
-        r"^(gh|gl):/?", lambda m: {"gh": "https://github.com/", "gl": "https://gitlab.com/"}[m[1]], url
-    )
     with tempfile.TemporaryDirectory(prefix="pickenv-team-") as scratch:
         done = subprocess.run(
-            [git, "clone", "-q", "--depth", "1", expanded, scratch],
+            [git, "clone", "-q", "--depth", "1", git_url(url), scratch],
             capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
             env={**ctx.env, "GIT_TERMINAL_PROMPT": "0"},
         )  # fmt: skip
         if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["git failed"])[-1].removeprefix("fatal: ")
-            raise _fail(url, f"cannot be read: {last}")
+            raise _fail(url, f"cannot be read: {last_complaint(done.stderr)}")
         yield Path(scratch)

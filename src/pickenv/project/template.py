@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pickenv.errors import TemplateError
+from pickenv.project.git import last_complaint
 from pickenv.project.source import TemplateSource
 
 
@@ -25,7 +26,7 @@ def failure_text(exc: Exception) -> str:
     """One line: plumbum's errors carry the whole command and its output."""
     stderr = getattr(exc, "stderr", None)
     if isinstance(stderr, str) and stderr.strip():
-        return stderr.strip().splitlines()[-1].removeprefix("fatal: ")
+        return last_complaint(stderr)
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 

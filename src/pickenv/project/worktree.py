@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import Fix, ProjectError
+from pickenv.project.git import last_complaint
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,7 @@ class WorkTree:
             stdin=subprocess.DEVNULL,
         )
         if check and result.returncode != 0:
-            last = (result.stderr.strip().splitlines() or ["git failed"])[-1]
-            raise ProjectError(f"git {args[0]} failed in {self.top}: {last.removeprefix('fatal: ')}")
+            raise ProjectError(f"git {args[0]} failed in {self.top}: {last_complaint(result.stderr)}")
         return result.stdout
 
     def head(self) -> str:

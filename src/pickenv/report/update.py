@@ -10,7 +10,7 @@ from pickenv.report.envelope import envelope
 from pickenv.report.new import shown_path
 
 # git's two-letter status, as one word a reader knows.
-_KIND = {"??": "added", "A": "added", "M": "changed", "D": "deleted", "R": "renamed", "U": "conflict"}
+_KIND = {"A": "added", "M": "changed", "D": "deleted", "R": "renamed", "U": "conflict"}
 
 
 def kind(code: str) -> str:
