@@ -52,8 +52,8 @@ EXIT_CODES: dict[int, str] = {
     ),
     EXIT_OUTPUT: "the output could not be written (standard output closed or full)",
     EXIT_PROJECT: (
-        "the project cannot be changed: not made from a template, not a clean git work tree, "
-        "or it needs a newer pickenv; nothing was changed"
+        "the project cannot be changed: not made from a template, no tool's files, not a clean "
+        "git work tree, a tool the rules rule out for it, or it needs a newer pickenv; nothing was changed"
     ),
     EXIT_UPDATE_AVAILABLE: "`update --check`: a newer template is available (nothing was changed)",
     EXIT_UNTRUSTED: (
@@ -82,6 +82,9 @@ class Fix(Enum):
     REMOVE_OR_SKIP_ENV = "remove it, or do not create the environment"
     SKIP_ENV = "fix the cause, or do not create the environment"
     SKIP_ENV_TEAM = "do not create the environment"
+    FIX_FILE = "fix {file} first: every dependency in it is read"
+    REMOVE_OLD_ENV = "remove the old environment first ({command}), or do not create the new one"
+    OTHER_TARGET = "switch to one of: {tools}"
     GIVE_INTERPRETER = "give the path of a Python {version} interpreter"
     MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
     CHOOSE_TOOL = "choose one of: {tools}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-COMMANDS = ("recommend", "new", "update", "detect", "rules", "template", "completion")
+COMMANDS = ("recommend", "new", "update", "detect", "switch", "rules", "template", "completion")
 
 
 class Outcome(NamedTuple):

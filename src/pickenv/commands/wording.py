@@ -24,6 +24,8 @@ WORDING: dict[Fix, str] = {
     Fix.GIVE_INTERPRETER: "pass a Python {version} with --python PATH",
     Fix.MATCH_VERSION: "pass a Python {version} with --python, or --answer python_version={found}",
     Fix.CHOOSE_TOOL: "pass --tool with one of: {tools}",
+    Fix.OTHER_TARGET: "pass --to with one of: {tools}",
+    Fix.REMOVE_OLD_ENV: "remove the old environment first ({command}) or run without --create-env",
     Fix.ANSWER_TEMPLATE: "pass --answer {question}=VALUE with one of {choices}",
     Fix.TRUST: "pass --trust if you have read what it runs (or trust it in the team file or user config)",
     Fix.TEMPLATE_SOURCE: "give --template a git URL, a local git repository or a folder with a copier.yml",

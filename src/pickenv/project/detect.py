@@ -136,7 +136,8 @@ def _findings(
 
 @dataclass(frozen=True)
 class SwitchOutline:
-    """What moving to another tool would change, as files (``switch`` is not there yet)."""
+    """What moving to another tool would change, as files (``detect --recommend`` says
+    it; ``project.switch`` does it)."""
 
     target: str
     replace: tuple[str, ...]  # the detected tool's files in the project

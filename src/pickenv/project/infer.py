@@ -13,23 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from pickenv.errors import PickenvError
+from pickenv.project.deps import CONDA_ONLY
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, get_question
 from pickenv.versions import KNOWN_VERSIONS, select_versions
 
-# Packages that come from conda-forge as compiled non-Python libraries.
-_BINARY = {
-    "cudatoolkit",
-    "cuda",
-    "cudnn",
-    "gdal",
-    "mkl",
-    "hdf5",
-    "proj",
-    "geos",
-    "openblas",
-    "libgdal",
-    "netcdf4",
-}
 _WEB = {"flask", "django", "fastapi", "starlette", "pyramid", "bottle", "tornado", "aiohttp"}
 _DATA = {
     "pandas",
@@ -70,7 +57,7 @@ def infer_answers(project: Path, tool: str | None) -> Inferred:
     hashed = next((p.name for p in sorted(project.glob("requirements*.txt")) if "--hash=" in _text(p)), None)
     if lock or hashed:
         answers["lockfile"], sources["lockfile"] = True, f"{lock or hashed} pins every package"
-    conda_only = sorted(_BINARY & {d for d in deps.get("conda", set())})
+    conda_only = sorted(CONDA_ONLY & {d for d in deps.get("conda", set())})
     if conda_only:
         answers["binary_deps"] = True
         sources["binary_deps"] = f"environment.yml needs {', '.join(conda_only)} from conda"

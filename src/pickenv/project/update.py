@@ -10,10 +10,8 @@ work tree is put back exactly as it was (``project.worktree``).
 
 from __future__ import annotations
 
-import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -117,6 +115,41 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
         raise
 
 
+@dataclass(frozen=True)
+class Retool:
+    """What ``pickenv switch`` renders the project's template again with."""
+
+    tool: str
+    allow: Callable[[tuple[str, ...], str], bool]
+    # Why each tool (pickenv's template shows it in the README; it is not recorded):
+    # the old render must show the old tool's reasons, or copier takes the README's
+    # paragraph for the user's edit and makes it a conflict.
+    reasons: tuple[Sequence[str], Sequence[str]] | None = None
+
+
+def retool(project: Path, tree: WorkTree, change: Retool, ctx: Context) -> tuple[str, ...]:
+    """Render the project's template again, at the version the project is at, with
+    another ``tool`` answer: copier's three-way merge keeps the user's edits in the
+    README, CI workflow and the rest. Returns the files with conflicts. The caller
+    restores the tree on failure."""
+    answers = _read_answers(project / ANSWERS_FILE)
+    at = str(answers.get("_commit") or FIRST_RELEASE)
+    source = _source(answers, at, ctx, tree, {})
+    request = UpdateRequest(project, at, check=False, conflict="inline", allow=change.allow)
+    data: dict[str, object] = {"tool": change.tool}
+    old_data: dict[str, object] = {}
+    if source.builtin and change.reasons is not None:
+        old_data["reasons"], data["reasons"] = (list(r) for r in change.reasons)
+    _run_copier(project, tree, _with_consent(source, request, ctx), "inline", data, old_data)
+    return tuple(tree.unmerged())
+
+
+def recorded_answers(project: Path) -> Mapping[str, object] | None:
+    """The answers of a project made from a template (None: it was not)."""
+    path = project / ANSWERS_FILE
+    return _read_answers(path) if path.is_file() else None
+
+
 def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Source:
     """pickenv's own template runs nothing; a team's version is read first."""
     if source.builtin:
@@ -213,18 +246,26 @@ def _latest_tag(src: str, tree: WorkTree) -> str:
 
 
 def _run_copier(
-    project: Path, tree: WorkTree, source: _Source, conflict: ConflictMode, data: Mapping[str, str]
+    project: Path,
+    tree: WorkTree,
+    source: _Source,
+    conflict: ConflictMode,
+    data: Mapping[str, object],
+    old_data: Mapping[str, object] | None = None,
 ) -> None:
     """copier's update. A project whose answers file does not record the history as it
     is on this machine (made by pickenv 0.1.0, or on another machine) is linked first:
     copier reads the old template's place from that file, so the link is committed
-    for the update and taken out of the history afterwards."""
+    for the update and taken out of the history afterwards. ``old_data`` (values the
+    old render needs that the file does not record) goes the same way: copier renders
+    the old version with the file's answers."""
     import copier
 
     answers_path = project / ANSWERS_FILE
     head = tree.head()
-    if source.linked:
-        _link(answers_path, source)
+    aside = source.linked or bool(old_data)
+    if aside:
+        _link(answers_path, source, old_data or {})
         tree.commit_aside(answers_path, f"pickenv: link to the template history at {source.old}")
     try:
         with warnings.catch_warnings():
@@ -244,15 +285,15 @@ def _run_copier(
     except template_failures() as exc:
         raise TemplateError(f"updating from the template failed: {failure_text(exc)}") from None
     finally:
-        if source.linked:
+        if aside:
             tree.keep_tree(head, answers_path)
 
 
-def _link(answers_path: Path, source: _Source) -> None:
+def _link(answers_path: Path, source: _Source, extra: Mapping[str, object]) -> None:
     import yaml
 
     data = dict(_read_answers(answers_path))
-    data.update(_src_path=source.src, _commit=source.old)
+    data.update(extra, _src_path=source.src, _commit=source.old)
     text = yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)
     answers_path.write_text(f"# Changes here will be overwritten by Copier; do NOT edit manually\n{text}")
 
@@ -278,16 +319,8 @@ def _result(
 
 def _check(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context) -> UpdateResult:
     """The update run in a throwaway clone of the project's last commit."""
-    with _scratch_clone(tree, ctx) as clone:
+    with tree.scratch_clone("pickenv-update-") as clone:
         copy_project = clone / request.project.relative_to(tree.top)
         scratch = WorkTree.of(copy_project, ctx.env)
         _run_copier(copy_project, scratch, source, request.conflict, request.data)
         return _result(request, source, scratch, request.project, set())
-
-
-@contextmanager
-def _scratch_clone(tree: WorkTree, ctx: Context) -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="pickenv-update-") as scratch:
-        clone = Path(scratch) / "project"
-        tree.run("clone", "-q", "--no-hardlinks", str(tree.top), str(clone))
-        yield clone

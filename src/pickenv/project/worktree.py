@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,12 +115,27 @@ class WorkTree:
         self.run("reset", "-q", "--soft", head)
         self.run("reset", "-q", head, "--", str(path.relative_to(self.top)))
 
-    def restore(self, head: str, ignored_before: set[str]) -> None:
+    @contextmanager
+    def scratch_clone(self, prefix: str) -> Iterator[Path]:
+        """A throwaway clone of the last commit, to make a change in and look at."""
+        with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+            clone = Path(scratch) / "project"
+            self.run("clone", "-q", "--no-hardlinks", str(self.top), str(clone))
+            yield clone
+
+    def restore(self, head: str, ignored_before: set[str], *, every_new: bool = False) -> None:
         """Everything as it was at ``head`` on a clean tree; ignored files stay, except
-        those the change added (its .rej files where *.rej is ignored)."""
+        those the change added: its .rej files where *.rej is ignored, or with
+        ``every_new`` every ignored file that was not there (what installing the
+        project into a new environment writes, such as ``src/NAME.egg-info``)."""
         self.run("reset", "-q", "--hard", head)
         self.run("clean", "-q", "-f", "-d")
+        folders: set[Path] = set()
         for path in self.ignored() - ignored_before:
             target = self.top / path
-            if target.is_file() and path.endswith(".rej"):
+            if target.is_file() and (every_new or path.endswith(".rej")):
                 target.unlink()
+                folders.update(p for p in target.parents if self.top in p.parents)
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            with suppress(OSError):  # only the folders the change emptied
+                folder.rmdir()

@@ -77,7 +77,8 @@ def detection_text(
             instead = f" in place of {', '.join(outline.replace)}" if outline.replace else ""
             lines.append(
                 f"Switching means {', '.join(outline.write)}{instead}, with every dependency carried over, "
-                "and a new environment (remove the old one by hand). pickenv cannot switch a project yet."
+                "and a new environment (the old one stays until you remove it). "
+                f"`pickenv switch --to {outline.target} --dry-run` shows it as a diff."
             )
     return "\n".join(lines) + "\n"
 

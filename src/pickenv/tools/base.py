@@ -101,6 +101,19 @@ class EnvTool:
         del locked
         return self.dependency_files
 
+    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
+        """Where a project's runtime and dev dependencies are declared, per group: the
+        files ``pickenv switch`` writes the packages it carries into."""
+        files = self.files(locked)
+        if not files:
+            return {"runtime": ("pyproject.toml",), "dev": ("pyproject.toml",)}
+        return {"runtime": (files[0],), "dev": (files[-1],)}
+
+    def removal(self, project: Path, project_name: str) -> str:
+        """The command that removes the project's environment ("" when there is none)."""
+        del project_name
+        return f"rm -rf {self.env_dir}" if (project / self.env_dir).exists() else ""
+
     def lock_with(self, locked: bool) -> str:
         """A second tool that writes the lock file, configured in pyproject.toml ("" for none)."""
         del locked

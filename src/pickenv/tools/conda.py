@@ -32,6 +32,26 @@ class CondaTool(EnvTool):
     interpreter = "unused"  # conda installs Python itself
     oldest = PythonVersion(2, 7)
 
+    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
+        # environment.yml has no dev section: pyproject.toml's dev extra says which
+        # of its packages are for development (pickenv's template writes both).
+        return {"runtime": ("environment.yml",), "dev": ("environment.yml", "pyproject.toml")}
+
+    def removal(self, project: Path, project_name: str) -> str:
+        """conda's environments live in conda's folder: the one environment.yml names."""
+        import yaml
+
+        name = project_name
+        for path in (project / "environment.yml", project / "environment.yaml"):
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("name"), str):
+                name = data["name"]
+                break
+        return f"conda env remove -n {name}"
+
     def activation(self, project_name: str) -> Activation:
         return Activation(f"conda activate {project_name}", f"conda activate {project_name}")
 

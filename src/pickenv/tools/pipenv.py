@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pickenv.errors import Fix
 from pickenv.tools import ci
 from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
@@ -41,6 +43,10 @@ class PipenvTool(EnvTool):
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
         requirement = requirement_for(version)
         return (f"pipx install '{requirement}'" if requirement != "pipenv" else "pipx install pipenv",)
+
+    def removal(self, project: Path, project_name: str) -> str:
+        # pickenv's projects keep it in .venv; elsewhere pipenv knows where it is
+        return "pipenv --rm"
 
     def activation(self, project_name: str) -> Activation:
         return Activation("pipenv shell", "pipenv shell")

@@ -1,0 +1,79 @@
+"""`pickenv switch --to TOOL [PATH]`: move an existing project to another environment
+tool, carrying every dependency (``project.switch.switch_project``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pickenv.commands import Outcome
+from pickenv.commands.options import add_answers, add_project_path, given_answers, rules_of
+from pickenv.commands.terminal import Terminal
+from pickenv.commands.trust import add_trust, consent
+from pickenv.context import Context
+from pickenv.errors import EXIT_NO_ENVIRONMENT, EXIT_OK
+from pickenv.report.completion import offer
+
+NAME = "switch"
+HELP = "move a project to another tool (venv, virtualenv, pipenv, conda), keeping every dependency"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_project_path(parser)
+    to = parser.add_argument("--to", required=True, metavar="TOOL", help="the tool to move to")
+
+    def names() -> list[str]:
+        from pickenv.tools import tool_names
+
+        return list(tool_names())
+
+    offer(to, names)
+    parser.add_argument(
+        "--dry-run", action="store_true", help="change nothing: show the switch as a diff of the files"
+    )
+    parser.add_argument(
+        "--create-env",
+        action="store_true",
+        help="create the new environment and run the project's tests in it (the old one is kept)",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="INTERPRETER",
+        help="interpreter to create the environment with (default: pythonX.Y on PATH or in pyenv)",
+    )
+    add_answers(parser)
+    add_trust(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
+    from pickenv.project.switch import SwitchRequest, switch_project
+    from pickenv.report import switch as report
+    from pickenv.tools import UnknownToolError, get_tool
+
+    try:
+        get_tool(args.to)
+    except UnknownToolError:
+        from pickenv.errors import Fix, UsageError
+        from pickenv.tools import tool_names
+
+        raise UsageError(
+            f"unknown tool {args.to!r}", fixes=[Fix.OTHER_TARGET], facts={"tools": ", ".join(tool_names())}
+        ) from None
+    given, _ = given_answers(args, terminal.stdin)
+    request = SwitchRequest(
+        project=(ctx.cwd / args.path).resolve(),
+        to=args.to,
+        dry_run=args.dry_run,
+        create_env=args.create_env,
+        python=args.python,
+        cli_rules=rules_of(args, ctx),
+        layers=tuple(args.layers),
+        given=given,
+        allow=lambda unsafe, location: consent(unsafe, location, args, ctx, terminal),
+    )
+    with terminal.activity() as activity:
+        activity.step(f"Switching to {args.to}" + (" (dry run)" if args.dry_run else ""))
+        result = switch_project(request, ctx, activity.step)
+    output = report.result_json(result) if args.format == "json" else report.result_text(result, ctx.cwd)
+    code = EXIT_NO_ENVIRONMENT if result.env_note else EXIT_OK
+    return Outcome(output, code, changed=not result.dry_run)

@@ -1,0 +1,212 @@
+"""Writing dependencies into each format, keeping what the file already says.
+
+Each writer adds the packages a file lacks and leaves every other line, comment and
+table alone: requirements files as text (pip's own format is lines), TOML through
+tomlkit and YAML through ruamel.yaml's round trip, both of which keep comments and
+layout where they do not edit. A file that does not exist yet is written whole, as
+a person would start it. Which file takes which group is the tool's to say
+(``EnvTool.dependency_homes``); this module only knows the formats, by file name.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from packaging.requirements import Requirement
+
+from pickenv.errors import Fix, ProjectError
+from pickenv.project.deps import DEFAULT_INDEX, Dependencies, Dependency, Group, read_requirements
+from pickenv.project.manifests import read_environment, read_pipfile, read_pyproject
+
+MARK = "pickenv switch"
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """What a new dependency file needs besides the packages."""
+
+    python_version: str
+    env_name: str  # conda's environment name
+    installs_project: bool  # the project is installable: the file installs it (`.`)
+    dev_style: Literal["extra", "group"]
+
+
+def read_file(root: Path, name: str, group: Group, dev_style: Literal["extra", "group"]) -> Dependencies:
+    """What one dependency file declares, read as the tool that owns it reads it."""
+    path = root / name
+    if not path.is_file():
+        return Dependencies(())
+    if name == "Pipfile":
+        return read_pipfile(path, root)
+    if name.startswith("environment."):
+        from pickenv.project.manifests import pyproject_dev_names
+
+        return read_environment(path, root, pyproject_dev_names(root))
+    if name == "pyproject.toml":
+        return read_pyproject(path, root, dev_style)
+    return read_requirements(path, root, group)
+
+
+def write(root: Path, name: str, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
+    """Add ``items`` to the file; a file that does not exist is started even with none."""
+    path = root / name
+    if not items and (path.exists() or name == "pyproject.toml"):
+        return
+    if name == "Pipfile":
+        _pipfile(path, group, items, skeleton)
+    elif name.startswith("environment."):
+        _environment(path, items, skeleton)
+    elif name == "pyproject.toml":
+        _pyproject(path, group, items, skeleton)
+    else:
+        _requirements(path, group, items, skeleton)
+
+
+def _origins(items: Sequence[Dependency]) -> str:
+    files = dict.fromkeys(item.origin.split(":")[0].split(" ")[0] for item in items)
+    return ", ".join(files)
+
+
+# ---- requirements files -----------------------------------------------------------------
+def _requirements(path: Path, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
+    lines = [f"# Moved from {_origins(items)} by {MARK}", *(i.requirement for i in items)] if items else []
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + "\n".join(lines) + "\n")
+        return
+    if group == "runtime":
+        head = ["# Runtime dependencies: pip install -r requirements.txt"]
+        tail = ["."] if skeleton.installs_project else []
+    else:
+        head = ["# Development: what the project runs with, plus test tools.", "-r requirements.txt"]
+        tail = []
+    path.write_text("\n".join([*head, *lines, *tail]) + "\n", encoding="utf-8")
+
+
+# ---- Pipfile --------------------------------------------------------------------------------
+def _pipfile(path: Path, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
+    import tomlkit
+
+    if path.exists():
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    else:
+        document = tomlkit.document()
+        source = tomlkit.aot()
+        source.append(tomlkit.table().add("url", DEFAULT_INDEX).add("verify_ssl", True).add("name", "pypi"))
+        document["source"] = source
+        packages = tomlkit.table()
+        if skeleton.installs_project:
+            packages[_project_key(path.parent)] = (
+                tomlkit.inline_table().add("path", ".").add("editable", True)
+            )
+        document["packages"] = packages
+        document["dev-packages"] = tomlkit.table()
+        document["requires"] = tomlkit.table().add("python_version", skeleton.python_version)
+    section = "packages" if group == "runtime" else "dev-packages"
+    if section not in document:
+        document[section] = tomlkit.table()
+    table: Any = document[section]
+    for item in items:
+        table[item.parsed.name] = _pipfile_value(item.parsed)
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+def _project_key(root: Path) -> str:
+    from pickenv.project.deps import load_toml
+
+    pyproject = root / "pyproject.toml"
+    name = load_toml(pyproject).get("project", {}).get("name") if pyproject.is_file() else None
+    return str(name or root.name)
+
+
+def _pipfile_value(requirement: Requirement) -> Any:
+    """pipenv's form: "*", a specifier, or a table when there is more to say."""
+    import tomlkit
+
+    if not (requirement.extras or requirement.marker or requirement.url):
+        return str(requirement.specifier) or "*"
+    table = tomlkit.inline_table()
+    if requirement.url and requirement.url.startswith("git+"):
+        base, at, ref = requirement.url[4:].rpartition("@")
+        url, ref = (base, ref) if at and "/" not in ref else (requirement.url[4:], "")
+        table.add("git", url)
+        if ref:
+            table.add("ref", ref)
+    elif requirement.url:
+        table.add("file", requirement.url)
+    else:
+        table.add("version", str(requirement.specifier) or "*")
+    if requirement.extras:
+        table.add("extras", sorted(requirement.extras))
+    if requirement.marker:
+        table.add("markers", str(requirement.marker))
+    return table
+
+
+# ---- environment.yml ------------------------------------------------------------------------
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round trip: comments and order stay
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def _environment(path: Path, items: Sequence[Dependency], skeleton: Skeleton) -> None:
+    """conda-forge's names differ from PyPI's for some packages (torch is pytorch
+    there), so carried packages go where their names are sure: the pip section."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    yaml = _yaml()
+    if path.exists():
+        data = yaml.load(path.read_text(encoding="utf-8"))
+    else:
+        data = CommentedMap()
+        data["name"] = skeleton.env_name
+        data["channels"] = CommentedSeq(["conda-forge", "nodefaults"])
+        data["dependencies"] = CommentedSeq([f"python={skeleton.python_version}", "pip"])
+    dependencies = data.setdefault("dependencies", CommentedSeq())
+    pip = next((e["pip"] for e in dependencies if isinstance(e, dict) and "pip" in e), None)
+    if pip is None:
+        if "pip" not in [str(e).strip() for e in dependencies]:
+            dependencies.append("pip")
+        pip = CommentedSeq(["-e ."] if skeleton.installs_project else [])
+        dependencies.append(CommentedMap(pip=pip))
+    for item in items:
+        pip.append(item.requirement)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# ---- pyproject.toml --------------------------------------------------------------------------
+def _pyproject(path: Path, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
+    import tomlkit
+
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    project: Any = document.get("project")
+    if project is None:
+        raise ProjectError(
+            f"{path.name} has no [project] table for the dependencies",
+            fixes=[Fix.FIX_FILE],
+            facts={"file": path.name},
+        )
+    if group == "runtime":
+        target = project.setdefault("dependencies", tomlkit.array())
+    elif skeleton.dev_style == "group":
+        groups: Any = document.setdefault("dependency-groups", tomlkit.table())
+        target = groups.setdefault("dev", tomlkit.array())
+    else:
+        extras: Any = project.setdefault("optional-dependencies", tomlkit.table())
+        target = extras.setdefault("dev", tomlkit.array())
+    empty = len(target) == 0
+    for item in items:
+        target.add_line(item.requirement, indent="  ")
+    if empty:
+        target.add_line(indent="")  # the closing bracket on its own line
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")

@@ -1,0 +1,456 @@
+"""`pickenv switch` on real git repositories: pickenv projects of every tool with the
+user's own runtime and dev packages added where that tool keeps them, moved in all 12
+directions between venv, virtualenv, pipenv and conda; ordinary projects of
+real-world shapes; refusals, dry runs and failures that leave everything as it was.
+
+What the new files declare is read back here with the formats' own parsers (tomllib,
+PyYAML, packaging, py-rattler's conda MatchSpec), not with pickenv's readers; the
+slow tests create the new environments for real and run the project's tests in them,
+tests that import the user's packages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from itertools import permutations
+from pathlib import Path
+
+import pytest
+import tomllib
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from conftest import Result
+from pickenv.errors import (
+    EXIT_ANSWER,
+    EXIT_ENVIRONMENT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROJECT,
+    EXIT_USAGE,
+)
+from test_detect import CONDA, DJANGO, LEGACY, PIPFILE, UV
+from test_update import git, snapshot
+
+Run = Callable[..., Result]
+TOOLS = ("venv", "virtualenv", "pipenv", "conda")
+DIRECTIONS = list(permutations(TOOLS, 2))  # 12
+MANIFEST = {"venv": "requirements.txt", "virtualenv": "requirements.txt", "pipenv": "Pipfile"}
+MANIFEST["conda"] = "environment.yml"
+RUNTIME, DEV = "attrs>=23.1", "pytest-cov>=4"  # what the user added, in each tool's own place
+
+
+def new_project(tmp_path: Path, run_cli: Run, tool: str, name: str = "shop") -> Path:
+    made = run_cli(
+        "new", name, "--defaults", "--tool", tool, "-a", "domain=web", "-a", "python_version=3.12",
+        "--output-dir", str(tmp_path),
+    )  # fmt: skip
+    assert made.code == EXIT_OK, made.err
+    project = tmp_path / name
+    # pickenv committed it when git knows who you are (the isolated HOME does not)
+    if subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=project, check=False).returncode:
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "from pickenv")
+    return project
+
+
+def add_user_packages(project: Path, tool: str) -> None:
+    """As a user of each tool adds a package and a test tool, then commits."""
+    if tool in ("venv", "virtualenv"):  # as the template lists flask: in both files
+        with (project / "requirements.txt").open("a") as f:
+            f.write(f"{RUNTIME}\n")
+        pyproject = (project / "pyproject.toml").read_text()
+        pyproject = pyproject.replace('"flask>=2.0",', f'"flask>=2.0",\n  "{RUNTIME}",')
+        (project / "pyproject.toml").write_text(pyproject)
+        with (project / "requirements-dev.txt").open("a") as f:
+            f.write(f"{DEV}\n")
+    elif tool == "pipenv":  # what `pipenv install attrs>=23.1` and `--dev pytest-cov>=4` write
+        text = (project / "Pipfile").read_text()
+        text = text.replace("[dev-packages]\n", '[dev-packages]\npytest-cov = ">=4"\n')
+        text = text.replace("\n\n[dev-packages]", '\nattrs = ">=23.1"\n\n[dev-packages]')
+        (project / "Pipfile").write_text(text)
+    else:  # conda: the package in the conda list, the test tool beside pytest (dev extra too)
+        text = (project / "environment.yml").read_text()
+        text = text.replace("  - pip\n", f"  - pip\n  - {RUNTIME}\n  - {DEV}\n", 1)
+        (project / "environment.yml").write_text(text)
+        pyproject = (project / "pyproject.toml").read_text()
+        (project / "pyproject.toml").write_text(
+            pyproject.replace('"pytest>=6",', f'"pytest>=6",\n  "{DEV}",')
+        )
+    (project / "tests" / "test_user_packages.py").write_text(
+        "import attr\nimport pytest_cov\n\n\ndef test_the_users_packages_are_installed():\n"
+        "    assert attr.__name__ and pytest_cov.__name__\n"
+    )
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "my packages")
+
+
+# ---- an independent reading of what each tool installs ------------------------------------------
+def _requirements(path: Path, root: Path) -> tuple[set[str], set[str]]:
+    """(packages, extras of the project itself) of a requirements file and its includes."""
+    names: set[str] = set()
+    extras: set[str] = set()
+    for raw in path.read_text().splitlines():
+        line = raw.split("#")[0].strip()
+        if not line:
+            continue
+        if line.startswith("-r "):
+            more, more_extras = _requirements(path.parent / line[3:].strip(), root)
+            names |= more
+            extras |= more_extras
+        elif line.removeprefix("-e ").strip().startswith("."):
+            extras.add("")
+            if "[" in line:
+                extras |= set(line.split("[", 1)[1].rstrip("]").split(","))
+        else:
+            names.add(canonicalize_name(Requirement(line).name))
+    return names, extras
+
+
+def _pyproject(root: Path, extras: set[str]) -> set[str]:
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    names = {canonicalize_name(Requirement(r).name) for r in project.get("dependencies", [])}
+    for extra in extras - {""}:
+        listed = project.get("optional-dependencies", {}).get(extra, [])
+        names |= {canonicalize_name(Requirement(r).name) for r in listed}
+    return names
+
+
+def installed_by(root: Path, tool: str) -> tuple[set[str], set[str]]:
+    """(runtime, runtime+dev) packages the tool's files install, read independently."""
+    if tool in ("venv", "virtualenv"):
+        runtime, extras = _requirements(root / "requirements.txt", root)
+        everything, dev_extras = _requirements(root / "requirements-dev.txt", root)
+        runtime |= _pyproject(root, extras) if extras else set()
+        everything |= _pyproject(root, dev_extras) if dev_extras else set()
+        return runtime, everything | runtime
+    if tool == "pipenv":
+        pipfile = tomllib.loads((root / "Pipfile").read_text())
+        runtime = {
+            canonicalize_name(n)
+            for n, v in pipfile["packages"].items()
+            if v != {"path": ".", "editable": True}
+        }
+        dev = {canonicalize_name(n) for n in pipfile["dev-packages"]}
+        if any(isinstance(v, dict) and v.get("path") == "." for v in pipfile["packages"].values()):
+            runtime |= _pyproject(root, set())
+        return runtime, runtime | dev
+    from rattler import MatchSpec
+
+    environment = yaml.safe_load((root / "environment.yml").read_text())
+    names: set[str] = set()
+    for entry in environment["dependencies"]:
+        if isinstance(entry, str):
+            names.add(canonicalize_name(MatchSpec(entry).name.normalized))
+        else:
+            for line in entry["pip"]:
+                if line.startswith("-e ."):
+                    names |= _pyproject(root, set())
+                else:
+                    names.add(canonicalize_name(Requirement(line).name))
+    names -= {"python", "pip"}
+    # environment.yml has no dev section; pyproject.toml's dev extra says which are (as
+    # pickenv's template writes them)
+    return names - _pyproject(root, {"dev"}) | _pyproject(root, set()), names
+
+
+# ---- the 12 directions on pickenv projects -----------------------------------------------------------
+@pytest.mark.parametrize(("old", "new"), DIRECTIONS, ids=[f"{a}-to-{b}" for a, b in DIRECTIONS])
+def test_every_direction_keeps_every_dependency(tmp_path: Path, run_cli: Run, old: str, new: str) -> None:
+    project = new_project(tmp_path, run_cli, old)
+    add_user_packages(project, old)
+    runtime_before, all_before = installed_by(project, old)
+    assert {"flask", "attrs"} <= runtime_before and {"pytest", "pytest-cov"} <= all_before
+
+    result = run_cli("switch", str(project), "--to", new, "--format", "json")
+
+    assert result.code == EXIT_OK, result.err
+    report = json.loads(result.out)
+    assert (report["from"], report["to"], report["rerendered"]) == (old, new, True)
+    runtime_after, all_after = installed_by(project, new)
+    # conda's environment.yml has no dev section: its dev packages may become runtime ones
+    assert runtime_before <= runtime_after
+    assert all_before <= all_after
+    if old != "conda":
+        assert all_before - runtime_before <= all_after - runtime_after or new == "conda"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["tool"] == new
+    assert f"uses **{new}**" in (project / "README.md").read_text()
+    assert "<<<<<<<" not in (project / "README.md").read_text()
+    detected = json.loads(run_cli("detect", str(project), "--format", "json").out)
+    assert detected["tool"] == new, detected
+    if MANIFEST[old] != MANIFEST[new]:
+        assert not (project / MANIFEST[old]).exists(), f"{MANIFEST[old]} of {old} is still there"
+    assert git(project, "log", "--format=%s", "-1").strip() == "my packages"  # nothing committed
+
+
+def test_a_users_readme_notes_survive_and_the_ci_workflow_follows(tmp_path: Path, run_cli: Run) -> None:
+    project = new_project(tmp_path, run_cli, "venv")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n## Deploying\n\nOur own notes.\n")
+    git(project, "commit", "-qam", "notes")
+    result = run_cli("switch", str(project), "--to", "pipenv")
+    assert result.code == EXIT_OK, result.err
+    text = readme.read_text()
+    assert "Our own notes." in text and "pipenv install --dev" in text and "## Why pipenv" in text
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+    assert "pipenv" in workflow and "requirements-dev.txt" not in workflow
+    assert f"Switched {project} from venv to pipenv." in result.out
+    assert "The old venv environment" not in result.out  # there was none
+
+
+# ---- ordinary projects -------------------------------------------------------------------------------
+def plain(tmp_path: Path, files: dict[str, str]) -> Path:
+    from test_detect import write
+
+    project = write(tmp_path / "plain", files)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "theirs")
+    return project
+
+
+def test_a_django_project_with_includes_and_hashes_moves_to_pipenv(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(tmp_path, DJANGO)
+    result = run_cli("switch", str(project), "--to", "pipenv", "--format", "json")
+    assert result.code == EXIT_OK, result.err
+    pipfile = tomllib.loads((project / "Pipfile").read_text())
+    assert pipfile["packages"] == {"psycopg2-binary": "==2.9.9", "celery": "==5.3.4", "django": "==4.2.7"}
+    assert not (project / "requirements.txt").exists()
+    report = json.loads(result.out)
+    why = {x["from"]: x["why"] for x in report["not_carried"]}
+    assert "hashes are not carried" in why["requirements.txt:2"]
+    assert report["unused"] == ["requirements/base.txt"]
+
+
+def test_a_pipfile_with_a_custom_source_moves_to_venv(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(tmp_path, PIPFILE)
+    result = run_cli("switch", str(project), "--to", "venv")
+    assert result.code == EXIT_OK, result.err
+    runtime, everything = installed_by(project, "venv")
+    assert runtime == {"fastapi", "acme-auth"} and everything == runtime | {"pytest"}
+    assert not (project / "Pipfile").exists() and not (project / "Pipfile.lock").exists()
+    assert "https://pypi.internal.example/simple — a custom index" in result.out
+    assert "acme-auth: internal — comes from the index 'internal'" in result.out
+
+
+def test_a_conda_project_moves_to_virtualenv_and_gdal_is_reported(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(tmp_path, CONDA)
+    result = run_cli("switch", str(project), "--to", "virtualenv")
+    assert result.code == EXIT_OK, result.err
+    assert (project / "requirements.txt").read_text().splitlines()[-2:] == ["numpy", "rasterio-extras==0.1"]
+    assert "gdal>=3.6 — a conda package with no PyPI counterpart" in result.out
+    assert "remove it with: conda env remove -n geo" in result.out  # the name environment.yml gave
+
+
+def test_a_uv_project_moves_to_conda_with_the_project_installed_by_pip(tmp_path: Path, run_cli: Run) -> None:
+    from rattler import MatchSpec
+
+    project = plain(tmp_path, UV)
+    result = run_cli("switch", str(project), "--to", "conda")
+    assert result.code == EXIT_OK, result.err
+    environment = yaml.safe_load((project / "environment.yml").read_text())
+    assert environment["dependencies"][:2] == ["python=3.12", "pip"]
+    assert environment["dependencies"][2] == {"pip": ["-e ."]}
+    for spec in environment["dependencies"][:2]:
+        MatchSpec(spec)
+    assert not (project / "uv.lock").exists()
+    assert installed_by(project, "conda")[0] == {"httpx"}
+
+
+def test_python_2_7_is_refused_venv_with_the_rules_reason(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(tmp_path, LEGACY)
+    before = snapshot(project)
+    result = run_cli("switch", str(project), "--to", "venv")
+    assert result.code == EXIT_PROJECT
+    assert "venv does not fit this project: venv is part of the standard library only from Python 3.3" in (
+        result.err
+    )
+    assert "Pass --to with one of: conda" in result.err and result.err.count("\n") == 1
+    assert snapshot(project) == before
+    moved = run_cli("switch", str(project), "--to", "conda")
+    assert moved.code == EXIT_OK, moved.err
+    assert "python=2.7" in (project / "environment.yml").read_text()
+
+
+# ---- refusals, dry runs, failures ---------------------------------------------------------------------
+def test_a_dry_run_shows_the_diff_and_changes_nothing(tmp_path: Path, run_cli: Run) -> None:
+    project = new_project(tmp_path, run_cli, "pipenv")
+    add_user_packages(project, "pipenv")
+    before = snapshot(project)
+    result = run_cli("switch", str(project), "--to", "venv", "--dry-run")
+    assert result.code == EXIT_OK, result.err
+    assert snapshot(project) == before
+    assert f"Would switch {project} from pipenv to venv." in result.out
+    assert "--- a/Pipfile\n+++ /dev/null" in result.out
+    assert "+++ b/requirements.txt" in result.out and "+attrs>=23.1" in result.out
+    assert result.out.endswith("Nothing was changed (dry run).\n")
+
+
+def test_refusals_name_the_fix_and_change_nothing(tmp_path: Path, run_cli: Run) -> None:
+    project = new_project(tmp_path, run_cli, "venv")
+    (project / "requirements.txt").write_text("requests\n")
+    before = snapshot(project)
+    dirty = run_cli("switch", str(project), "--to", "pipenv")
+    assert dirty.code == EXIT_PROJECT and "uncommitted changes (requirements.txt)" in dirty.err
+    same = run_cli("switch", str(project), "--to", "venv")
+    assert same.code == EXIT_USAGE and "uses venv already; pass --to with one of:" in same.err
+    unknown = run_cli("switch", str(project), "--to", "poetry")
+    assert unknown.code == EXIT_USAGE and "unknown tool 'poetry'" in unknown.err
+    bad_answer = run_cli("switch", str(project), "--to", "pipenv", "-a", "python_version=4.0")
+    assert bad_answer.code == EXIT_ANSWER
+    assert snapshot(project) == before
+    for result in (dirty, same, unknown, bad_answer):
+        assert "Traceback" not in result.err and result.err.count("\n") == 1, result.err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run_cli("switch", str(empty), "--to", "venv")
+    assert nothing.code == EXIT_PROJECT and "no dependency files" in nothing.err
+    broken = plain(tmp_path, {"Pipfile": "[packages\n"})
+    unreadable = run_cli("switch", str(broken), "--to", "venv")
+    assert unreadable.code == EXIT_PROJECT and "Pipfile cannot be read" in unreadable.err
+
+
+def test_not_a_git_repository_is_refused(tmp_path: Path, run_cli: Run) -> None:
+    project = tmp_path / "loose"
+    project.mkdir()
+    (project / "requirements.txt").write_text("requests\n")
+    result = run_cli("switch", str(project), "--to", "pipenv")
+    assert result.code == EXIT_PROJECT and "is not in a git repository" in result.err
+    assert sorted(p.name for p in project.iterdir()) == ["requirements.txt"]
+
+
+# ---- the new environment, for real ----------------------------------------------------------------------
+CREATED = [(a, b) for a, b in DIRECTIONS if b != "conda"]
+
+
+def switch(env: dict[str, str], project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pickenv as a user runs it, with the time a real install takes."""
+    return subprocess.run(
+        [sys.executable, "-m", "pickenv", "switch", str(project), *args],
+        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.network
+@pytest.mark.parametrize(("old", "new"), CREATED, ids=[f"{a}-to-{b}" for a, b in CREATED])
+def test_the_new_environment_is_created_and_the_tests_pass_in_it(
+    tmp_path: Path, subprocess_env: dict[str, str], run_cli: Run, old: str, new: str
+) -> None:
+    project = new_project(tmp_path, run_cli, old)
+    add_user_packages(project, old)
+    result = switch(subprocess_env, project, "--to", new, "--create-env", "--format", "json")
+    assert result.returncode == EXIT_OK, result.stderr
+    report = json.loads(result.stdout)
+    assert report["environment"]["created"] is True
+    python = project / ".venv" / "bin" / "python"
+    check = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "3 passed" in check.stdout or "passed" in check.stdout
+    if new == "pipenv":
+        assert (project / "Pipfile.lock").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.network
+def test_failing_tests_in_the_new_environment_put_everything_back(
+    tmp_path: Path, run_cli: Run, subprocess_env: dict[str, str]
+) -> None:
+    project = new_project(tmp_path, run_cli, "pipenv")
+    (project / "tests" / "test_fails.py").write_text("def test_fails():\n    assert False\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "a failing test")
+    before = snapshot(project)
+    result = switch(subprocess_env, project, "--to", "venv", "--create-env")
+    assert result.returncode == EXIT_ENVIRONMENT, result.stderr
+    assert "Traceback" not in result.stderr and "tests" in result.stderr
+    assert snapshot(project) == before
+    assert not (project / ".venv").exists()
+
+
+def test_the_old_environment_in_the_way_is_named(tmp_path: Path, run_cli: Run) -> None:
+    project = new_project(tmp_path, run_cli, "venv")
+    (project / ".venv").mkdir()
+    (project / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.12.0\n")
+    result = run_cli("switch", str(project), "--to", "virtualenv", "--create-env")
+    assert result.code == EXIT_PROJECT
+    assert "remove the old environment first (rm -rf .venv) or run without --create-env" in result.err
+    plain_switch = run_cli("switch", str(project), "--to", "virtualenv")
+    assert plain_switch.code == EXIT_OK
+    assert "The old venv environment, if any, is kept; remove it with: rm -rf .venv" in plain_switch.out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_creating_the_environment_puts_everything_back(
+    tmp_path: Path, run_cli: Run, subprocess_env: dict[str, str], signum: int
+) -> None:
+    project = new_project(tmp_path, run_cli, "virtualenv")
+    add_user_packages(project, "virtualenv")
+    before = snapshot(project)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pickenv", "switch", str(project), "--to", "venv", "--create-env"],
+        env=subprocess_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (project / ".venv").exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert (project / ".venv").exists(), process.communicate()
+    os.killpg(process.pid, signum)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == EXIT_INTERRUPTED, err
+    assert "Traceback" not in err
+    assert snapshot(project) == before
+
+
+def test_a_team_template_project_is_rendered_again_and_its_files_are_its_own(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    import shutil
+
+    examples = Path(__file__).parent.parent / "examples"
+    for name in ("acme-template", "acme-rules.yaml", "acme-team.yaml"):
+        copy = shutil.copytree if (examples / name).is_dir() else shutil.copy
+        copy(examples / name, tmp_path / name)
+    template = tmp_path / "acme-template"
+    git(template, "init", "-q", "-b", "main")
+    git(template, "add", "-A")
+    git(template, "commit", "-q", "-m", "v1")
+    git(template, "tag", "v1.0.0")
+    team = str(tmp_path / "acme-team.yaml")
+    made = run_cli("new", "billing", "--team", team, "--defaults", "--output-dir", str(tmp_path))
+    assert made.code == EXIT_OK, made.err
+    project = tmp_path / "billing"
+    if subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=project, check=False).returncode:
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "from the team template")
+    refused = run_cli("switch", str(project), "--to", "venv", "--create-env")
+    assert refused.code == EXIT_USAGE and "its own template only" in refused.err
+    not_offered = run_cli("switch", str(project), "--to", "conda")
+    assert not_offered.code == EXIT_PROJECT
+    assert "the project's template offers venv, pipenv; not conda; pass --to with one of: venv" in (
+        not_offered.err
+    )
+    ruled_out = run_cli("switch", str(project), "--to", "venv", "--team", team)  # deploy: docker
+    assert ruled_out.code == EXIT_PROJECT
+    assert "venv does not fit this project: ACME's container builds install from Pipfile.lock" in (
+        ruled_out.err
+    )
+    result = run_cli("switch", str(project), "--to", "venv")  # without ACME's rules
+    assert result.code == EXIT_OK, result.err
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["tool"] == "venv"
+    assert "venv" in (project / "README.md").read_text()
+    assert not (project / "requirements.txt").exists()  # the template decides its files
+    assert result.out.endswith("  # set it up as its README says\n")
