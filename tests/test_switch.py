@@ -32,6 +32,7 @@ from pickenv.errors import (
     EXIT_ANSWER,
     EXIT_ENVIRONMENT,
     EXIT_INTERRUPTED,
+    EXIT_NO_ENVIRONMENT,
     EXIT_OK,
     EXIT_PROJECT,
     EXIT_USAGE,
@@ -454,3 +455,12 @@ def test_a_team_template_project_is_rendered_again_and_its_files_are_its_own(
     assert "venv" in (project / "README.md").read_text()
     assert not (project / "requirements.txt").exists()  # the template decides its files
     assert result.out.endswith("  # set it up as its README says\n")
+
+
+def test_no_conda_here_the_switch_is_made_and_the_commands_are_printed(tmp_path: Path, run_cli: Run) -> None:
+    project = new_project(tmp_path, run_cli, "venv")
+    result = run_cli("switch", str(project), "--to", "conda", "--create-env", env={"PATH": "/usr/bin:/bin"})
+    assert result.code == EXIT_NO_ENVIRONMENT, result.err
+    assert "The environment was not created: no conda, mamba or micromamba on PATH" in result.out
+    assert "conda env create -n shop -f environment.yml" in result.out
+    assert (project / "environment.yml").is_file() and not (project / "requirements.txt").exists()
