@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pickenv.errors import PickenvError
-from pickenv.project.deps import CONDA_ONLY
+from pickenv.project.deps import CONDA_ONLY, read_requirements
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, get_question
 from pickenv.versions import KNOWN_VERSIONS, select_versions
 
@@ -113,19 +113,8 @@ def _dependencies(
     for section in ("packages", "dev-packages"):
         pip.update(str(name).lower() for name in pipfile.get(section, {}) or {})
     seen: set[Path] = set()
-    queue = sorted(project.glob("requirements*.txt")) + sorted(project.glob("requirements*.in"))
-    while queue:  # with their -r / -c includes, as pip reads them
-        path = queue.pop(0).resolve()
-        if path in seen or not path.is_file():
-            continue
-        seen.add(path)
-        for line in _text(path).splitlines():
-            line = line.split(" #", 1)[0].strip()
-            include = re.match(r"^(-r|-c|--requirement|--constraint)[\s=]+(\S+)", line)
-            if include:
-                queue.append(path.parent / include[2])
-            elif line and not line.startswith(("-", "#")):
-                pip.add(_name(line))
+    for path in sorted(project.glob("requirements*.txt")) + sorted(project.glob("requirements*.in")):
+        pip |= read_requirements(path, project, "runtime", seen).names()  # with their -r includes
     conda: set[str] = set()
     for entry in env.get("dependencies", []) or []:
         if isinstance(entry, str):

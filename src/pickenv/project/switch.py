@@ -23,9 +23,10 @@ from pathlib import Path
 
 from pickenv.context import Context
 from pickenv.errors import EnvironmentCreationError, Fix, PickenvError, ProjectError, UsageError
+from pickenv.project.carry import declared, has_table, old_files, read_old, write_missing
 from pickenv.project.choice import ToolChoice
-from pickenv.project.depfiles import Skeleton, read_file, write
-from pickenv.project.deps import Dependencies, Dependency, Leftover, installable, unique
+from pickenv.project.depfiles import Skeleton
+from pickenv.project.deps import Dependency, Leftover, installable
 from pickenv.project.detect import Detection, detect
 from pickenv.project.worktree import WorkTree
 from pickenv.questionnaire.questions import Value
@@ -103,7 +104,7 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     version = choice.version
     target = get_tool(request.to)
     locked = bool(answers.get("lockfile")) and target.can_lock(version)
-    if locked and "pyproject.toml" in target.dependency_homes(True)["runtime"] and not _has_table(project):
+    if locked and "pyproject.toml" in target.dependency_homes(True)["runtime"] and not has_table(project):
         locked = False  # the lock would be compiled from a [project] table the project lacks
     name = str(answers.get("project_name") or project.name)
     tree = WorkTree.of(project, ctx.env)
@@ -138,13 +139,6 @@ class _Plan:
     template: bool  # a project made from a template that records its tool
     reasons: tuple[tuple[str, ...], tuple[str, ...]]  # why the old tool, why the new one
     team: bool = False  # a team's template: its README says how to set the project up
-
-
-def _has_table(project: Path) -> bool:
-    from pickenv.project.deps import load_toml
-
-    pyproject = project / "pyproject.toml"
-    return pyproject.is_file() and bool(load_toml(pyproject).get("project"))
 
 
 def _answers(found: Detection, recorded: object, given: dict[str, Value]) -> dict[str, Value]:
@@ -228,8 +222,8 @@ def _apply(
     old_env = old.removal(project, plan.name)  # before its files go
     target = plan.target
     target_files = {*target.files(plan.locked), *target.lock_files(plan.locked)}
-    going = _old_files(plan, old) - target_files - {"pyproject.toml"}
-    carried = _read_old(project, going, old, target)
+    going = old_files(plan.found, old) - target_files - {"pyproject.toml"}
+    carried = read_old(project, going, old, target)
     conflicts: tuple[str, ...] = ()
     if plan.template:
         from pickenv.project.update import Retool, retool
@@ -241,8 +235,9 @@ def _apply(
         if path.is_file():
             path.unlink()
             removed.append(name)
-    written = _write_missing(project, carried.items, plan)
-    missing = [d.name for d in carried.items if d.name not in _declared(project, plan).names()]
+    skeleton = Skeleton(str(plan.version), plan.name, installable(project), target.dev_dependencies)
+    written = write_missing(project, carried.items, target, plan.locked, skeleton, plan.template)
+    missing = [d.name for d in carried.items if d.name not in declared(project, target, plan.locked).names()]
     if missing:  # the writers must have placed every package: never report a loss as a switch
         raise PickenvError(f"switching would lose {', '.join(missing)}; nothing was changed")
     manual = (
@@ -267,83 +262,6 @@ def _apply(
         old_env=old_env,
         next=manual,
     )
-
-
-def _old_files(plan: _Plan, old: EnvTool) -> set[str]:
-    """The old tool's files in the project: its evidence (not the answers file) and
-    the files the tool declares."""
-    found = plan.found
-    files = {
-        e.path
-        for e in found.evidence
-        if e.tool == found.tool and e.strength == "strong" and not e.path.startswith(".copier-answers")
-    }
-    files |= {f for f in (*old.files(False), *old.lock_files(True), *old.lock_files(False))}
-    return {f for f in files if "/" not in f and (found.path / f).is_file()}
-
-
-def _read_old(project: Path, going: set[str], old: EnvTool, target: EnvTool) -> Dependencies:
-    """Every package the files that go away declare. pyproject.toml stays; only its
-    dev list moves when the new tool reads another one (an extra or a group)."""
-    found = Dependencies(())
-    for name in sorted(going, key=lambda n: n != "requirements.txt"):
-        if name in old.lock_files(True) + old.lock_files(False) and name not in old.files(False):
-            continue  # a lock file repeats its manifest: the new tool locks again
-        # requirements.txt is what the project runs with; other requirements files are
-        # development (Pipfile and environment.yml say it themselves)
-        found += read_file(project, name, "runtime" if name == "requirements.txt" else "dev", "extra")
-    if old.dev_dependencies != target.dev_dependencies and (project / "pyproject.toml").is_file():
-        dev = read_file(project, "pyproject.toml", "dev", old.dev_dependencies)
-        found += Dependencies(tuple(d for d in dev.items if d.group == "dev"))
-    return Dependencies(unique(found.items), found.leftovers, found.project_extras)
-
-
-def _declared(project: Path, plan: _Plan) -> Dependencies:
-    """What the new tool installs: its files, and pyproject.toml's lists where the
-    files install the project (with its dev extra) or the tool reads them itself."""
-    target = plan.target
-    homes = target.dependency_homes(plan.locked)
-    found = Dependencies(())
-    for group, names in homes.items():
-        for name in names:
-            if name != "pyproject.toml":
-                found += read_file(project, name, "runtime" if group == "runtime" else "dev", "extra")
-    pyproject = project / "pyproject.toml"
-    if pyproject.is_file():
-        reads_it = any("pyproject.toml" in names for names in homes.values())
-        extras = found.project_extras
-        if reads_it or extras is not None:
-            listed = read_file(project, "pyproject.toml", "runtime", target.dev_dependencies)
-            dev_too = (
-                "pyproject.toml" in homes["dev"]
-                or target.dev_dependencies == "group"
-                or "dev" in (extras or frozenset())
-            )
-            found += Dependencies(tuple(d for d in listed.items if d.group == "runtime" or dev_too))
-    return found
-
-
-def _write_missing(project: Path, items: Sequence[Dependency], plan: _Plan) -> list[tuple[str, Dependency]]:
-    skeleton = Skeleton(
-        python_version=str(plan.version),
-        env_name=plan.name,
-        installs_project=installable(project),
-        dev_style=plan.target.dev_dependencies,
-    )
-    written: list[tuple[str, Dependency]] = []
-    for group in ("runtime", "dev"):
-        declared = _declared(project, plan)
-        have = declared.names("runtime") if group == "runtime" else declared.names()
-        todo = [d for d in items if d.group == group and d.name not in have]
-        homes = plan.target.dependency_homes(plan.locked)[group]
-        for name in homes:
-            if not todo and plan.template:
-                continue  # a template's render brings the files it wants; nothing to add
-            if name == "pyproject.toml" and len(homes) > 1 and not _has_table(project):
-                continue  # pyproject.toml is a second home, for projects with a [project] table
-            write(project, name, group, todo, skeleton)
-            written += [(name, d) for d in todo]
-    return written
 
 
 def _gone(tree: WorkTree, going: set[str]) -> set[str]:
