@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pickenv.project.depfiles import Skeleton, read_file, write
-from pickenv.project.deps import Dependencies, Dependency, load_toml, unique
+from pickenv.project.depfiles import Skeleton, read_file, readable, write
+from pickenv.project.deps import Dependencies, Dependency, Leftover, load_toml, unique
 from pickenv.project.detect import Detection
 from pickenv.tools.base import EnvTool
 
@@ -31,12 +31,16 @@ def old_files(found: Detection, old: EnvTool) -> set[str]:
         if e.tool == found.tool and e.strength == "strong" and not e.path.startswith(".copier-answers")
     }
     files |= {f for f in (*old.files(False), *old.lock_files(True), *old.lock_files(False))}
-    return {f for f in files if "/" not in f and (found.path / f).is_file()}
+    # dependency files and lock files only: a Python 2.7 setup.py is evidence too
+    return {f for f in files if "/" not in f and (readable(f) or "lock" in f) and (found.path / f).is_file()}
 
 
-def read_old(project: Path, going: set[str], old: EnvTool, target: EnvTool) -> Dependencies:
-    """Every package the files that go away declare. pyproject.toml stays; only its
-    dev list moves when the new tool reads another one (an extra or a group)."""
+def read_old(
+    project: Path, going: set[str], old: EnvTool, target: EnvTool, *, pyproject: bool = True
+) -> Dependencies:
+    """Every package the project declares: the files that go away, and pyproject.toml,
+    which stays but whose lists the new tool may not install (pipenv installs the
+    project without its dev extra; uv reads a dev group, pip an extra)."""
     found = Dependencies(())
     for name in sorted(going, key=lambda n: n != "requirements.txt"):
         if name in old.lock_files(True) + old.lock_files(False) and name not in old.files(False):
@@ -44,10 +48,29 @@ def read_old(project: Path, going: set[str], old: EnvTool, target: EnvTool) -> D
         # requirements.txt is what the project runs with; other requirements files are
         # development (Pipfile and environment.yml say it themselves)
         found += read_file(project, name, "runtime" if name == "requirements.txt" else "dev", "extra")
-    if old.dev_dependencies != target.dev_dependencies and (project / "pyproject.toml").is_file():
-        dev = read_file(project, "pyproject.toml", "dev", old.dev_dependencies)
-        found += Dependencies(tuple(d for d in dev.items if d.group == "dev"))
-    return Dependencies(unique(found.items), found.leftovers, found.project_extras)
+    if pyproject and (project / "pyproject.toml").is_file():
+        found += read_file(project, "pyproject.toml", "runtime", "both")
+        found += _settings(project, old, target)
+    leftovers = tuple(dict.fromkeys(found.leftovers))  # a file included twice says it once
+    return Dependencies(unique(found.items), leftovers, found.project_extras)
+
+
+def _settings(project: Path, old: EnvTool, target: EnvTool) -> Dependencies:
+    """Where packages come from, in a table of pyproject.toml only the old tool reads
+    (uv's sources and indexes): the new tool would take them from PyPI."""
+    if not old.settings_table or old.settings_table == target.settings_table:
+        return Dependencies(())
+    table: object = load_toml(project / "pyproject.toml")
+    for key in old.settings_table.split("."):
+        table = table.get(key, {}) if isinstance(table, dict) else {}
+    leftovers = []
+    for key in ("sources", "index"):
+        entries = table.get(key) if isinstance(table, dict) else None
+        if entries:
+            names = ", ".join(entries) if isinstance(entries, dict) else f"{len(entries)} entries"
+            why = f"{old.name}'s own setting: {target.name} would take these packages from PyPI"
+            leftovers.append(Leftover(f"pyproject.toml [{old.settings_table}.{key}]", names, why))
+    return Dependencies((), tuple(leftovers))
 
 
 def declared(project: Path, target: EnvTool, locked: bool) -> Dependencies:
@@ -61,16 +84,18 @@ def declared(project: Path, target: EnvTool, locked: bool) -> Dependencies:
                 found += read_file(project, name, "runtime" if group == "runtime" else "dev", "extra")
     pyproject = project / "pyproject.toml"
     if pyproject.is_file():
-        reads_it = any("pyproject.toml" in names for names in homes.values())
         extras = found.project_extras
-        if reads_it or extras is not None:
-            listed = read_file(project, "pyproject.toml", "runtime", target.dev_dependencies)
-            dev_too = (
-                "pyproject.toml" in homes["dev"]
-                or target.dev_dependencies == "group"
-                or "dev" in (extras or frozenset())
-            )
-            found += Dependencies(tuple(d for d in listed.items if d.group == "runtime" or dev_too))
+        listed = read_file(project, "pyproject.toml", "runtime", target.dev_dependencies)
+        # its [project] dependencies: where the tool reads them or the files install
+        # the project; its dev list: where the tool reads it itself (uv, pip-compile)
+        # or the files install the project with its dev extra
+        runtime = "pyproject.toml" in homes["runtime"] or extras is not None
+        dev = homes["dev"] == ("pyproject.toml",) or (
+            target.dev_dependencies == "extra" and "dev" in (extras or frozenset())
+        )
+        found += Dependencies(
+            tuple(d for d in listed.items if (d.group == "runtime" and runtime) or (d.group == "dev" and dev))
+        )
     return found
 
 
@@ -81,20 +106,45 @@ def write_missing(
     locked: bool,
     skeleton: Skeleton,
     template: bool,
-) -> list[tuple[str, Dependency]]:
-    """Write each package the new tool's files do not declare yet into its home files.
-    A file that does not exist is started (a template's render brings its own)."""
+) -> tuple[list[tuple[str, Dependency]], list[Leftover]]:
+    """Write each package the new tool's files do not declare yet into its home files
+    (a file that does not exist is started; a template's render brings its own). A
+    package they declare with another requirement (a looser pin) is left as they say
+    it, and reported."""
     written: list[tuple[str, Dependency]] = []
+    leftovers: list[Leftover] = []
+    homes_of = target.dependency_homes(locked)
+    if not template:  # start the files first: what they install decides what is missing
+        for kind in ("runtime", "dev"):
+            for name in homes_of[kind]:
+                if name != "pyproject.toml" and not (project / name).exists():
+                    write(project, name, kind, [], skeleton)
     for group in ("runtime", "dev"):
-        present = declared(project, target, locked)
-        have = present.names("runtime") if group == "runtime" else present.names()
-        todo = [d for d in items if d.group == group and d.name not in have]
-        homes = target.dependency_homes(locked)[group]
+        present = {d.name: d for d in declared(project, target, locked).items}
+        if group == "runtime":
+            present = {n: d for n, d in present.items() if d.group == "runtime"}
+        todo = [d for d in items if d.group == group and d.name not in present]
+        leftovers += [
+            Leftover(d.origin, d.requirement, f"the new files ask for {present[d.name].requirement} instead")
+            for d in items
+            if d.group == group and d.name in present and _differs(d, present[d.name])
+        ]
+        homes = homes_of[group]
         for name in homes:
             if not todo and template:
                 continue  # a template's render brings the files it wants; nothing to add
             if name == "pyproject.toml" and len(homes) > 1 and not has_table(project):
+                if group == "dev" and todo:
+                    why = f"{homes[0]} has no dev section and there is no pyproject.toml to say it"
+                    leftovers += [Leftover(d.origin, d.requirement, why) for d in todo]
                 continue  # pyproject.toml is a second home, for projects with a [project] table
-            write(project, name, group, todo, skeleton)
-            written += [(name, d) for d in todo]
-    return written
+            written += [(name, d) for d in write(project, name, group, todo, skeleton)]
+    return written, leftovers
+
+
+def _differs(carried: Dependency, present: Dependency) -> bool:
+    """The carried requirement says more than the declared one (a pin, extras, a URL)."""
+    a, b = carried.parsed, present.parsed
+    if a.url and a.url != b.url:
+        return True
+    return bool((a.specifier and str(a.specifier) != str(b.specifier)) or (a.extras - b.extras))

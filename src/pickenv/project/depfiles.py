@@ -35,7 +35,16 @@ class Skeleton:
     dev_style: Literal["extra", "group"]
 
 
-def read_file(root: Path, name: str, group: Group, dev_style: Literal["extra", "group"]) -> Dependencies:
+def readable(name: str) -> bool:
+    """A dependency file this module reads and writes."""
+    return name in ("Pipfile", "pyproject.toml", "environment.yml", "environment.yaml") or (
+        "requirements" in name and name.endswith(".txt")
+    )
+
+
+def read_file(
+    root: Path, name: str, group: Group, dev_style: Literal["extra", "group", "both"]
+) -> Dependencies:
     """What one dependency file declares, read as the tool that owns it reads it."""
     path = root / name
     if not path.is_file():
@@ -51,11 +60,19 @@ def read_file(root: Path, name: str, group: Group, dev_style: Literal["extra", "
     return read_requirements(path, root, group)
 
 
-def write(root: Path, name: str, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
-    """Add ``items`` to the file; a file that does not exist is started even with none."""
+def write(
+    root: Path, name: str, group: Group, items: Sequence[Dependency], skeleton: Skeleton
+) -> list[Dependency]:
+    """Add to the file the ``items`` it does not name yet, and return those; a file that
+    does not exist is started even with none."""
     path = root / name
+    if path.exists():
+        there = read_file(root, name, group, skeleton.dev_style)
+        # pyproject.toml has a list per group; the other files install all they name
+        named = there.names(group) if name == "pyproject.toml" else there.names()
+        items = [i for i in items if i.name not in named]
     if not items and (path.exists() or name == "pyproject.toml"):
-        return
+        return []
     if name == "Pipfile":
         _pipfile(path, group, items, skeleton)
     elif name.startswith("environment."):
@@ -64,6 +81,18 @@ def write(root: Path, name: str, group: Group, items: Sequence[Dependency], skel
         _pyproject(path, group, items, skeleton)
     else:
         _requirements(path, group, items, skeleton)
+    return list(items)
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+
+
+def _save(path: Path, text: str) -> None:
+    """Write with the file's own line endings (CRLF where it had them): only the
+    lines pickenv adds show in a diff."""
+    crlf = path.exists() and b"\r\n" in path.read_bytes()
+    path.write_bytes((text.replace("\n", "\r\n") if crlf else text).encode("utf-8"))
 
 
 def _origins(items: Sequence[Dependency]) -> str:
@@ -75,8 +104,8 @@ def _origins(items: Sequence[Dependency]) -> str:
 def _requirements(path: Path, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
     lines = [f"# Moved from {_origins(items)} by {MARK}", *(i.requirement for i in items)] if items else []
     if path.exists():
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + "\n".join(lines) + "\n")
+        text = _read(path)
+        _save(path, text + ("" if text.endswith("\n") or not text else "\n") + "\n".join(lines) + "\n")
         return
     if group == "runtime":
         head = ["# Runtime dependencies: pip install -r requirements.txt"]
@@ -84,7 +113,7 @@ def _requirements(path: Path, group: Group, items: Sequence[Dependency], skeleto
     else:
         head = ["# Development: what the project runs with, plus test tools.", "-r requirements.txt"]
         tail = []
-    path.write_text("\n".join([*head, *lines, *tail]) + "\n", encoding="utf-8")
+    _save(path, "\n".join([*head, *lines, *tail]) + "\n")
 
 
 # ---- Pipfile --------------------------------------------------------------------------------
@@ -92,7 +121,7 @@ def _pipfile(path: Path, group: Group, items: Sequence[Dependency], skeleton: Sk
     import tomlkit
 
     if path.exists():
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        document = tomlkit.parse(_read(path))
     else:
         document = tomlkit.document()
         source = tomlkit.aot()
@@ -112,7 +141,7 @@ def _pipfile(path: Path, group: Group, items: Sequence[Dependency], skeleton: Sk
     table: Any = document[section]
     for item in items:
         table[item.parsed.name] = _pipfile_value(item.parsed)
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    _save(path, tomlkit.dumps(document))
 
 
 def _project_key(root: Path) -> str:
@@ -131,11 +160,16 @@ def _pipfile_value(requirement: Requirement) -> Any:
         return str(requirement.specifier) or "*"
     table = tomlkit.inline_table()
     if requirement.url and requirement.url.startswith("git+"):
-        base, at, ref = requirement.url[4:].rpartition("@")
-        url, ref = (base, ref) if at and "/" not in ref else (requirement.url[4:], "")
+        # pipenv's git entries: the URL, its ref and subdirectory as keys of their own
+        rest, _, fragment = requirement.url[4:].partition("#")
+        base, at, ref = rest.rpartition("@")
+        url, ref = (base, ref) if at and "/" not in ref else (rest, "")
         table.add("git", url)
         if ref:
             table.add("ref", ref)
+        for key, _, value in (part.partition("=") for part in fragment.split("&") if part):
+            if key == "subdirectory":
+                table.add("subdirectory", value)
     elif requirement.url:
         table.add("file", requirement.url)
     else:
@@ -164,7 +198,7 @@ def _environment(path: Path, items: Sequence[Dependency], skeleton: Skeleton) ->
 
     yaml = _yaml()
     if path.exists():
-        data = yaml.load(path.read_text(encoding="utf-8"))
+        data = yaml.load(_read(path))
     else:
         data = CommentedMap()
         data["name"] = skeleton.env_name
@@ -181,14 +215,14 @@ def _environment(path: Path, items: Sequence[Dependency], skeleton: Skeleton) ->
         pip.append(item.requirement)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    _save(path, buffer.getvalue())
 
 
 # ---- pyproject.toml --------------------------------------------------------------------------
 def _pyproject(path: Path, group: Group, items: Sequence[Dependency], skeleton: Skeleton) -> None:
     import tomlkit
 
-    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    document = tomlkit.parse(_read(path)) if path.exists() else tomlkit.document()
     project: Any = document.get("project")
     if project is None:
         raise ProjectError(
@@ -209,4 +243,4 @@ def _pyproject(path: Path, group: Group, items: Sequence[Dependency], skeleton: 
         target.add_line(item.requirement, indent="  ")
     if empty:
         target.add_line(indent="")  # the closing bracket on its own line
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    _save(path, tomlkit.dumps(document))

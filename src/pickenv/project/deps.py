@@ -122,6 +122,7 @@ def unique(items: Iterable[Dependency]) -> tuple[Dependency, ...]:
 _SELF = re.compile(r"^(-e\s+|--editable[\s=]+)?\.(/)?(\[[\w,\s-]+\])?$")
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)[\s=]+(\S+)$")
 _HASH = re.compile(r"\s--hash[=\s]\S+")
+_VCS = re.compile(r"^(?P<url>(git|hg|svn|bzr)\+[^#\s]+)#egg=(?P<egg>[\w.\-]+)&?(?P<rest>\S*)$")
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -162,13 +163,16 @@ def requirement_line(
     include = _INCLUDE.match(line)
     if include and include[1] in ("-r", "--requirement"):
         target = folder / include[2]
-        if not target.is_file():
-            return Dependencies((), (Leftover(origin, line, "the included file does not exist"),))
+        if not target.is_file():  # pip stops here too: the file's packages are unknown
+            raise _bad_line(origin, line, "includes a file that does not exist")
         return read_requirements(target, root, group, seen)
     if include:
         return Dependencies(
             (), (Leftover(origin, line, "constraints pin versions only; the new lock file pins them"),)
         )
+    vcs = _VCS.match(line)
+    if vcs:  # a bare VCS URL names its package in #egg=
+        line = f"{vcs['egg']} @ {vcs['url']}" + (f"#{vcs['rest']}" if vcs["rest"] else "")
     if line.startswith("-"):
         why = "a pip option: declare the same in the new tool's configuration by hand"
         if line.startswith(("-e", "--editable")):
@@ -176,8 +180,8 @@ def requirement_line(
         return Dependencies((), (Leftover(origin, line, why),))
     hashed = _HASH.search(line) is not None
     requirement = parse_requirement(_HASH.sub("", " " + line).strip())
-    if requirement is None:
-        return Dependencies((), (Leftover(origin, line, "not a requirement pip's format can name"),))
+    if requirement is None:  # pip refuses the file: carrying the rest would hide it
+        raise _bad_line(origin, line, "is not a requirement pip reads")
     leftovers = (
         (
             Leftover(
@@ -192,7 +196,7 @@ def requirement_line(
 
 def requirement_files(root: Path) -> list[Path]:
     """requirements.txt first: it is what the project needs to run."""
-    files = sorted(root.glob("requirements*.txt"))
+    files = sorted(root.glob("*requirements*.txt"))
     return sorted(files, key=lambda p: p.name != "requirements.txt")
 
 
@@ -220,7 +224,7 @@ def load_toml(path: Path) -> dict[str, Any]:
     try:
         return tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
     except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
-        raise _unreadable(path, str(exc)) from None
+        raise unreadable(path, str(exc)) from None
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
@@ -229,15 +233,24 @@ def load_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise _unreadable(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise unreadable(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise _unreadable(path, "it is not a mapping")
+        raise unreadable(path, "it is not a mapping")
     return data
 
 
-def _unreadable(path: Path, why: str) -> ProjectError:
+def _bad_line(origin: str, line: str, why: str) -> ProjectError:
+    file = origin.split(":")[0].split(" ")[0]
+    return ProjectError(f"{origin}: {line!r} {why}", fixes=[Fix.FIX_FILE], facts={"file": file})
+
+
+def unreadable_entry(origin: str, text: str) -> ProjectError:
+    return _bad_line(origin, text, "is not a requirement pickenv can read")
+
+
+def unreadable(path: Path, why: str) -> ProjectError:
     return ProjectError(
         f"{path.name} cannot be read ({why})", fixes=[Fix.FIX_FILE], facts={"file": path.name}
     )

@@ -113,7 +113,7 @@ def _dependencies(
     for section in ("packages", "dev-packages"):
         pip.update(str(name).lower() for name in pipfile.get(section, {}) or {})
     seen: set[Path] = set()
-    for path in sorted(project.glob("requirements*.txt")) + sorted(project.glob("requirements*.in")):
+    for path in sorted(project.glob("*requirements*.txt")) + sorted(project.glob("requirements*.in")):
         pip |= read_requirements(path, project, "runtime", seen).names()  # with their -r includes
     conda: set[str] = set()
     for entry in env.get("dependencies", []) or []:

@@ -27,6 +27,8 @@ from pickenv.project.deps import (
     parse_requirement,
     relative,
     requirement_line,
+    unreadable,
+    unreadable_entry,
 )
 
 # What a conda environment.yml lists that is not a dependency of the project.
@@ -73,7 +75,7 @@ def _pipfile_entry(package: str, spec: object, group: Group, origin: str) -> Dep
         text = package if spec.strip() in ("*", "") else f"{package}{spec}"
         return _parsed(text, group, origin)
     if not isinstance(spec, dict):
-        return Dependencies((), (Leftover(origin, str(spec), "not a Pipfile entry pickenv can read"),))
+        raise unreadable_entry(origin, str(spec))
     if spec.get("path") in (".", "./"):
         return Dependencies(
             (), project_extras=frozenset(canonicalize_name(e) for e in spec.get("extras", []))
@@ -83,7 +85,10 @@ def _pipfile_entry(package: str, spec: object, group: Group, origin: str) -> Dep
     markers += [f"{key} {value}" for key, value in spec.items() if key in _MARKER_KEYS]
     where = ""
     if spec.get("git"):
-        where = f" @ git+{spec['git']}" + (f"@{spec['ref']}" if spec.get("ref") else "")
+        git = str(spec["git"])
+        where = f" @ {git if git.startswith('git+') else 'git+' + git}"
+        where += f"@{spec['ref']}" if spec.get("ref") else ""
+        where += f"#subdirectory={spec['subdirectory']}" if spec.get("subdirectory") else ""
     elif spec.get("file") and "://" in str(spec["file"]):
         where = f" @ {spec['file']}"
     elif spec.get("path") or spec.get("file"):
@@ -101,8 +106,8 @@ def _pipfile_entry(package: str, spec: object, group: Group, origin: str) -> Dep
 
 def _parsed(text: str, group: Group, origin: str) -> Dependencies:
     requirement = parse_requirement(text)
-    if requirement is None:
-        return Dependencies((), (Leftover(origin, text, "not a requirement pip's format can name"),))
+    if requirement is None:  # the file's own tool would refuse it too
+        raise unreadable_entry(origin, text)
     return Dependencies((dependency(requirement, group, origin),))
 
 
@@ -120,17 +125,25 @@ def read_environment(path: Path, root: Path, dev_names: frozenset[str]) -> Depen
         if str(channel) not in _DEFAULT_CHANNELS:
             why = "a conda channel: pip installs from PyPI only"
             found += Dependencies((), (Leftover(f"{name} channels", str(channel), why),))
-    for index, entry in enumerate(data.get("dependencies", []) or [], 1):
+    for index, entry in enumerate(_listed(data, "dependencies", path), 1):
         origin = f"{name} dependencies[{index}]"
         if isinstance(entry, dict):
-            for line in entry.get("pip", []) or []:
+            seen: set[Path] = set()
+            for line in _listed(entry, "pip", path):
                 line = str(line).strip()
                 requirement = parse_requirement(line)
                 group = _group(requirement.name if requirement else "", dev_names)
-                found += requirement_line(line, f"{name} pip: {line}", group, path.parent, root, set())
+                found += requirement_line(line, f"{name} pip:", group, path.parent, root, seen)
             continue
         found += _conda_entry(str(entry).strip(), origin, dev_names)
     return found
+
+
+def _listed(data: Mapping[str, Any], key: str, path: Path) -> list[Any]:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise unreadable(path, f"its {key} is not a list")
+    return value
 
 
 def conda_to_pip(entry: str) -> str | None:
@@ -157,10 +170,15 @@ def _conda_entry(entry: str, origin: str, dev_names: frozenset[str]) -> Dependen
     if name in CONDA_ONLY:
         return Dependencies((), (Leftover(origin, entry, "a conda package with no PyPI counterpart"),))
     text = conda_to_pip(entry)
+    leftovers: tuple[Leftover, ...] = ()
+    if text is None and (build := re.fullmatch(r"(.+?)=([^=\s]+)=\S+", entry.split("::")[-1].strip())):
+        text = conda_to_pip(f"{build[1]}=={build[2]}")  # the version, without conda's build
+        leftovers = (Leftover(origin, entry, "the build string is conda's own; the version is carried"),)
     if text is None:
-        return Dependencies((), (Leftover(origin, entry, "a conda build string pip cannot express"),))
+        raise unreadable_entry(origin, entry)
     requirement = Requirement(text)
-    return Dependencies((dependency(requirement, _group(requirement.name, dev_names), origin),))
+    item = dependency(requirement, _group(requirement.name, dev_names), origin)
+    return Dependencies((item,), leftovers)
 
 
 def _group(name: str, dev_names: frozenset[str]) -> Group:

@@ -83,6 +83,9 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
         )
     if found.tool not in tool_names():
         raise ProjectError(f"{project} uses {found.tool}, whose files pickenv cannot carry yet", fixes=[])
+    if found.confidence != "high":  # which files to carry would be a guess
+        why = found.findings[0] if found.findings else "only an environment folder says it"
+        raise ProjectError(f"{project} may use {found.tool}, but {why}", fixes=[Fix.ONE_TOOL])
     others = [t for t in tool_names() if t != found.tool]
     if request.to == found.tool:
         raise UsageError(
@@ -106,6 +109,7 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     locked = bool(answers.get("lockfile")) and target.can_lock(version)
     if locked and "pyproject.toml" in target.dependency_homes(True)["runtime"] and not has_table(project):
         locked = False  # the lock would be compiled from a [project] table the project lacks
+    _check_target(project, target, locked, request.python if request.create_env else None, version)
     name = str(answers.get("project_name") or project.name)
     tree = WorkTree.of(project, ctx.env)
     head = tree.require_clean()
@@ -200,6 +204,28 @@ def _judge(
     return choice
 
 
+def _check_target(
+    project: Path, target: EnvTool, locked: bool, python: str | None, version: PythonVersion
+) -> None:
+    """What would stop the switch half-way, found before anything changes."""
+    for group, homes in target.dependency_homes(locked).items():
+        if homes == ("pyproject.toml",) and not has_table(project):
+            raise ProjectError(
+                f"{target.name} reads the {group} dependencies from pyproject.toml's [project] table, "
+                "which the project has not",
+                fixes=[Fix.ADD_PROJECT_TABLE],
+            )
+    if python is not None:
+        from pickenv.tools.interpreters import interpreter_version
+
+        if interpreter_version(python) is None:
+            raise UsageError(
+                f"{python} is not a working Python interpreter",
+                fixes=[Fix.GIVE_INTERPRETER],
+                facts={"version": str(version)},
+            )
+
+
 def _check_env_paths(project: Path, target: EnvTool, locked: bool, removal: str) -> None:
     for path in (*target.writes, *target.lock_files(locked)):
         if path in target.files(locked):
@@ -223,12 +249,22 @@ def _apply(
     target = plan.target
     target_files = {*target.files(plan.locked), *target.lock_files(plan.locked)}
     going = old_files(plan.found, old) - target_files - {"pyproject.toml"}
-    carried = read_old(project, going, old, target)
+    # a team's template says how its pyproject.toml is installed; pickenv's own and
+    # ordinary projects get its lists carried where the new tool would not install them
+    carried = read_old(project, going, old, target, pyproject=not plan.team)
     conflicts: tuple[str, ...] = ()
     if plan.template:
         from pickenv.project.update import Retool, retool
 
         conflicts = retool(project, tree, Retool(target.name, allow, plan.reasons), ctx)
+        homes = {name for names in target.dependency_homes(plan.locked).values() for name in names}
+        blocking = [path for path in conflicts if path in homes]
+        if blocking:  # the packages cannot be read from a file with conflict markers
+            raise ProjectError(
+                f"rendering the template for {target.name} conflicts with your edits in "
+                f"{', '.join(blocking)}",
+                fixes=[Fix.MERGE_BY_HAND],
+            )
     removed = []
     for name in sorted(going):
         path = project / name
@@ -236,7 +272,7 @@ def _apply(
             path.unlink()
             removed.append(name)
     skeleton = Skeleton(str(plan.version), plan.name, installable(project), target.dev_dependencies)
-    written = write_missing(project, carried.items, target, plan.locked, skeleton, plan.template)
+    written, differing = write_missing(project, carried.items, target, plan.locked, skeleton, plan.template)
     missing = [d.name for d in carried.items if d.name not in declared(project, target, plan.locked).names()]
     if missing:  # the writers must have placed every package: never report a loss as a switch
         raise PickenvError(f"switching would lose {', '.join(missing)}; nothing was changed")
@@ -257,7 +293,7 @@ def _apply(
         removed=tuple(sorted(set(removed) | _gone(tree, going))),
         changes=tuple(tree.status()),
         conflicts=conflicts,
-        leftovers=carried.leftovers,
+        leftovers=carried.leftovers + tuple(differing),
         unused=unused,
         old_env=old_env,
         next=manual,

@@ -112,7 +112,8 @@ class WorkTree:
     def keep_tree(self, head: str, path: Path) -> None:
         """Back to ``head`` in the history, keeping the work tree and the index (where
         copier marks its conflicts), except ``path``'s entry, which is head's again."""
-        self.run("reset", "-q", "--soft", head)
+        # `reset --soft`, without its refusal while copier's merge left conflicts
+        self.run("update-ref", "HEAD", head)
         self.run("reset", "-q", head, "--", str(path.relative_to(self.top)))
 
     @contextmanager

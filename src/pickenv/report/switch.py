@@ -53,13 +53,15 @@ def result_text(result: SwitchResult, cwd: Path) -> str:
     count, moved = len(result.dependencies), len({d.name for _, d in result.written})
     packages = f"{count} package{'s' * (count != 1)}"
     if not count:
-        lines.append("  Dependencies: none in the files that go away.")
+        lines.append("  Dependencies: none declared.")
+    elif not moved:
+        lines.append(f"  Dependencies: {packages}, all declared by the new files already.")
     elif moved == count:
-        lines.append(f"  Dependencies: the old files' {packages}, written into the new ones:")
+        lines.append(f"  Dependencies: {packages}, written into the new files:")
     else:
         lines.append(
-            f"  Dependencies: {packages} in the old files; the new files declare "
-            f"{count - moved} already, pickenv wrote the other {moved}:"
+            f"  Dependencies: {packages}; the new files declare {count - moved} already, "
+            f"pickenv wrote the other {moved}:"
         )
     for file, dep in result.written:
         lines.append(f"    {file}: {dep.requirement} ({dep.group}, from {dep.origin})")

@@ -80,6 +80,9 @@ class EnvTool:
     # its metadata in setup.cfg (the layout 2.7 and 3.6 installs need).
     needs_project_table: ClassVar[bool] = False
     evidence: ClassVar[tuple[Evidence, ...]] = ()
+    # A table of pyproject.toml only this tool reads, with where packages come from
+    # (its "sources" and "index"): `pickenv switch` reports them when leaving the tool.
+    settings_table: ClassVar[str] = ""
     # Import names a generated project must not take (the tool's own packages).
     reserved_names: ClassVar[tuple[str, ...]] = ()
     # The target interpreter: pickenv must find it ("required"), passes it when found

@@ -17,7 +17,8 @@ LOCK_OLDEST = PythonVersion(3, 8)
 LOCK_FILES = ("requirements.txt", "requirements-dev.txt")
 FILES = ("requirements.txt", "requirements-dev.txt")
 EVIDENCE = (
-    Evidence("requirements*.txt", "strong", note="pip requirements: a venv or virtualenv project"),
+    # requirements.txt, requirements-dev.txt and the dev-requirements.txt spelling too
+    Evidence("*requirements*.txt", "strong", note="pip requirements: a venv or virtualenv project"),
     Evidence("requirements*.in", "strong", note="pip-tools input: a venv or virtualenv project"),
 )
 OFFLINE = (

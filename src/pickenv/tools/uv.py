@@ -20,6 +20,7 @@ class UvTool(EnvTool):
     lock_file = "uv.lock"
     dependency_files = ()  # everything is in pyproject.toml
     dev_dependencies = "group"
+    settings_table = "tool.uv"
     needs_project_table = True
     evidence = (
         Evidence("uv.lock", "strong", note="uv's lock file"),
