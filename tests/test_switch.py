@@ -464,3 +464,128 @@ def test_no_conda_here_the_switch_is_made_and_the_commands_are_printed(tmp_path:
     assert "The environment was not created: no conda, mamba or micromamba on PATH" in result.out
     assert "conda env create -n shop -f environment.yml" in result.out
     assert (project / "environment.yml").is_file() and not (project / "requirements.txt").exists()
+
+
+# ---- what a user's trial found -------------------------------------------------------------------------
+def test_the_dev_extra_moves_where_the_new_tool_would_not_install_it(tmp_path: Path, run_cli: Run) -> None:
+    project = new_project(tmp_path, run_cli, "venv")
+    pyproject = (project / "pyproject.toml").read_text().replace('"pytest>=6",', '"pytest>=6",\n  "mypy>=1",')
+    (project / "pyproject.toml").write_text(pyproject)
+    git(project, "commit", "-qam", "mypy")
+    assert run_cli("switch", str(project), "--to", "pipenv").code == EXIT_OK
+    assert tomllib.loads((project / "Pipfile").read_text())["dev-packages"]["mypy"] == ">=1"
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "pipenv")
+    assert run_cli("switch", str(project), "--to", "conda").code == EXIT_OK
+    pip = next(
+        e["pip"]
+        for e in yaml.safe_load((project / "environment.yml").read_text())["dependencies"]
+        if isinstance(e, dict)
+    )
+    assert "mypy>=1" in pip
+    assert (project / "pyproject.toml").read_text().count('"mypy>=1"') == 1  # not written twice
+
+
+def test_a_pin_the_new_files_would_loosen_is_reported(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(
+        tmp_path,
+        {
+            "requirements.txt": "Django==4.2.7\n.\n",
+            "pyproject.toml": '[project]\nname = "site"\nversion = "1"\ndependencies = ["Django>=4.2"]\n',
+        },
+    )
+    result = run_cli("switch", str(project), "--to", "pipenv", "--format", "json")
+    assert result.code == EXIT_OK, result.err
+    report = json.loads(result.out)
+    assert {
+        "from": "requirements.txt:1",
+        "text": "Django==4.2.7",
+        "why": "the new files ask for Django>=4.2 instead",
+    } in report["not_carried"]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"requirements.txt": "requests==\nflask\n"},
+            "requirements.txt:1: 'requests==' is not a requirement pip reads",
+        ),
+        ({"requirements.txt": "-r missing.txt\n"}, "'-r missing.txt' includes a file that does not exist"),
+        (
+            {"environment.yml": "name: x\ndependencies: numpy\n"},
+            "environment.yml cannot be read (its dependencies is not a list)",
+        ),
+        (
+            {
+                "environment.yml": "name: x\ndependencies:\n  - pip:\n      - -r requirements-extra.txt\n",
+                "requirements-extra.txt": "requests\n",
+            },
+            "files of several tools",
+        ),
+    ],
+    ids=["bad-line", "missing-include", "dependencies-not-a-list", "two-tools"],
+)
+def test_what_cannot_be_read_whole_stops_the_switch(
+    tmp_path: Path, run_cli: Run, files: dict[str, str], message: str
+) -> None:
+    project = plain(tmp_path, files)
+    before = snapshot(project)
+    result = run_cli("switch", str(project), "--to", "pipenv")
+    assert result.code == EXIT_PROJECT and message in result.err, result.err
+    assert snapshot(project) == before
+
+
+def test_shapes_pip_and_conda_take(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(
+        tmp_path,
+        {
+            "environment.yml": (
+                "name: sci\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n"
+                "  - scipy=1.11.4=py311h64a7726_0\n  - pip\n  - pip:\n"
+                "      - git+https://example.org/noegg.git@v2#egg=noegg\n"
+            ),
+            "setup.py": "from setuptools import setup\nsetup(name='sci', python_requires='>=3.11')\n",
+            "dev-requirements.txt": "black\n",
+        },
+    )
+    (project / "dev-requirements.txt").unlink()
+    git(project, "commit", "-qam", "conda only")
+    result = run_cli("switch", str(project), "--to", "venv", "--format", "json")
+    assert result.code == EXIT_OK, result.err
+    runtime, _ = _requirements(project / "requirements.txt", project)
+    assert {"scipy", "noegg"} <= runtime
+    assert "scipy==1.11.4" in (project / "requirements.txt").read_text()
+    assert (project / "setup.py").is_file()  # evidence of a tool, never one of its files
+    why = {x["text"]: x["why"] for x in json.loads(result.out)["not_carried"]}
+    assert why["scipy=1.11.4=py311h64a7726_0"].startswith("the build string is conda's own")
+
+
+def test_dev_requirements_and_crlf_files(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(
+        tmp_path,
+        {
+            "requirements.txt": "flask\r\n",
+            "dev-requirements.txt": "black\r\n",
+            "pyproject.toml": '[project]\r\nname = "w"\r\nversion = "1"\r\ndependencies = ["flask"]\r\n',
+        },
+    )
+    result = run_cli("switch", str(project), "--to", "uv")
+    assert result.code == EXIT_OK, result.err
+    text = (project / "pyproject.toml").read_bytes()
+    assert b"\r\n" in text and b"\n" not in text.replace(b"\r\n", b"")  # its own line endings
+    assert tomllib.loads(text.decode())["dependency-groups"]["dev"] == ["black"]
+
+
+def test_leaving_uv_reports_where_its_packages_came_from(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(
+        tmp_path,
+        {
+            **UV,
+            "pyproject.toml": UV["pyproject.toml"]
+            + '\n[tool.uv.sources]\nmylib = { git = "https://example.org/mylib.git" }\n',
+        },
+    )
+    result = run_cli("switch", str(project), "--to", "pipenv")
+    assert result.code == EXIT_OK, result.err
+    assert "pyproject.toml [tool.uv.sources]: mylib — uv's own setting: pipenv would take these" in result.out

@@ -87,7 +87,10 @@ class Fix(Enum):
     OTHER_TARGET = "switch to one of: {tools}"
     ONE_TOOL = "keep one tool's files (remove the others, or move them into it by hand) first"
     ADD_PROJECT_TABLE = "add a [project] table (PEP 621: name, version) to pyproject.toml first"
-    MERGE_BY_HAND = "make the switch in those files by hand; --dry-run shows what it would write"
+    MERGE_BY_HAND = (
+        "change that file for the new tool by hand, or undo your edit there that the template's "
+        "render conflicts with"
+    )
     GIVE_INTERPRETER = "give the path of a Python {version} interpreter"
     MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
     CHOOSE_TOOL = "choose one of: {tools}"

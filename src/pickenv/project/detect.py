@@ -119,7 +119,8 @@ def _findings(
     by_files = sorted(
         {f.tool for f in found if f.strength == "strong" and not f.path.startswith(".copier-answers")}
     )
-    unrelated = [t for t in by_files if not any(_same_family(t, o) for o in by_files if o != t)]
+    # one tool per family: venv's and virtualenv's evidence is the same requirements file
+    unrelated = [t for i, t in enumerate(by_files) if not any(_same_family(t, o) for o in by_files[:i])]
     if len(unrelated) > 1:
         files = {t: next(f.path for f in found if f.tool == t and f.strength == "strong") for t in unrelated}
         listed = ", ".join(f"{files[t]} ({t})" for t in unrelated)

@@ -271,9 +271,21 @@ def _apply(
         if path.is_file():
             path.unlink()
             removed.append(name)
-    skeleton = Skeleton(str(plan.version), plan.name, installable(project), target.dev_dependencies)
-    written, differing = write_missing(project, carried.items, target, plan.locked, skeleton, plan.template)
-    missing = [d.name for d in carried.items if d.name not in declared(project, target, plan.locked).names()]
+    try:
+        skeleton = Skeleton(str(plan.version), plan.name, installable(project), target.dev_dependencies)
+        written, differing = write_missing(
+            project, carried.items, target, plan.locked, skeleton, plan.template
+        )
+        now = declared(project, target, plan.locked).names()
+    except ProjectError as exc:
+        if not plan.template:
+            raise
+        # the files were readable before: copier's merge of the new render made them not
+        raise ProjectError(
+            f"rendering the template for {target.name} left a file pickenv cannot read: {exc.message}",
+            fixes=[Fix.MERGE_BY_HAND],
+        ) from None
+    missing = [d.name for d in carried.items if d.name not in now]
     if missing:  # the writers must have placed every package: never report a loss as a switch
         raise PickenvError(f"switching would lose {', '.join(missing)}; nothing was changed")
     manual = (
