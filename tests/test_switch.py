@@ -48,9 +48,9 @@ MANIFEST["conda"] = "environment.yml"
 RUNTIME, DEV = "attrs>=23.1", "pytest-cov>=4"  # what the user added, in each tool's own place
 
 
-def new_project(tmp_path: Path, run_cli: Run, tool: str, name: str = "shop") -> Path:
+def new_project(tmp_path: Path, run_cli: Run, tool: str, name: str = "shop", version: str = "3.12") -> Path:
     made = run_cli(
-        "new", name, "--defaults", "--tool", tool, "-a", "domain=web", "-a", "python_version=3.12",
+        "new", name, "--defaults", "--tool", tool, "-a", "domain=web", "-a", f"python_version={version}",
         "--output-dir", str(tmp_path),
     )  # fmt: skip
     assert made.code == EXIT_OK, made.err
@@ -64,12 +64,9 @@ def new_project(tmp_path: Path, run_cli: Run, tool: str, name: str = "shop") -> 
 
 def add_user_packages(project: Path, tool: str) -> None:
     """As a user of each tool adds a package and a test tool, then commits."""
-    if tool in ("venv", "virtualenv"):  # as the template lists flask: in both files
+    if tool in ("venv", "virtualenv"):  # where the files' header comments say
         with (project / "requirements.txt").open("a") as f:
             f.write(f"{RUNTIME}\n")
-        pyproject = (project / "pyproject.toml").read_text()
-        pyproject = pyproject.replace('"flask>=2.0",', f'"flask>=2.0",\n  "{RUNTIME}",')
-        (project / "pyproject.toml").write_text(pyproject)
         with (project / "requirements-dev.txt").open("a") as f:
             f.write(f"{DEV}\n")
     elif tool == "pipenv":  # what `pipenv install attrs>=23.1` and `--dev pytest-cov>=4` write
@@ -589,3 +586,67 @@ def test_leaving_uv_reports_where_its_packages_came_from(tmp_path: Path, run_cli
     result = run_cli("switch", str(project), "--to", "pipenv")
     assert result.code == EXIT_OK, result.err
     assert "pyproject.toml [tool.uv.sources]: mylib — uv's own setting: pipenv would take these" in result.out
+
+
+def test_the_extras_the_old_files_install_are_carried(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(
+        tmp_path,
+        {
+            "requirements.txt": "-e .\n",
+            "requirements-dev.txt": "-e .[test,docs]\n",
+            "pyproject.toml": (
+                '[project]\nname = "ex"\nversion = "1"\ndependencies = ["click"]\n'
+                '[project.optional-dependencies]\ntest = ["pytest>=7"]\ndocs = ["sphinx>=7"]\n'
+            ),
+        },
+    )
+    result = run_cli("switch", str(project), "--to", "pipenv")
+    assert result.code == EXIT_OK, result.err
+    pipfile = tomllib.loads((project / "Pipfile").read_text())
+    assert pipfile["dev-packages"] == {"pytest": ">=7", "sphinx": ">=7"}
+    assert pipfile["packages"] == {"ex": {"path": ".", "editable": True}}  # click comes with it
+
+
+def test_conda_names_become_pypi_names_and_conda_only_ones_are_reported(tmp_path: Path, run_cli: Run) -> None:
+    project = plain(
+        tmp_path,
+        {
+            "environment.yml": (
+                "name: ml\nchannels: [conda-forge]\ndependencies:\n  - python=3.12\n  - pytorch>=2.2\n"
+                "  - matplotlib-base\n  - graphviz\n  - libblas=*=*openblas\n"
+            )
+        },
+    )
+    result = run_cli("switch", str(project), "--to", "venv", "--format", "json")
+    assert result.code == EXIT_OK, result.err
+    runtime, _ = _requirements(project / "requirements.txt", project)
+    assert runtime == {"torch", "matplotlib"}
+    assert "torch>=2.2" in (project / "requirements.txt").read_text()
+    why = {x["text"]: x["why"] for x in json.loads(result.out)["not_carried"]}
+    assert why["graphviz"] == "a conda package with no PyPI counterpart"
+    assert why["libblas=*=*openblas"] == "a conda package with no PyPI counterpart"
+
+
+def test_a_runtime_package_only_in_requirements_txt_reaches_pyproject(tmp_path: Path, run_cli: Run) -> None:
+    """pip refuses requirements.txt's `.` beside requirements-dev.txt's `-e .[dev]`, so
+    the dev install reads pyproject.toml only: a package the user added to
+    requirements.txt is put there too when the project moves between venv and virtualenv."""
+    project = new_project(tmp_path, run_cli, "virtualenv")
+    add_user_packages(project, "virtualenv")
+    result = run_cli("switch", str(project), "--to", "venv")
+    assert result.code == EXIT_OK, result.err
+    assert "attrs" in _pyproject(project, set())
+    assert "pyproject.toml: attrs>=23.1 (runtime, from requirements.txt" in result.out
+
+
+def test_python_goes_with_create_env_and_must_match(tmp_path: Path, run_cli: Run) -> None:
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    target = "3.12" if running != "3.12" else "3.11"
+    project = new_project(tmp_path, run_cli, "venv", version=target)
+    alone = run_cli("switch", str(project), "--to", "pipenv", "--python", sys.executable)
+    assert alone.code == EXIT_USAGE and "--python names the interpreter for --create-env" in alone.err
+    both = run_cli("switch", str(project), "--to", "pipenv", "--dry-run", "--create-env")
+    assert both.code == EXIT_USAGE and "creates no environment" in both.err
+    other = run_cli("switch", str(project), "--to", "pipenv", "--create-env", "--python", sys.executable)
+    assert other.code == EXIT_ANSWER, other.err
+    assert f"is Python {running}, but the project targets {target}" in other.err

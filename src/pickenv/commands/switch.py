@@ -46,19 +46,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
+    from pickenv.errors import Fix, UsageError
     from pickenv.project.switch import SwitchRequest, switch_project
     from pickenv.report import switch as report
-    from pickenv.tools import UnknownToolError, get_tool
+    from pickenv.tools import UnknownToolError, get_tool, tool_names
 
     try:
         get_tool(args.to)
     except UnknownToolError:
-        from pickenv.errors import Fix, UsageError
-        from pickenv.tools import tool_names
-
         raise UsageError(
             f"unknown tool {args.to!r}", fixes=[Fix.OTHER_TARGET], facts={"tools": ", ".join(tool_names())}
         ) from None
+    if args.python and not args.create_env:
+        raise UsageError("--python names the interpreter for --create-env; pass both or neither")
+    if args.dry_run and args.create_env:
+        raise UsageError("--dry-run changes nothing, so it creates no environment; pass one of them")
     given, _ = given_answers(args, terminal.stdin)
     request = SwitchRequest(
         project=(ctx.cwd / args.path).resolve(),

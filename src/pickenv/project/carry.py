@@ -36,20 +36,22 @@ def old_files(found: Detection, old: EnvTool) -> set[str]:
 
 
 def read_old(
-    project: Path, going: set[str], old: EnvTool, target: EnvTool, *, pyproject: bool = True
+    project: Path, files: set[str], old: EnvTool, target: EnvTool, *, pyproject: bool = True
 ) -> Dependencies:
-    """Every package the project declares: the files that go away, and pyproject.toml,
+    """Every package the project declares: the old tool's files, and pyproject.toml,
     which stays but whose lists the new tool may not install (pipenv installs the
-    project without its dev extra; uv reads a dev group, pip an extra)."""
+    project without its dev extra; uv reads a dev group, pip an extra), with the
+    extras the old files install the project with."""
     found = Dependencies(())
-    for name in sorted(going, key=lambda n: n != "requirements.txt"):
+    for name in sorted(files, key=lambda n: n != "requirements.txt"):
         if name in old.lock_files(True) + old.lock_files(False) and name not in old.files(False):
             continue  # a lock file repeats its manifest: the new tool locks again
         # requirements.txt is what the project runs with; other requirements files are
         # development (Pipfile and environment.yml say it themselves)
         found += read_file(project, name, "runtime" if name == "requirements.txt" else "dev", "extra")
     if pyproject and (project / "pyproject.toml").is_file():
-        found += read_file(project, "pyproject.toml", "runtime", "both")
+        extras = found.project_extras or frozenset()
+        found += read_file(project, "pyproject.toml", "runtime", "both", extras)
         found += _settings(project, old, target)
     leftovers = tuple(dict.fromkeys(found.leftovers))  # a file included twice says it once
     return Dependencies(unique(found.items), leftovers, found.project_extras)
@@ -85,13 +87,15 @@ def declared(project: Path, target: EnvTool, locked: bool) -> Dependencies:
     pyproject = project / "pyproject.toml"
     if pyproject.is_file():
         extras = found.project_extras
-        listed = read_file(project, "pyproject.toml", "runtime", target.dev_dependencies)
+        listed = read_file(
+            project, "pyproject.toml", "runtime", target.dev_dependencies, extras or frozenset()
+        )
         # its [project] dependencies: where the tool reads them or the files install
         # the project; its dev list: where the tool reads it itself (uv, pip-compile)
         # or the files install the project with its dev extra
         runtime = "pyproject.toml" in homes["runtime"] or extras is not None
         dev = homes["dev"] == ("pyproject.toml",) or (
-            target.dev_dependencies == "extra" and "dev" in (extras or frozenset())
+            target.dev_dependencies == "extra" and bool(extras and extras - {""})
         )
         found += Dependencies(
             tuple(d for d in listed.items if (d.group == "runtime" and runtime) or (d.group == "dev" and dev))
@@ -123,21 +127,29 @@ def write_missing(
         present = {d.name: d for d in declared(project, target, locked).items}
         if group == "runtime":
             present = {n: d for n, d in present.items() if d.group == "runtime"}
-        todo = [d for d in items if d.group == group and d.name not in present]
+        mine = [d for d in items if d.group == group]
         leftovers += [
             Leftover(d.origin, d.requirement, f"the new files ask for {present[d.name].requirement} instead")
-            for d in items
-            if d.group == group and d.name in present and _differs(d, present[d.name])
+            for d in mine
+            if d.name in present and _differs(d, present[d.name])
         ]
         homes = homes_of[group]
+        # One home: what the tool installs decides what is missing. Several (pip's
+        # requirements.txt and pyproject.toml, whose dev install reads only the latter;
+        # conda's environment.yml and the pyproject.toml that says what is dev): each
+        # file gets every package of its group it does not name.
+        todo = mine if len(homes) > 1 else [d for d in mine if d.name not in present]
         for name in homes:
-            if not todo and template:
-                continue  # a template's render brings the files it wants; nothing to add
             if name == "pyproject.toml" and len(homes) > 1 and not has_table(project):
                 if group == "dev" and todo:
-                    why = f"{homes[0]} has no dev section and there is no pyproject.toml to say it"
-                    leftovers += [Leftover(d.origin, d.requirement, why) for d in todo]
+                    why = (
+                        "has no dev section, and no pyproject.toml says which are dev: "
+                        f"{len(todo)} dev packages are installed like the others"
+                    )
+                    leftovers.append(Leftover(homes[0], "", why))
                 continue  # pyproject.toml is a second home, for projects with a [project] table
+            if not todo and template:
+                continue  # a template's render brings the files it wants; nothing to add
             written += [(name, d) for d in write(project, name, group, todo, skeleton)]
     return written, leftovers
 

@@ -43,7 +43,11 @@ def readable(name: str) -> bool:
 
 
 def read_file(
-    root: Path, name: str, group: Group, dev_style: Literal["extra", "group", "both"]
+    root: Path,
+    name: str,
+    group: Group,
+    dev_style: Literal["extra", "group", "both"],
+    extras: frozenset[str] = frozenset(),
 ) -> Dependencies:
     """What one dependency file declares, read as the tool that owns it reads it."""
     path = root / name
@@ -56,7 +60,7 @@ def read_file(
 
         return read_environment(path, root, pyproject_dev_names(root))
     if name == "pyproject.toml":
-        return read_pyproject(path, root, dev_style)
+        return read_pyproject(path, root, dev_style, extras)
     return read_requirements(path, root, group)
 
 

@@ -25,27 +25,75 @@ from pickenv.errors import Fix, ProjectError
 
 Group = Literal["runtime", "dev"]
 
-# conda packages that are compiled non-Python libraries: PyPI has no package of that
-# name that installs them (gdal's PyPI package needs the C library already there).
+# conda packages that are compiled non-Python libraries or programs: PyPI has no
+# package of that name that installs them (gdal's PyPI package needs the C library
+# already there; PyPI's graphviz and ffmpeg are unrelated Python packages).
 CONDA_ONLY = frozenset(
-    {
+    [
         "cudatoolkit",
         "cuda",
         "cuda-version",
+        "cuda-toolkit",
+        "cuda-nvcc",
         "cudnn",
+        "nccl",
+        "pytorch-cuda",
         "gdal",
         "libgdal",
         "mkl",
+        "intel-openmp",
+        "llvm-openmp",
+        "tbb",
         "hdf5",
+        "libnetcdf",
         "proj",
         "geos",
         "openblas",
-        "netcdf4",
+        "libblas",
+        "libcblas",
+        "liblapack",
+        "blas",
         "nodejs",
         "r-base",
         "compilers",
-    }
+        "c-compiler",
+        "cxx-compiler",
+        "fortran-compiler",
+        "gcc",
+        "gxx",
+        "gfortran",
+        "make",
+        "pkg-config",
+        "openjdk",
+        "graphviz",
+        "ffmpeg",
+        "poppler",
+        "tesseract",
+        "zlib",
+        "openssl",
+        "sqlite",
+        "libgcc-ng",
+        "libstdcxx-ng",
+        "tk",
+        "xz",
+    ]
 )
+# conda-forge names whose PyPI package is named otherwise.
+CONDA_TO_PYPI = {
+    "pytorch": "torch",
+    "pytorch-cpu": "torch",
+    "pytorch-gpu": "torch",
+    "matplotlib-base": "matplotlib",
+    "pytables": "tables",
+    "py-opencv": "opencv-python",
+    "opencv": "opencv-python",
+    "msgpack-python": "msgpack",
+    "pyqt": "PyQt5",
+    "python-graphviz": "graphviz",
+    "tensorflow-base": "tensorflow",
+    "py-xgboost": "xgboost",
+    "python-kaleido": "kaleido",
+}
 DEFAULT_INDEX = "https://pypi.org/simple"
 
 

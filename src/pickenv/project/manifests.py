@@ -17,6 +17,7 @@ from packaging.utils import canonicalize_name
 
 from pickenv.project.deps import (
     CONDA_ONLY,
+    CONDA_TO_PYPI,
     DEFAULT_INDEX,
     Dependencies,
     Group,
@@ -174,9 +175,11 @@ def _conda_entry(entry: str, origin: str, dev_names: frozenset[str]) -> Dependen
     if text is None and (build := re.fullmatch(r"(.+?)=([^=\s]+)=\S+", entry.split("::")[-1].strip())):
         text = conda_to_pip(f"{build[1]}=={build[2]}")  # the version, without conda's build
         leftovers = (Leftover(origin, entry, "the build string is conda's own; the version is carried"),)
-    if text is None:
-        raise unreadable_entry(origin, entry)
+    if text is None:  # valid for conda (`libblas=*=*openblas`), but not pip's
+        return Dependencies((), (Leftover(origin, entry, "a conda match spec pip has no form for"),))
     requirement = Requirement(text)
+    if (pypi := CONDA_TO_PYPI.get(canonicalize_name(requirement.name))) is not None:
+        requirement = Requirement(f"{pypi}{text[len(requirement.name) :]}")
     item = dependency(requirement, _group(requirement.name, dev_names), origin)
     return Dependencies((item,), leftovers)
 
@@ -186,8 +189,14 @@ def _group(name: str, dev_names: frozenset[str]) -> Group:
 
 
 # ---- pyproject.toml --------------------------------------------------------------------
-def read_pyproject(path: Path, root: Path, dev: Literal["extra", "group", "both"] = "both") -> Dependencies:
-    """The [project] table's dependencies and its dev extra or dev group."""
+def read_pyproject(
+    path: Path,
+    root: Path,
+    dev: Literal["extra", "group", "both"] = "both",
+    extras: frozenset[str] = frozenset(),
+) -> Dependencies:
+    """The [project] table's dependencies, its dev extra or dev group, and the other
+    ``extras`` the files install the project with (read as development too)."""
     data = load_toml(path)
     name = relative(path, root)
     project = data.get("project") or {}
@@ -197,6 +206,10 @@ def read_pyproject(path: Path, root: Path, dev: Literal["extra", "group", "both"
     lists: list[tuple[str, list[Any]]] = []
     if dev in ("extra", "both"):
         lists += [(f"[project.optional-dependencies] {k}", v) for k, v in _dev_lists(project, "optional")]
+    optional = project.get("optional-dependencies") or {}
+    for key in sorted(extras - set(_DEV_KEYS)):
+        if isinstance(optional.get(key), list):
+            lists.append((f"[project.optional-dependencies] {key}", optional[key]))
     if dev in ("group", "both"):
         lists += [(f"[dependency-groups] {k}", v) for k, v in _dev_lists(data, "groups")]
         legacy = (data.get("tool") or {}).get("uv", {}).get("dev-dependencies")

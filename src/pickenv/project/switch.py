@@ -22,7 +22,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pickenv.context import Context
-from pickenv.errors import EnvironmentCreationError, Fix, PickenvError, ProjectError, UsageError
+from pickenv.errors import (
+    AnswerError,
+    EnvironmentCreationError,
+    Fix,
+    PickenvError,
+    ProjectError,
+    UsageError,
+)
 from pickenv.project.carry import declared, has_table, old_files, read_old, write_missing
 from pickenv.project.choice import ToolChoice
 from pickenv.project.depfiles import Skeleton
@@ -84,8 +91,8 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     if found.tool not in tool_names():
         raise ProjectError(f"{project} uses {found.tool}, whose files pickenv cannot carry yet", fixes=[])
     if found.confidence != "high":  # which files to carry would be a guess
-        why = found.findings[0] if found.findings else "only an environment folder says it"
-        raise ProjectError(f"{project} may use {found.tool}, but {why}", fixes=[Fix.ONE_TOOL])
+        why = found.findings[0].split(";")[0] if found.findings else "only an environment folder names it"
+        raise ProjectError(f"which tool {project} uses is not clear: {why}", fixes=[Fix.ONE_TOOL])
     others = [t for t in tool_names() if t != found.tool]
     if request.to == found.tool:
         raise UsageError(
@@ -218,11 +225,18 @@ def _check_target(
     if python is not None:
         from pickenv.tools.interpreters import interpreter_version
 
-        if interpreter_version(python) is None:
+        found = interpreter_version(python)
+        if found is None:
             raise UsageError(
                 f"{python} is not a working Python interpreter",
                 fixes=[Fix.GIVE_INTERPRETER],
                 facts={"version": str(version)},
+            )
+        if found != version:  # the new files name the project's version
+            raise AnswerError(
+                f"{python} is Python {found}, but the project targets {version}",
+                fixes=[Fix.MATCH_VERSION],
+                facts={"version": str(version), "found": str(found)},
             )
 
 
@@ -248,10 +262,11 @@ def _apply(
     old_env = old.removal(project, plan.name)  # before its files go
     target = plan.target
     target_files = {*target.files(plan.locked), *target.lock_files(plan.locked)}
-    going = old_files(plan.found, old) - target_files - {"pyproject.toml"}
+    kept = old_files(plan.found, old)
+    going = kept - target_files - {"pyproject.toml"}
     # a team's template says how its pyproject.toml is installed; pickenv's own and
     # ordinary projects get its lists carried where the new tool would not install them
-    carried = read_old(project, going, old, target, pyproject=not plan.team)
+    carried = read_old(project, kept, old, target, pyproject=not plan.team)
     conflicts: tuple[str, ...] = ()
     if plan.template:
         from pickenv.project.update import Retool, retool

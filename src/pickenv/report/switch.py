@@ -57,11 +57,14 @@ def result_text(result: SwitchResult, cwd: Path) -> str:
     elif not moved:
         lines.append(f"  Dependencies: {packages}, all declared by the new files already.")
     elif moved == count:
-        lines.append(f"  Dependencies: {packages}, written into the new files:")
+        lines.append(
+            f"  Dependencies: {packages}, {'to be ' if result.dry_run else ''}written into the new files:"
+        )
     else:
+        wrote = "would write" if result.dry_run else "wrote"
         lines.append(
             f"  Dependencies: {packages}; the new files declare {count - moved} already, "
-            f"pickenv wrote the other {moved}:"
+            f"pickenv {wrote} the other {moved}:"
         )
     for file, dep in result.written:
         lines.append(f"    {file}: {dep.requirement} ({dep.group}, from {dep.origin})")
@@ -93,6 +96,8 @@ def result_text(result: SwitchResult, cwd: Path) -> str:
     lines += ["", "Next:"]
     if result.path != cwd:
         lines.append(f"  cd {shlex.quote(shown_path(result.path, cwd))}")
+    if result.conflicts:
+        lines.append(f"  # resolve the conflicts, then: git add {' '.join(result.conflicts)}")
     lines.append("  git diff    # review, then commit")
     if not result.created:
         lines += [f"  {command}" for command in result.next]
