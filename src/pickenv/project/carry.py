@@ -11,15 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pickenv.project.depfiles import Skeleton, read_file, readable, write
-from pickenv.project.deps import Dependencies, Dependency, Leftover, load_toml, unique
+from pickenv.project.deps import (
+    Dependencies,
+    Dependency,
+    Leftover,
+    has_project_table,
+    load_toml,
+    requirements_group,
+    unique,
+)
 from pickenv.project.detect import Detection
 from pickenv.tools.base import EnvTool
-
-
-def has_table(project: Path) -> bool:
-    """pyproject.toml has a [project] table (PEP 621), which can take dependencies."""
-    pyproject = project / "pyproject.toml"
-    return pyproject.is_file() and bool(load_toml(pyproject).get("project"))
 
 
 def old_files(found: Detection, old: EnvTool) -> set[str]:
@@ -43,12 +45,11 @@ def read_old(
     project without its dev extra; uv reads a dev group, pip an extra), with the
     extras the old files install the project with."""
     found = Dependencies(())
-    for name in sorted(files, key=lambda n: n != "requirements.txt"):
-        if name in old.lock_files(True) + old.lock_files(False) and name not in old.files(False):
+    for name in sorted(files, key=lambda n: n != "requirements.txt"):  # runtime first
+        if not readable(name):
             continue  # a lock file repeats its manifest: the new tool locks again
-        # requirements.txt is what the project runs with; other requirements files are
-        # development (Pipfile and environment.yml say it themselves)
-        found += read_file(project, name, "runtime" if name == "requirements.txt" else "dev", "extra")
+        # Pipfile and environment.yml say which packages are dev themselves
+        found += read_file(project, name, requirements_group(name), "extra")
     if pyproject and (project / "pyproject.toml").is_file():
         extras = found.project_extras or frozenset()
         found += read_file(project, "pyproject.toml", "runtime", "both", extras)
@@ -140,7 +141,7 @@ def write_missing(
         # file gets every package of its group it does not name.
         todo = mine if len(homes) > 1 else [d for d in mine if d.name not in present]
         for name in homes:
-            if name == "pyproject.toml" and len(homes) > 1 and not has_table(project):
+            if name == "pyproject.toml" and len(homes) > 1 and not has_project_table(project):
                 if group == "dev" and todo:
                     why = (
                         "has no dev section, and no pyproject.toml says which are dev: "

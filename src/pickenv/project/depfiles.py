@@ -19,7 +19,14 @@ from typing import Any, Literal
 from packaging.requirements import Requirement
 
 from pickenv.errors import Fix, ProjectError
-from pickenv.project.deps import DEFAULT_INDEX, Dependencies, Dependency, Group, read_requirements
+from pickenv.project.deps import (
+    DEFAULT_INDEX,
+    Dependencies,
+    Dependency,
+    Group,
+    origin_file,
+    read_requirements,
+)
 from pickenv.project.manifests import read_environment, read_pipfile, read_pyproject
 
 MARK = "pickenv switch"
@@ -35,11 +42,23 @@ class Skeleton:
     dev_style: Literal["extra", "group"]
 
 
+Format = Literal["pipfile", "environment", "pyproject", "requirements"]
+
+
+def _format(name: str) -> Format | None:
+    """The format of a dependency file, by its name (None: not one this module knows)."""
+    if name == "Pipfile":
+        return "pipfile"
+    if name in ("environment.yml", "environment.yaml"):
+        return "environment"
+    if name == "pyproject.toml":
+        return "pyproject"
+    return "requirements" if "requirements" in name and name.endswith(".txt") else None
+
+
 def readable(name: str) -> bool:
     """A dependency file this module reads and writes."""
-    return name in ("Pipfile", "pyproject.toml", "environment.yml", "environment.yaml") or (
-        "requirements" in name and name.endswith(".txt")
-    )
+    return _format(name) is not None
 
 
 def read_file(
@@ -53,13 +72,14 @@ def read_file(
     path = root / name
     if not path.is_file():
         return Dependencies(())
-    if name == "Pipfile":
+    kind = _format(name)
+    if kind == "pipfile":
         return read_pipfile(path, root)
-    if name.startswith("environment."):
+    if kind == "environment":
         from pickenv.project.manifests import pyproject_dev_names
 
         return read_environment(path, root, pyproject_dev_names(root))
-    if name == "pyproject.toml":
+    if kind == "pyproject":
         return read_pyproject(path, root, dev_style, extras)
     return read_requirements(path, root, group)
 
@@ -70,18 +90,19 @@ def write(
     """Add to the file the ``items`` it does not name yet, and return those; a file that
     does not exist is started even with none."""
     path = root / name
+    kind = _format(name)
     if path.exists():
         there = read_file(root, name, group, skeleton.dev_style)
         # pyproject.toml has a list per group; the other files install all they name
-        named = there.names(group) if name == "pyproject.toml" else there.names()
+        named = there.names(group) if kind == "pyproject" else there.names()
         items = [i for i in items if i.name not in named]
-    if not items and (path.exists() or name == "pyproject.toml"):
+    if not items and (path.exists() or kind == "pyproject"):
         return []
-    if name == "Pipfile":
+    if kind == "pipfile":
         _pipfile(path, group, items, skeleton)
-    elif name.startswith("environment."):
+    elif kind == "environment":
         _environment(path, items, skeleton)
-    elif name == "pyproject.toml":
+    elif kind == "pyproject":
         _pyproject(path, group, items, skeleton)
     else:
         _requirements(path, group, items, skeleton)
@@ -100,7 +121,7 @@ def _save(path: Path, text: str) -> None:
 
 
 def _origins(items: Sequence[Dependency]) -> str:
-    files = dict.fromkeys(item.origin.split(":")[0].split(" ")[0] for item in items)
+    files = dict.fromkeys(origin_file(item.origin) for item in items)
     return ", ".join(files)
 
 

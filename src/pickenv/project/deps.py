@@ -248,20 +248,29 @@ def requirement_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.name != "requirements.txt")
 
 
+def requirements_group(name: str) -> Group:
+    """requirements.txt is what the project runs with; every other requirements file
+    (requirements-dev.txt, dev-requirements.txt) is development."""
+    return "runtime" if name == "requirements.txt" else "dev"
+
+
 def read_requirement_files(root: Path) -> Dependencies:
-    """requirements.txt is the runtime; every other requirements*.txt is development."""
     seen: set[Path] = set()
     found = Dependencies(())
     for path in requirement_files(root):
-        found += read_requirements(path, root, "runtime" if path.name == "requirements.txt" else "dev", seen)
+        found += read_requirements(path, root, requirements_group(path.name), seen)
     return found
+
+
+def has_project_table(root: Path) -> bool:
+    """pyproject.toml has a [project] table (PEP 621), which can take dependencies."""
+    pyproject = root / "pyproject.toml"
+    return pyproject.is_file() and bool(load_toml(pyproject).get("project"))
 
 
 def installable(root: Path) -> bool:
     """pip can install the project itself (``.``)."""
-    if (root / "setup.py").is_file() or (root / "setup.cfg").is_file():
-        return True
-    return bool((root / "pyproject.toml").is_file() and load_toml(root / "pyproject.toml").get("project"))
+    return (root / "setup.py").is_file() or (root / "setup.cfg").is_file() or has_project_table(root)
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -289,9 +298,15 @@ def load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def origin_file(origin: str) -> str:
+    """The file an origin names: "requirements.txt:3", "Pipfile [packages] x"."""
+    return origin.split(":")[0].split(" ")[0]
+
+
 def _bad_line(origin: str, line: str, why: str) -> ProjectError:
-    file = origin.split(":")[0].split(" ")[0]
-    return ProjectError(f"{origin}: {line!r} {why}", fixes=[Fix.FIX_FILE], facts={"file": file})
+    return ProjectError(
+        f"{origin}: {line!r} {why}", fixes=[Fix.FIX_FILE], facts={"file": origin_file(origin)}
+    )
 
 
 def unreadable_entry(origin: str, text: str) -> ProjectError:

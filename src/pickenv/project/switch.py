@@ -30,10 +30,10 @@ from pickenv.errors import (
     ProjectError,
     UsageError,
 )
-from pickenv.project.carry import declared, has_table, old_files, read_old, write_missing
+from pickenv.project.carry import declared, old_files, read_old, write_missing
 from pickenv.project.choice import ToolChoice
 from pickenv.project.depfiles import Skeleton
-from pickenv.project.deps import Dependency, Leftover, installable
+from pickenv.project.deps import Dependency, Leftover, has_project_table, installable, origin_file
 from pickenv.project.detect import Detection, detect
 from pickenv.project.worktree import WorkTree
 from pickenv.questionnaire.questions import Value
@@ -114,7 +114,11 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     version = choice.version
     target = get_tool(request.to)
     locked = bool(answers.get("lockfile")) and target.can_lock(version)
-    if locked and "pyproject.toml" in target.dependency_homes(True)["runtime"] and not has_table(project):
+    if (
+        locked
+        and "pyproject.toml" in target.dependency_homes(True)["runtime"]
+        and not has_project_table(project)
+    ):
         locked = False  # the lock would be compiled from a [project] table the project lacks
     _check_target(project, target, locked, request.python if request.create_env else None, version)
     name = str(answers.get("project_name") or project.name)
@@ -216,7 +220,7 @@ def _check_target(
 ) -> None:
     """What would stop the switch half-way, found before anything changes."""
     for group, homes in target.dependency_homes(locked).items():
-        if homes == ("pyproject.toml",) and not has_table(project):
+        if homes == ("pyproject.toml",) and not has_project_table(project):
             raise ProjectError(
                 f"{target.name} reads the {group} dependencies from pyproject.toml's [project] table, "
                 "which the project has not",
@@ -308,7 +312,7 @@ def _apply(
         if plan.team
         else target.manual(plan.version, plan.name, plan.locked)
     )
-    included = {d.origin.split(":")[0].split(" ")[0] for d in carried.items} - going - target_files
+    included = {origin_file(d.origin) for d in carried.items} - going - target_files
     unused = tuple(name for name in sorted(included - {"pyproject.toml"}) if (project / name).is_file())
     return SwitchResult(
         path=project,
