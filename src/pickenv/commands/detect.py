@@ -1,5 +1,5 @@
 """`pickenv detect [PATH]`: which tool an existing project uses, with the evidence, and
-(--recommend) whether it is the one pickenv would pick (``project.detect.detect``)."""
+(--recommend) whether it is the one pickenv would pick (``existing.detect.detect``)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
-    from pickenv.project.detect import detect
+    from pickenv.existing.detect import detect
     from pickenv.report import detect as report
 
     found = detect((ctx.cwd / args.path).resolve())

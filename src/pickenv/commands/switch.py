@@ -1,5 +1,5 @@
 """`pickenv switch --to TOOL [PATH]`: move an existing project to another environment
-tool, carrying every dependency (``project.switch.switch_project``)."""
+tool, carrying every dependency (``existing.switch.switch_project``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pickenv.commands.options import add_answers, add_project_path, given_answer
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
-from pickenv.errors import EXIT_NO_ENVIRONMENT, EXIT_OK
+from pickenv.errors import EXIT_ENVIRONMENT, EXIT_NO_ENVIRONMENT, EXIT_OK, EXIT_PROJECT
 from pickenv.report.completion import offer
 
 NAME = "switch"
@@ -31,9 +31,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="change nothing: show the switch as a diff of the files"
     )
     parser.add_argument(
+        "--accept-losses",
+        action="store_true",
+        help="switch although something the old files say cannot be carried (the list is printed first)",
+    )
+    parser.add_argument(
         "--create-env",
         action="store_true",
         help="create the new environment and run the project's tests in it (the old one is kept)",
+    )
+    parser.add_argument(
+        "--tests-must-pass",
+        action="store_true",
+        help="with --create-env: put everything back when the project's tests fail in the new environment",
     )
     parser.add_argument(
         "--python",
@@ -47,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.errors import Fix, UsageError
-    from pickenv.project.switch import SwitchRequest, switch_project
+    from pickenv.existing.switch import SwitchRequest, switch_project
     from pickenv.report import switch as report
     from pickenv.tools import UnknownToolError, get_tool, tool_names
 
@@ -59,6 +69,8 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         ) from None
     if args.python and not args.create_env:
         raise UsageError("--python names the interpreter for --create-env; pass both or neither")
+    if args.tests_must_pass and not args.create_env:
+        raise UsageError("--tests-must-pass is about the tests --create-env runs; pass both or neither")
     if args.dry_run and args.create_env:
         raise UsageError("--dry-run changes nothing, so it creates no environment; pass one of them")
     given, _ = given_answers(args, terminal.stdin)
@@ -66,7 +78,9 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         project=(ctx.cwd / args.path).resolve(),
         to=args.to,
         dry_run=args.dry_run,
+        accept_losses=args.accept_losses,
         create_env=args.create_env,
+        tests_must_pass=args.tests_must_pass,
         python=args.python,
         cli_rules=rules_of(args, ctx),
         layers=tuple(args.layers),
@@ -77,5 +91,13 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         activity.step(f"Switching to {args.to}" + (" (dry run)" if args.dry_run else ""))
         result = switch_project(request, ctx, activity.step)
     output = report.result_json(result) if args.format == "json" else report.result_text(result, ctx.cwd)
-    code = EXIT_NO_ENVIRONMENT if result.env_note else EXIT_OK
-    return Outcome(output, code, changed=not result.dry_run)
+    code = (
+        EXIT_PROJECT
+        if result.refused
+        else EXIT_NO_ENVIRONMENT
+        if result.env_note
+        else EXIT_ENVIRONMENT  # switched, but the project's tests failed in the new environment
+        if result.tests is not None and not result.tests.passed
+        else EXIT_OK
+    )
+    return Outcome(output, code, changed=not (result.dry_run or result.refused))

@@ -59,6 +59,39 @@ class WorkTree:
             raise ProjectError(f"git {args[0]} failed in {self.top}: {last_complaint(result.stderr)}")
         return result.stdout
 
+    def patch(self) -> bytes:
+        """Everything staged, as a binary patch (bytes: files need not be UTF-8)."""
+        result = subprocess.run(
+            [self.git, "diff", "--cached", "--binary", "HEAD"],
+            cwd=self.top,
+            env=dict(self.env),
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        if result.returncode != 0:
+            raise ProjectError(
+                f"git diff failed in {self.top}: {last_complaint(result.stderr.decode(errors='replace'))}"
+            )
+        return result.stdout
+
+    def apply(self, patch: bytes) -> None:
+        """Make the change a patch describes in the work tree (not the index): all of it,
+        or nothing, as `git apply` checks every hunk before it writes."""
+        if not patch:
+            return
+        result = subprocess.run(
+            [self.git, "apply", "--binary", "--whitespace=nowarn", "-"],
+            cwd=self.top,
+            env=dict(self.env),
+            input=patch,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            why = last_complaint(result.stderr.decode(errors="replace"))
+            raise ProjectError(f"the change could not be made in {self.top}: {why}")
+
     def head(self) -> str:
         head = self.run("rev-parse", "--verify", "-q", "HEAD", check=False).strip()
         if not head:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from pickenv.project.detect import Detection, SwitchOutline, switch_outline
+from pickenv.existing.detect import Detection
 from pickenv.questionnaire.questions import format_value
 from pickenv.report.envelope import envelope
 from pickenv.report.new import shown_path
@@ -28,6 +29,9 @@ def detection_json(
             {"tool": e.tool, "file": e.path, "strength": e.strength, "note": e.note} for e in found.evidence
         ],
         "findings": list(found.findings),
+        "members": list(found.members),
+        "looked_for": list(found.looked_for),
+        "seen": list(found.seen),
         "inferred_answers": {
             key: {"value": format_value(value), "from": found.inferred.sources[key]}
             for key, value in found.inferred.answers.items()
@@ -54,6 +58,8 @@ def detection_text(
     where = found.path.name if where == "." else where
     if found.tool is None:
         lines = [f"{where}: no environment tool's files found."]
+        lines.append(f"  looked for: {'; '.join(found.looked_for)}")
+        lines.append(f"  saw: {'; '.join(found.seen)}")
     else:
         lines = [f"{where} uses {found.tool} (confidence: {found.confidence})."]
     lines += [f"  {e.strength:6} {e.path}: {e.note} [{e.tool}]" for e in found.evidence]
@@ -84,7 +90,7 @@ def detection_text(
 
 
 def _outline(found: Detection, result: Recommendation) -> SwitchOutline | None:
-    if found.tool is None or found.tool == result.recommendation:
+    if found.tool is None or found.tool == result.recommendation or not _movable(found.tool):
         return None
     return switch_outline(found, result.recommendation, bool(dict(result.answers).get("lockfile")))
 
@@ -95,10 +101,22 @@ def _verdict(found: Detection, result: Recommendation) -> str:
         return f"pickenv would recommend {best} for these answers."
     if found.tool == best:
         return f"{found.tool} is what pickenv recommends for these answers."
+    if not _movable(found.tool):  # poetry, pdm, tox...: named, not switched from
+        return (
+            f"pickenv would recommend {best}, not {found.tool}, for these answers; "
+            f"`pickenv switch` cannot move a project from {found.tool}."
+        )
     return (
         f"pickenv would recommend {best}, not {found.tool}, for these answers "
         "(pass --answer to correct an inferred or default answer)."
     )
+
+
+def _movable(tool: str) -> bool:
+    """A tool of the registry: `pickenv switch` moves a project from it."""
+    from pickenv.tools import tool_names
+
+    return tool in tool_names()
 
 
 def detection_markdown(
@@ -106,3 +124,28 @@ def detection_markdown(
 ) -> str:
     text = detection_text(found, result, cwd, given).splitlines()
     return f"## {text[0]}\n\n" + "\n".join(f"- {line.strip()}" for line in text[1:]) + "\n"
+
+
+@dataclass(frozen=True)
+class SwitchOutline:
+    """What moving to another tool would change, as files (``detect --recommend`` says
+    it; ``pickenv switch`` does it)."""
+
+    target: str
+    replace: tuple[str, ...]  # the detected tool's files in the project
+    write: tuple[str, ...]  # the target's dependency and lock files
+
+
+def switch_outline(found: Detection, target: str, locked: bool) -> SwitchOutline:
+    from pickenv.tools import get_tool
+
+    tool = get_tool(target)
+    write = (*tool.files(locked), *tool.lock_files(locked)) or ("pyproject.toml",)
+    old = tuple(
+        dict.fromkeys(
+            e.path
+            for e in found.evidence
+            if e.tool == found.tool and e.strength == "strong" and not e.path.startswith(".copier-answers")
+        )
+    )
+    return SwitchOutline(target, tuple(p for p in old if p not in write), tuple(write))

@@ -13,11 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pickenv.errors import EnvironmentCreationError
 from pickenv.tools.steps import Plan, Progress, StepResult, run_steps
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
+
+if TYPE_CHECKING:  # the formats are read by detect and switch only
+    from pickenv.formats.files import ProjectFiles
+    from pickenv.formats.model import Declared, Package
+    from pickenv.tools.homes import Layout
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,13 @@ class ToolContext:
     # the probes that run interpreters, which would slow `pickenv new` down for nothing.
     probe: bool = True
     locked: bool = False  # the project wants a lock file (and the tool can write one)
+    # A switched project's own files, where they are not the template's: what to install
+    # (pip: these requirements files, in order; conda: this environment file), whether
+    # pip installs the project after them (a hashed lock cannot hold `-e .`), and the
+    # project's own test command, after `python` (("-m", "unittest")).
+    install: tuple[str, ...] = ()
+    install_project: bool = False
+    test: tuple[str, ...] = ()
 
     @classmethod
     def for_text(cls, version: PythonVersion, project_name: str, locked: bool = False) -> ToolContext:
@@ -45,11 +57,23 @@ class ToolContext:
 class Evidence:
     """A file (or a text inside it) that reveals the tool in an existing project."""
 
-    path: str  # relative to the project root (a glob: requirements*.txt)
+    path: str  # relative to the project root (a glob: requirements*.txt, requirements/*.txt)
     strength: Literal["strong", "weak"]
     contains: str = ""  # the file must contain this text (empty: existing is enough)
     note: str = ""
     lacks: tuple[str, ...] = ()  # ...and none of these (venv's pyvenv.cfg has no tool key)
+    # The file, read as TOML, has this table or key ("tool.pdm.scripts"): a tool's own
+    # settings, told apart from a build backend's ([tool.pdm.build] is pdm-backend's).
+    table: str = ""
+    # The tool runs tasks in environments of its own (tox, nox, hatch): named beside the
+    # project's environment tool, never its rival; the answer only when nothing else is.
+    runner: bool = False
+    # The requirements files the file names (``- -r requirements.txt`` in environment.yml's
+    # pip: section), and what they include, are part of this tool's environment.
+    owns_includes: bool = False
+    # Tools whose files beside this one serve their own users, not a rival: requirements
+    # files beside an environment.yml are for pip users of a conda project.
+    outranks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +107,9 @@ class EnvTool:
     # A table of pyproject.toml only this tool reads, with where packages come from
     # (its "sources" and "index"): `pickenv switch` reports them when leaving the tool.
     settings_table: ClassVar[str] = ""
+    # Words that name the tool in other files (a Dockerfile's `RUN pipenv install`):
+    # `pickenv switch` lists the lines that still say them.
+    mentions: ClassVar[tuple[str, ...]] = ()
     # Import names a generated project must not take (the tool's own packages).
     reserved_names: ClassVar[tuple[str, ...]] = ()
     # The target interpreter: pickenv must find it ("required"), passes it when found
@@ -111,6 +138,24 @@ class EnvTool:
         if not files:
             return {"runtime": ("pyproject.toml",), "dev": ("pyproject.toml",)}
         return {"runtime": (files[0],), "dev": (files[-1],)}
+
+    # ---- an existing project's files (``pickenv detect`` and ``switch``) -----------------
+    def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
+        """The files this tool keeps a project's environment in, manifests and locks."""
+        names = (*self.dependency_files, *self.lock_files(True), *self.lock_files(False))
+        return tuple(dict.fromkeys(n for n in names if files.exists(n)))
+
+    def read_environment(self, files: ProjectFiles, package: Package) -> Declared:
+        """What the tool installs for each group, read from its files with its own
+        semantics (what it installs besides what a file says)."""
+        from pickenv.tools.semantics import read_paths
+
+        del package
+        return read_paths(files, self.environment_files(files))
+
+    def layout(self, package: Package, old: Declared) -> Layout:
+        """Which of this tool's files takes each group of ``old`` (``pickenv switch``)."""
+        raise NotImplementedError  # pragma: no cover - abstract
 
     def removal(self, project: Path, project_name: str) -> str:
         """The command that removes the project's environment ("" when there is none)."""
@@ -178,10 +223,12 @@ class EnvTool:
             raise EnvironmentCreationError(f"{plan.missing}; run the commands yourself")
         return run_steps(plan.steps, project, ctx.env, progress)
 
-    def manual(self, version: PythonVersion, project_name: str, locked: bool = False) -> tuple[str, ...]:
+    def manual(
+        self, version: PythonVersion, project_name: str, locked: bool = False, ctx: ToolContext | None = None
+    ) -> tuple[str, ...]:
         """Every command a person runs to install the tool, create the environment and
         run the tests: the "Next:" of `pickenv new` when pickenv did not create it."""
-        plan = self.plan(ToolContext.for_text(version, project_name, locked))
+        plan = self.plan(ctx or ToolContext.for_text(version, project_name, locked))
         return (*self.install_commands(version), *(s.display() for s in plan.create), plan.test.display())
 
     def facts(self, version: PythonVersion, project_name: str, locked: bool = False) -> dict[str, object]:

@@ -6,15 +6,21 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pickenv.errors import EnvironmentCreationError
 from pickenv.tools import ci
 from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
-from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Progress, Step, StepResult
+from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Progress, Step, StepResult, test_command
 from pickenv.versions import PythonVersion
 
 # Preferred order: the faster solvers first; all read the same environment.yml.
 FRONTENDS = ("mamba", "micromamba", "conda")
+
+if TYPE_CHECKING:
+    from pickenv.formats.files import ProjectFiles
+    from pickenv.formats.model import Declared, Package
+    from pickenv.tools.homes import Layout
 
 
 class CondaTool(EnvTool):
@@ -24,10 +30,23 @@ class CondaTool(EnvTool):
     writes = ()
     dependency_files = ("environment.yml",)
     evidence = (
-        Evidence("environment.yml", "strong", note="a conda environment file"),
-        Evidence("environment.yaml", "strong", note="a conda environment file"),
+        # environment.yml, and environment-dev.yml beside it (geopandas)
+        *(
+            Evidence(
+                f"environment*.{ext}",
+                "strong",
+                note="a conda environment file",
+                owns_includes=True,  # its pip: section's -r files are conda's
+                outranks=("venv", "virtualenv", "pip-tools"),  # requirements beside it serve pip users
+            )
+            for ext in ("yml", "yaml")
+        ),
         Evidence("conda-lock.yml", "strong", note="conda-lock's lock file"),
+        # binder/environment.yml, doc/environment.yml: the environment of one part
+        Evidence("*/environment.yml", "weak", note="a conda environment file of a subfolder"),
+        Evidence("*/environment.yaml", "weak", note="a conda environment file of a subfolder"),
     )
+    mentions = ("conda", "mamba", "micromamba", "setup-miniconda")
     reserved_names = ("conda",)
     interpreter = "unused"  # conda installs Python itself
     oldest = PythonVersion(2, 7)
@@ -36,6 +55,23 @@ class CondaTool(EnvTool):
         # environment.yml has no dev section: pyproject.toml's dev extra says which
         # of its packages are for development (pickenv's template writes both).
         return {"runtime": ("environment.yml",), "dev": ("environment.yml", "pyproject.toml")}
+
+    def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
+        found = [*files.glob("environment.y*ml"), *files.glob("environment[-_]*.y*ml")]
+        return tuple(p for p in found if p.endswith((".yml", ".yaml")))
+
+    def read_environment(self, files: ProjectFiles, package: Package) -> Declared:
+        """environment.yml has no dev section: pickenv's template lists the dev packages
+        there too and names them in pyproject.toml's dev extra (or group), which makes
+        them a dev group that comes with the rest."""
+        from pickenv.tools.semantics import split_dev
+
+        return split_dev(super().read_environment(files, package), files, package)
+
+    def layout(self, package: Package, old: Declared) -> Layout:
+        from pickenv.tools.homes import conda_layout
+
+        return conda_layout(package, old)
 
     def removal(self, project: Path, project_name: str) -> str:
         """conda's environments live in conda's folder: the one environment.yml names."""
@@ -69,21 +105,23 @@ class CondaTool(EnvTool):
         found = self.frontend(ctx) if ctx.probe else None
         exe = found or "conda"
         name = ctx.project_name
+        env_file = ctx.install[0] if ctx.install else "environment.yml"  # a switched project's dev file
         create = (
-            (exe, "create", "-y", "-n", name, "-f", "environment.yml")
+            (exe, "create", "-y", "-n", name, "-f", env_file)
             if exe.endswith("micromamba")
-            else (exe, "env", "create", "-n", name, "-f", "environment.yml")
+            else (exe, "env", "create", "-n", name, "-f", env_file)
         )
         step = Step(
             f"Creating the conda environment {name}",
             create,
-            shown=f"conda env create -n {name} -f environment.yml",
+            shown=f"conda env create -n {name} -f {env_file}",
         )
+        argv, shown = test_command(ctx.test)
         test = Step(
             TEST_TITLE,
-            (exe, "run", "-n", name, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            (exe, "run", "-n", name, "python", *argv),
             NO_LITTER,
-            f"conda run -n {name} python -m pytest",
+            f"conda run -n {name} python {shown}",
         )
         cleanup = (Step(f"Removing the conda environment {name}", (exe, "env", "remove", "-y", "-n", name)),)
         if found is None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pickenv.errors import Fix
 from pickenv.tools import ci
 from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
 from pickenv.tools.launcher import launcher
-from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Step
+from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Step, test_command
 from pickenv.versions import PythonVersion
+
+if TYPE_CHECKING:
+    from pickenv.formats.files import ProjectFiles
+    from pickenv.formats.model import Declared, Package
+    from pickenv.tools.homes import Layout
 
 # Keep the environment in the project (.venv, like the other tools), never reuse the
 # virtualenv pickenv itself may be running in, and never prompt.
@@ -37,12 +43,27 @@ class PipenvTool(EnvTool):
         Evidence("Pipfile.lock", "strong", note="pipenv's lock file"),
         Evidence("Pipfile", "strong", note="pipenv's dependency file"),
     )
+    mentions = ("pipenv",)
     reserved_names = ("pipenv",)
     oldest = PythonVersion(3, 9)  # see rules.yaml: pipenv-needs-python-3-9
 
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
         requirement = requirement_for(version)
         return (f"pipx install '{requirement}'" if requirement != "pipenv" else "pipx install pipenv",)
+
+    def read_environment(self, files: ProjectFiles, package: Package) -> Declared:
+        from pickenv.formats.model import DEFAULT
+        from pickenv.formats.pipfile_lock import stale_lock
+        from pickenv.tools.semantics import including
+
+        # `pipenv install --dev` installs [packages] with [dev-packages]; a Pipfile.lock
+        # whose hash is not the Pipfile's is one pipenv would write again
+        return including(stale_lock(super().read_environment(files, package), files), "dev", DEFAULT)
+
+    def layout(self, package: Package, old: Declared) -> Layout:
+        from pickenv.tools.homes import pipfile_layout
+
+        return pipfile_layout(package, old)
 
     def removal(self, project: Path, project_name: str) -> str:
         # pickenv's projects keep it in .venv; elsewhere pipenv knows where it is
@@ -68,11 +89,12 @@ class PipenvTool(EnvTool):
             _PIPENV_ENV,
             f"PIPENV_VENV_IN_PROJECT=1 pipenv install --dev --python {ctx.version}",
         )
+        argv, shown = test_command(ctx.test)
         test = Step(
             TEST_TITLE,
-            (*command, "run", "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+            (*command, "run", "python", *argv),
             (*_PIPENV_ENV, *NO_LITTER),
-            "pipenv run python -m pytest",
+            f"pipenv run python {shown}",
         )
         if ctx.python is None:
             return Plan(

@@ -144,6 +144,16 @@ def venv_python(env_dir: Path | str) -> str:
     return str(base / "bin" / "python")
 
 
+def test_command(given: Sequence[str]) -> tuple[tuple[str, ...], str]:
+    """The test command after `python`, as run and as shown: the project's own (a
+    switched project's), else pytest without its cache."""
+    import shlex
+
+    if given:
+        return tuple(given), shlex.join(given)
+    return ("-m", "pytest", "-q", "-p", "no:cacheprovider"), "-m pytest"
+
+
 # The smoke test must not leave caches in the user's folders.
 NO_LITTER = (("PYTHONDONTWRITEBYTECODE", "1"),)
 TEST_TITLE = "Running the project's tests"

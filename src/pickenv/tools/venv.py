@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pickenv.errors import Fix
 from pickenv.tools import ci, pip_project
 from pickenv.tools.base import EnvTool, Evidence, ToolContext
 from pickenv.tools.steps import Plan, Step, venv_python
 from pickenv.versions import PythonVersion
+
+if TYPE_CHECKING:
+    from pickenv.formats.files import ProjectFiles
+    from pickenv.formats.model import Declared, Package
+    from pickenv.tools.homes import Layout
 
 
 class PipProjectTool(EnvTool):
@@ -32,6 +39,23 @@ class PipProjectTool(EnvTool):
     def lock_files(self, locked: bool) -> tuple[str, ...]:
         return pip_project.LOCK_FILES if locked else ()
 
+    def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
+        from pickenv.tools.semantics import pip_files
+
+        return pip_files(files)
+
+    def read_environment(self, files: ProjectFiles, package: Package) -> Declared:
+        from pickenv.tools.semantics import compiled_groups, installs_itself
+
+        # pickenv's locked template compiles pyproject.toml: its groups are the extras;
+        # a package with no requirements file at all is installed by `pip install .`
+        return installs_itself(compiled_groups(super().read_environment(files, package), files), package)
+
+    def layout(self, package: Package, old: Declared) -> Layout:
+        from pickenv.tools.homes import pip_layout
+
+        return pip_layout(package, old)
+
     def lock_with(self, locked: bool) -> str:
         return "pip-tools" if locked else ""
 
@@ -42,8 +66,8 @@ class PipProjectTool(EnvTool):
     def plan(self, ctx: ToolContext) -> Plan:
         prepare, create = self.create_step(ctx)
         python = venv_python(".venv")
-        steps = (create, *pip_project.install_steps(python, ctx.locked))
-        test = pip_project.test_step(python)
+        steps = (create, *pip_project.install_steps(python, ctx.locked, ctx.install, ctx.install_project))
+        test = pip_project.test_step(python, ctx.test)
         if ctx.python is None:
             missing = f"Python {ctx.version} was not found"
             return Plan(prepare, steps, test, False, missing, Fix.GIVE_INTERPRETER)

@@ -24,6 +24,7 @@ class VirtualenvTool(PipProjectTool):
         Evidence("setup.py", "strong", contains="python_requires='>=2.7", note="a setup.py for Python 2.7"),
         Evidence("setup.py", "strong", contains='python_requires=">=2.7', note="a setup.py for Python 2.7"),
     )
+    mentions = ("virtualenv",)
     reserved_names = ("virtualenv",)
     oldest = PythonVersion(2, 7)
 
