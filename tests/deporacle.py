@@ -384,7 +384,14 @@ def _read_pipenv(project: _Project) -> tuple[dict[str, _Parsed], set[Path]]:
                 target.files.add(lock)
     groups = {g: p for g, p in own.items() if g == "default" or data.get(sections.get(g, ""))}
     if "dev" in groups:  # pipenv installs [dev-packages] together with [packages]
-        groups["dev"].add(own["default"])
+        # ... one section after the other (pipenv/routines/install.py, do_install_dependencies:
+        # `for pipfile_category in categories`): a package develop pins too is develop's version
+        dev_names = {pin[0] for pin in groups["dev"].pins}
+        default = own["default"]
+        groups["dev"].reqs |= default.reqs
+        groups["dev"].pins |= {pin for pin in default.pins if pin[0] not in dev_names}
+        groups["dev"].indexes |= default.indexes
+        groups["dev"].files |= default.files
     return groups, set()
 
 

@@ -57,6 +57,8 @@ def carry(
     for home in layout.homes:
         if home.path in rendered:
             continue  # the template's version of the file; the fill below adds what it lacks
+        if home.path in old.lock_files and (folder / home.path).is_file():
+            continue  # a lock both tools read (pip-tools' between venv and virtualenv) stays as it is
         before = _read(folder / home.path)
         text = _render(folder, home, replace(options, group_files=layout.group_files), texts)
         texts[home.path] = text
@@ -204,4 +206,4 @@ def _renamed(ledger: Ledger, layout: Layout, new: Declared) -> Ledger:
             if found is not None and found in said:
                 entry = replace(entry, status="carried", where=found[1], why="")
         entries.append(entry)
-    return Ledger(tuple(entries))
+    return Ledger(tuple(entries), ledger.groups)

@@ -18,7 +18,7 @@ from typing import Literal
 
 from packaging.utils import canonicalize_name
 
-from pickenv.formats.environments import Atom, effective, effective_pins
+from pickenv.formats.environments import Atom, atom_of, effective, effective_pins
 from pickenv.formats.model import DEFAULT, Declared, Group, Package, Req, SelfInstall
 
 Status = Literal["carried", "changed", "lost", "added"]
@@ -52,6 +52,9 @@ class Entry:
 @dataclass(frozen=True)
 class Ledger:
     entries: tuple[Entry, ...]
+    # Each old group and the new group that installs it now (a fragment folded into the
+    # groups that included it: the first of them, the default one if it is one).
+    groups: tuple[tuple[str, str], ...] = ()
 
     @property
     def blocking(self) -> tuple[Entry, ...]:
@@ -73,6 +76,7 @@ def compare(
     ``new``; ``group_map`` names the new group that installs each old group's
     environment (a group maps to itself unless the new tool names it otherwise)."""
     entries = _metadata(old_package, new_package)
+    mapped: list[tuple[str, str]] = []
     targets: dict[str, list[str]] = {}
     includers = {i: [g.name for g in old.groups if i in g.includes] for g in old.groups for i in g.includes}
     for group in old.groups:
@@ -83,8 +87,10 @@ def compare(
             where = ", ".join(f"group {t}" for t in tops) or "no group"
             entries.append(Entry("carried", "group", group.name, group.file or group.name, group.file, where))
             target = group_map.get(tops[0], tops[0]) if tops else target
+            mapped.append((group.name, target))
             entries += _group(old, new, group, target, old_package, new_package)
             continue
+        mapped.append((group.name, target))
         targets.setdefault(target, []).append(group.name)
         entries += _group(old, new, group, target, old_package, new_package)
     for target, sources in targets.items():
@@ -94,7 +100,7 @@ def compare(
         entries += _pins(old, new, name, group_map.get(name, name))
     entries += _sources(old, new)
     entries += _notes(old, new)
-    return Ledger(tuple(entries))
+    return Ledger(tuple(entries), tuple(mapped))
 
 
 def _tops(
@@ -119,15 +125,13 @@ def _tops(
 def _metadata(old: Package, new: Package) -> list[Entry]:
     """The package's own metadata is published with it: a switch never changes it. (An
     application's [project] dependencies are its environment, compared as a group.)"""
-    if old.is_package != new.is_package:
-        why = (
-            "the project would become a package" if new.is_package else "the project would no longer be built"
-        )
+    if not old.is_package:
+        return []  # whether anything installs it now is the groups' to say
+    if not new.is_package:
+        why = "the project would no longer be built"
         return [
             Entry("changed", "metadata", "", "the project's build", old.metadata_file, new.metadata_file, why)
         ]
-    if not old.is_package:
-        return []
     entries = []
     if _reqs(old.dependencies) != _reqs(new.dependencies):
         entries.append(
@@ -159,7 +163,7 @@ def _group(
 ) -> list[Entry]:
     """Each requirement of the old group, found (or not) in the new group's environment;
     and what the group installed through its includes, where the new one does not."""
-    mine = [Atom(r.parsed, frozenset(), r) for r in group.requirements]
+    mine = [atom_of(r, old_package) for r in group.requirements]
     if group.self_install is not None:
         mine.append(Atom(None, group.self_install.extras, group.self_install))
     if new.group(target) is None:

@@ -26,6 +26,7 @@ from pickenv.existing.environment import TestRun, create_environment, tool_conte
 from pickenv.existing.ledger import Ledger
 from pickenv.formats.model import Declared, Package
 from pickenv.project.choice import ToolChoice
+from pickenv.project.name import usable_name
 from pickenv.project.worktree import WorkTree
 from pickenv.questionnaire.questions import Value
 from pickenv.tools.base import EnvTool
@@ -121,7 +122,7 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     choice = _judge(request, ctx, answers, found.tool, offered)
     version = choice.version
     _check_python(request.python if request.create_env else None, version)
-    name = str(answers.get("project_name") or package.name or project.name)
+    name = str(answers.get("project_name") or package.name or usable_name(project.name))
     tree = WorkTree.of(project, ctx.env)
     head = tree.require_clean()
     reasons = (choice.reasons(found.tool), choice.reasons(target.name))
@@ -212,7 +213,7 @@ def _in_scratch(
         new=plan.target.name,
         rerendered=plan.template,
         ledger=carried.ledger,
-        groups=tuple((g, carried.layout.group_map.get(g, g)) for g in old.names),
+        groups=carried.ledger.groups,
         read=tuple(dict.fromkeys(old.files + old.lock_files)),
         written=carried.written,
         removed=carried.removed,

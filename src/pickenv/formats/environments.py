@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from pickenv.formats.model import Declared, Package, Pin, Req, SelfInstall
 
@@ -36,11 +37,20 @@ def effective(declared: Declared, name: str, package: Package) -> list[Atom]:
         group = declared.group(current)
         if group is None:
             continue
-        atoms += [Atom(r.parsed, frozenset(), r) for r in group.requirements]
+        atoms += [atom_of(r, package) for r in group.requirements]
         if group.self_install is not None:
             atoms += _project(group.self_install, package)
         todo += list(group.includes)
     return atoms
+
+
+def atom_of(req: Req, package: Package) -> Atom:
+    """A requirement naming the project itself (geopandas' conda environment lists
+    geopandas) installs the project: the same as ``.`` with those extras."""
+    parsed = req.parsed
+    if package.name and not parsed.url and canonicalize_name(parsed.name) == canonicalize_name(package.name):
+        return Atom(None, frozenset(canonicalize_name(e) for e in parsed.extras), req)
+    return Atom(parsed, frozenset(), req)
 
 
 def _project(install: SelfInstall, package: Package) -> list[Atom]:
@@ -56,21 +66,26 @@ def _project(install: SelfInstall, package: Package) -> list[Atom]:
 def effective_pins(declared: Declared, name: str) -> dict[str, Pin]:
     """The locked environment of group ``name``: its pins and its includes', one per
     package and version (locks of two groups may say the same pin with other markers:
-    it applies wherever either says it does)."""
+    it applies wherever either says it does). A package the group's own lock pins
+    otherwise than an included group's is the group's version: pipenv installs a
+    Pipfile.lock's develop section after its default one."""
     pins: dict[str, Pin] = {}
+    owner: dict[str, int] = {}  # package -> how far from the group its first pin was
     seen: set[str] = set()
-    todo = [name]
+    todo = [(name, 0)]
     while todo:
-        current = todo.pop()
+        current, depth = todo.pop(0)
         if current in seen:
             continue
         seen.add(current)
         for pin in declared.locks.get(current, ()):
+            if owner.setdefault(pin.name, depth) < depth:
+                continue  # pinned closer to the group already
             key = f"{pin.name} {pin.version or pin.url}"
             old = pins.get(key)
             pins[key] = pin if old is None else _either(old, pin)
         group = declared.group(current)
-        todo += list(group.includes) if group is not None else []
+        todo += [(i, depth + 1) for i in group.includes] if group is not None else []
     return {f"{p.name} {marker_text(p.marker)}": p for p in pins.values()}
 
 
@@ -81,7 +96,7 @@ def _either(a: Pin, b: Pin) -> Pin:
         marker = "" if not a.marker or not b.marker else a.marker
     else:
         marker = str(Marker(f"({a.marker}) or ({b.marker})"))
-    return replace(a, marker=marker, hashes=hashes)
+    return replace(a, marker=marker, hashes=hashes, extras=tuple(sorted(set(a.extras) | set(b.extras))))
 
 
 def marker_text(text: str) -> str:

@@ -129,6 +129,7 @@ class Pin:
     hashes: tuple[str, ...] = ()  # sorted "sha256:..."
     url: str = ""  # a VCS or file reference instead of a version
     index: str = ""  # the Source name it comes from
+    extras: tuple[str, ...] = ()  # sorted, as the lock says them (`celery[redis]==5.6.3`)
 
 
 @dataclass(frozen=True)

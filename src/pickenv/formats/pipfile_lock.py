@@ -117,7 +117,8 @@ def lock_pin(
         fail(f"version '{short(version)}' is not an exact '==' pin")
     version = "" if version == "*" else version.removeprefix("===").removeprefix("==")
     index = "" if entry.get("index") == default_index else entry.get("index", "")
-    return Pin(name, version, marker, tuple(sorted(entry.get("hashes", ()))), url, index), []
+    extras = tuple(sorted(str(e) for e in entry.get("extras", ()) if isinstance(e, str)))
+    return Pin(name, version, marker, tuple(sorted(entry.get("hashes", ()))), url, index, extras), []
 
 
 class PipfileLockFormat(DependencyFormat):
@@ -206,6 +207,7 @@ def _lock_entry(pin: Pin, default_index: str) -> dict[str, Any]:
     entry.update({"subdirectory": sub} if sub else {})
     if not pin.url:
         entry.update(version=f"=={pin.version}" if pin.version else "*", index=pin.index or default_index)
+    entry.update({"extras": list(pin.extras)} if pin.extras else {})
     entry.update({"hashes": sorted(pin.hashes)} if pin.hashes else {})
     entry.update({"markers": pipenv_quotes(str(Marker(pin.marker)))} if pin.marker else {})
     return entry

@@ -234,7 +234,8 @@ def _version(requirement: Requirement) -> str:
 
 def _pin(req: Req) -> Pin:
     marker = str(req.parsed.marker) if req.parsed.marker is not None else ""
-    return Pin(req.name, _version(req.parsed), marker, req.hashes, req.parsed.url or "")
+    extras = tuple(sorted(req.parsed.extras))
+    return Pin(req.name, _version(req.parsed), marker, req.hashes, req.parsed.url or "", extras=extras)
 
 
 def read_text(
@@ -329,13 +330,14 @@ def _lock(path: str, pins: tuple[Pin, ...], sources: tuple[Source, ...], options
         )
     lines += [line for _, source_lines in _sources(sources) for line in source_lines]
     for pin in sorted(pins, key=lambda p: (p.name, p.marker, p.version)):
+        name = pin.name + (f"[{','.join(pin.extras)}]" if pin.extras else "")
         if pin.url:
-            head = f"{pin.name} @ {pin.url}"
+            head = f"{name} @ {pin.url}"
         else:  # === pins a version PEP 440 cannot parse
             head = (
-                f"{pin.name}{'==' if _PEP440.fullmatch(pin.version) else '==='}{pin.version}"
+                f"{name}{'==' if _PEP440.fullmatch(pin.version) else '==='}{pin.version}"
                 if pin.version
-                else pin.name
+                else name
             )
         lines += _hashed(head + (f" ; {pin.marker}" if pin.marker else ""), pin.url, pin.hashes)
     return lines

@@ -61,6 +61,12 @@ def suggest(project: str) -> str:
     return name
 
 
+def usable_name(name: str) -> str:
+    """``name`` where it is a valid project name, else a valid one close to it (a
+    project's folder is called anything: ``acme+shop``)."""
+    return name if _VALID.match(name) and len(name) <= MAX_LENGTH else suggest(name)
+
+
 def _unusable(import_name: str) -> bool:
     return keyword.iskeyword(import_name) or import_name in sys.stdlib_module_names or import_name in _taken()
 

@@ -149,6 +149,10 @@ def _carried(entries: Sequence[Entry]) -> list[str]:
         shown = ", ".join(e.text for e in items[:_SHOWN])
         more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
         lines.append(f"    {group} -> {homes}: {shown}{more}")
+    folded = [e for e in entries if e.what == "group" and e.status == "carried"]
+    if folded:
+        parts = ", ".join(f"{e.text} (into {e.where.replace('group ', '')})" for e in folded)
+        lines.append(f"    Folded into the groups that include them (the new files cannot include): {parts}")
     for what, word in (
         ("pin", "pin"),
         ("source", "index"),

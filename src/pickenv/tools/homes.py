@@ -229,7 +229,8 @@ def conda_layout(package: Package, old: Declared) -> Layout:
         flat = flatten(old, group.name)
         install = flat.self_install if package.is_package else None
         path = "environment.yml" if group.name == DEFAULT else f"environment-{group.name}.yml"
-        notes = notes_of(old, group.name, frozenset({"channel", "build", "conda-only"}))
+        # conda's own notes, and pip's: the pip: section is a requirements file pip reads
+        notes = notes_of(old, group.name, frozenset({"channel", "build", "conda-only"}) | _PIP_NOTES)
         sources = old.sources if group.name == DEFAULT else ()
         part = Declared((replace(flat, includes=(), self_install=install),), sources=sources, notes=notes)
         homes.append(Home(path, "environment", part))
@@ -261,9 +262,10 @@ def uv_layout(package: Package, old: Declared) -> Layout:
     if builds and not package.uv_package:
         notes.append(Note("pyproject.toml", "package = true", "setting"))
     runtime = {str(r.parsed) for r in package.dependencies or ()}
-    kept = {g.name for g in ordered(old, folded=True)}
-    for group in ordered(old, folded=True):
-        own = flatten(old, group.name, skip=frozenset(kept - {group.name}))  # fragments written in
+    for group in ordered(old):
+        # PEP 735 groups include one another: every group stays one (requirements/base.txt
+        # too), except the default one, whose [project] dependencies cannot include groups
+        own = flatten(old, DEFAULT) if group.name == DEFAULT else group
         if group.name == DEFAULT and builds:
             rest = tuple(r for r in own.requirements if str(r.parsed) not in runtime)
             install = own.self_install
