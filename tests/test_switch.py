@@ -820,3 +820,52 @@ def test_python_goes_with_create_env_and_must_match(tmp_path: Path, run_cli: Run
     other = run_cli("switch", str(project), "--to", "pipenv", "--create-env", "--python", sys.executable)
     assert other.code == EXIT_ANSWER, other.err
     assert f"is Python {running}, but the project targets {target}" in other.err
+
+
+@pytest.mark.slow
+@pytest.mark.network
+def test_a_lock_goes_into_uv_lock_at_its_versions(tmp_path: Path, run_cli: Run) -> None:
+    """pip-tools' compiled file (written by `uv pip compile`, held at idna 3.6 where 3.7
+    fits) into uv: uv.lock has the same versions, and pyproject.toml no constraint."""
+    import os
+    import shutil as sh
+
+    uv = sh.which("uv") or str(Path(sys.executable).with_name("uv"))
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "requirements.in").write_text("six\nidna>=3,<3.8\n")
+    (project / "hold.txt").write_text("idna==3.6\n")
+    compiled = subprocess.run(
+        [uv, "pip", "compile", "--generate-hashes", "--python-version", "3.12", "-c", "hold.txt",
+         "requirements.in", "-o", "requirements.txt", "-q"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stderr
+    (project / "hold.txt").unlink()
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "pinned")
+    # the interpreter to lock with, and this machine's certificates (a proxy's) for the index
+    env = {
+        k: os.environ[k] for k in ("PATH", "PYENV_ROOT", "SSL_CERT_FILE", "SSL_CERT_DIR") if k in os.environ
+    }
+    result = run_cli(
+        "switch", str(project), "--to", "uv", "-a", "python_version=3.12", "--format", "json", env=env
+    )
+    assert result.code == EXIT_OK, result.out + result.err
+    pins = {e["text"]: (e["status"], e["to"]) for e in json.loads(result.out)["ledger"] if e["what"] == "pin"}
+    assert pins == {"idna==3.6": ("carried", "uv.lock"), "six==1.17.0": ("carried", "uv.lock")}
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    assert {p["name"]: p["version"] for p in lock["package"] if p["name"] in ("idna", "six")} == {
+        "idna": "3.6",
+        "six": "1.17.0",
+    }
+    assert "constraint-dependencies" not in (project / "pyproject.toml").read_text()
+    from pickenv.tools.interpreters import find_interpreter
+    from pickenv.versions import PythonVersion
+
+    python = find_interpreter(PythonVersion(3, 12), os.environ, Path.home()) or "3.12"
+    check = subprocess.run(
+        [uv, "lock", "--check", "--python", python], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stderr  # the lock is current for the pyproject.toml left

@@ -16,8 +16,8 @@ from pickenv.errors import Fix, ProjectError
 from pickenv.existing.ledger import Ledger, compare
 from pickenv.formats.base import RenderOptions
 from pickenv.formats.files import ProjectFiles
-from pickenv.formats.model import DEFAULT, Declared, Group, Package, Req
-from pickenv.tools.base import EnvTool
+from pickenv.formats.model import DEFAULT, Declared, Group, Package, Pin, Req
+from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.homes import Home, Layout
 
 
@@ -40,6 +40,7 @@ def carry(
     package: Package,
     options: RenderOptions,
     *,
+    tool_ctx: ToolContext,
     template: bool = False,
 ) -> Carried:
     """Write ``old``'s groups into ``target``'s files in ``folder``. ``template``: the
@@ -70,8 +71,16 @@ def carry(
     filled = _fill(folder, old, new, package, new_package, layout, options, texts)
     if filled:
         written += [p for p in dict.fromkeys(filled) if p not in written]
+    why = ""
+    if any(old.locks.values()) and not any(h.part.locks for h in layout.homes):
+        # a tool that writes its lock itself (uv): at the old lock's versions
+        why = target.lock_pins(folder, _all_pins(old), tool_ctx)
+        written += [] if why else [p for p in target.lock_files(True) if (folder / p).is_file()]
+    if filled or any(old.locks.values()):
         new = target.read_environment(ProjectFiles(folder), new_package)
     ledger = _renamed(compare(old, new, package, new_package, layout.group_map), layout, new)
+    if why:
+        ledger = _lock_why(ledger, why)
     return Carried(ledger, old, new, tuple(written), removed, new_package, layout)
 
 
@@ -191,6 +200,23 @@ def _fill(
         _render(folder, replace(home, part=part), replace(options, group_files=layout.group_files), texts)
         written.append(home.path)
     return tuple(written)
+
+
+def _all_pins(old: Declared) -> tuple[Pin, ...]:
+    """Every group's locked environment, the default group's first."""
+    from pickenv.tools.homes import ordered, pins_of
+
+    names = [g.name for g in ordered(old)] + [n for n in old.locks if old.group(n) is None]
+    return tuple(pin for name in dict.fromkeys(names) for pin in pins_of(old, name))
+
+
+def _lock_why(ledger: Ledger, why: str) -> Ledger:
+    """Pins lost because the new tool's lock could not be written say why."""
+    entries = tuple(
+        replace(e, why=f"{e.why}: {why}") if e.what == "pin" and e.status == "lost" else e
+        for e in ledger.entries
+    )
+    return Ledger(entries, ledger.groups)
 
 
 def _renamed(ledger: Ledger, layout: Layout, new: Declared) -> Ledger:

@@ -29,7 +29,7 @@ from pickenv.project.choice import ToolChoice
 from pickenv.project.name import usable_name
 from pickenv.project.worktree import WorkTree
 from pickenv.questionnaire.questions import Value
-from pickenv.tools.base import EnvTool
+from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.steps import Progress, StepResult
 from pickenv.versions import PythonVersion
 
@@ -190,7 +190,10 @@ def _in_scratch(
             conflicts = retool(copy, scratch, Retool(plan.target.name, request.allow, plan.reasons), ctx)
         options = RenderOptions(plan.name, str(plan.version), origin=", ".join(old.files) or plan.old.name)
         try:
-            carried = carry(copy, plan.old, plan.target, old, package, options, template=plan.template)
+            carried = carry(
+                copy, plan.old, plan.target, old, package, options, template=plan.template,
+                tool_ctx=_lock_context(plan, request, ctx),
+            )  # fmt: skip
         except ProjectError as exc:
             if not plan.template:
                 raise
@@ -255,6 +258,16 @@ def _next(plan: _Plan) -> tuple[str, ...]:
         return ("# set it up as its README says",)
     ctx = tool_context(plan.version, plan.name, plan.setup)
     return plan.target.manual(plan.version, plan.name, plan.locked, ctx)
+
+
+def _lock_context(plan: _Plan, request: SwitchRequest, ctx: Context) -> ToolContext:
+    """What a tool that locks itself (uv) locks with: the project's Python, where there is one."""
+    from pickenv.tools.interpreters import find_interpreter
+
+    python = request.python or find_interpreter(
+        plan.version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version)
+    )
+    return tool_context(plan.version, plan.name, {}, ctx, python)
 
 
 def _staged(tree: WorkTree) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
 if TYPE_CHECKING:  # the formats are read by detect and switch only
     from pickenv.formats.files import ProjectFiles
-    from pickenv.formats.model import Declared, Package
+    from pickenv.formats.model import Declared, Package, Pin
     from pickenv.tools.homes import Layout
 
 
@@ -156,6 +156,13 @@ class EnvTool:
     def layout(self, package: Package, old: Declared) -> Layout:
         """Which of this tool's files takes each group of ``old`` (``pickenv switch``)."""
         raise NotImplementedError  # pragma: no cover - abstract
+
+    def lock_pins(self, folder: Path, pins: tuple[Pin, ...], ctx: ToolContext) -> str:
+        """Write the lock file the tool writes itself (uv.lock) for the files in ``folder``,
+        at the versions of ``pins``: "" when done, else why not (the ledger then shows
+        the pins lost). A lock pickenv writes as a format (Pipfile.lock) is the layout's."""
+        del folder, pins, ctx
+        return f"{self.name} has no lock of its own that pickenv can write"
 
     def removal(self, project: Path, project_name: str) -> str:
         """The command that removes the project's environment ("" when there is none)."""

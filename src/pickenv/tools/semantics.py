@@ -29,12 +29,19 @@ def read_paths(files: ProjectFiles, paths: Iterable[str], among: tuple[str, ...]
 def pip_files(files: ProjectFiles) -> tuple[str, ...]:
     """requirements files at the top and in requirements/ (pip-tools' .in files too);
     files another tool exported (``uv export``) are that tool's."""
-    from pickenv.formats.requirements import compiled_by
-
     found: list[str] = []
     for pattern in ("*requirements*.txt", "*requirements*.in", "requirements/*.txt", "requirements/*.in"):
         found += [p for p in files.glob(pattern) if p not in found]
-    return tuple(p for p in found if compiled_by(files.text(p)) != "uv")
+    return tuple(p for p in found if not exported(files, p))
+
+
+def exported(files: ProjectFiles, path: str) -> bool:
+    """A requirements file `uv export` wrote from a uv.lock: the uv project's, not pip's
+    (`uv pip compile` writes pip-tools' kind of lock, a pip project's)."""
+    from pickenv.formats.requirements import compile_command, compiled_by
+
+    text = files.text(path)
+    return compiled_by(text) == "uv" and compile_command(text).split()[:2] == ["uv", "export"]
 
 
 def including(declared: Declared, group: str, name: str) -> Declared:
