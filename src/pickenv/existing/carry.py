@@ -53,48 +53,53 @@ def carry(
         fixes = [layout.fix] if layout.fix is not None else []
         raise ProjectError(f"{target.name} cannot take this project: {layout.refusal}", fixes=fixes)
     rendered = frozenset(h.path for h in layout.homes if template and (folder / h.path).is_file())
-    written = []
-    texts: dict[str, str] = {}
-    for home in layout.homes:
-        if home.path in rendered:
-            continue  # the template's version of the file; the fill below adds what it lacks
-        if home.path in old.lock_files and (folder / home.path).is_file():
-            continue  # a lock both tools read (pip-tools' between venv and virtualenv) stays as it is
-        before = _read(folder / home.path)
-        text = _render(folder, home, replace(options, group_files=layout.group_files), texts)
-        texts[home.path] = text
-        if text != before:
-            written.append(home.path)
+    # a lock that records its manifest's hash (Pipfile.lock) is written once the manifest is whole
+    first = [h for h in layout.homes if not h.companion]
+    written = _write_homes(folder, first, old, rendered, replace(options, group_files=layout.group_files))
     removed = _remove_old(folder, old, old_tool, target, layout, rendered)
     new_package = read_package(ProjectFiles(folder))
     new = target.read_environment(ProjectFiles(folder), new_package)
-    filled = _fill(folder, old, new, package, new_package, layout, options, texts)
-    if filled:
-        written += [p for p in dict.fromkeys(filled) if p not in written]
+    written += _fill(folder, old, new, package, new_package, layout, options)
+    last = [h for h in layout.homes if h.companion]
+    written += _write_homes(folder, last, old, rendered, replace(options, group_files=layout.group_files))
     why = ""
     if any(old.locks.values()) and not any(h.part.locks for h in layout.homes):
         # a tool that writes its lock itself (uv): at the old lock's versions
         why = target.lock_pins(folder, _all_pins(old), tool_ctx)
         written += [] if why else [p for p in target.lock_files(True) if (folder / p).is_file()]
-    if filled or any(old.locks.values()):
-        new = target.read_environment(ProjectFiles(folder), new_package)
+    new = target.read_environment(ProjectFiles(folder), new_package)
     ledger = _renamed(compare(old, new, package, new_package, layout.group_map), layout, new)
     if why:
         ledger = _lock_why(ledger, why)
-    return Carried(ledger, old, new, tuple(written), removed, new_package, layout)
+    return Carried(ledger, old, new, tuple(dict.fromkeys(written)), removed, new_package, layout)
 
 
-def _render(folder: Path, home: Home, options: RenderOptions, texts: dict[str, str]) -> str:
+def _write_homes(
+    folder: Path, homes: list[Home], old: Declared, rendered: frozenset[str], options: RenderOptions
+) -> list[str]:
+    """Write each home; the paths whose text changed."""
+    written = []
+    for home in homes:
+        if home.path in rendered:
+            continue  # the template's version of the file; the fill adds what it lacks
+        if home.path in old.lock_files and (folder / home.path).is_file():
+            continue  # a lock both tools read (pip-tools' between venv and virtualenv) stays as it is
+        before = _read(folder / home.path)
+        if _render(folder, home, options) != before:
+            written.append(home.path)
+    return written
+
+
+def _render(folder: Path, home: Home, options: RenderOptions) -> str:
     from pickenv.formats import get_format
 
     path = _inside(folder, home.path)
     existing = _read(path)
     if home.companion:
-        options = replace(
-            options, companion=texts.get(home.companion) or _read(folder / home.companion) or ""
-        )
+        options = replace(options, companion=_read(_inside(folder, home.companion)) or "")
     text = get_format(home.format).render(existing, home.path, home.part, options)
-    _write(path, text, existing)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))  # the format kept the file's own line endings
     return text
 
 
@@ -120,13 +125,6 @@ def _read(path: Path) -> str | None:
     return path.read_bytes().decode("utf-8")
 
 
-def _write(path: Path, text: str, existing: str | None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A format keeps the file's own line endings; a new file gets "\n".
-    del existing
-    path.write_bytes(text.encode("utf-8"))
-
-
 def _remove_old(
     folder: Path, old: Declared, old_tool: EnvTool, target: EnvTool, layout: Layout, rendered: frozenset[str]
 ) -> tuple[str, ...]:
@@ -150,7 +148,7 @@ def _remove_old(
         text = pyproject.read_bytes().decode("utf-8")
         stripped = without_table(text, table)
         if stripped != text:
-            _write(_inside(folder, "pyproject.toml"), stripped, text)
+            _inside(folder, "pyproject.toml").write_bytes(stripped.encode("utf-8"))
             removed.append(f"pyproject.toml [{table}]")
     return tuple(removed)
 
@@ -173,8 +171,7 @@ def _fill(
     new_package: Package,
     layout: Layout,
     options: RenderOptions,
-    texts: dict[str, str],
-) -> tuple[str, ...]:
+) -> list[str]:
     """Add to the home of each group what its environment lost: what a template's render
     did not bring (a package the user added to a file the new tool does not read, a
     package of the dev extra where the new tool installs the project without it). A
@@ -197,9 +194,9 @@ def _fill(
         if not missing:
             continue
         part = Declared((Group(target, tuple(dict.fromkeys(missing))),))
-        _render(folder, replace(home, part=part), replace(options, group_files=layout.group_files), texts)
+        _render(folder, replace(home, part=part), replace(options, group_files=layout.group_files))
         written.append(home.path)
-    return tuple(written)
+    return written
 
 
 def _all_pins(old: Declared) -> tuple[Pin, ...]:

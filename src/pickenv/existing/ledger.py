@@ -178,7 +178,7 @@ def _group(
     # requirements-dev.txt's `-r requirements.txt`): checked, and said only when missing
     own = {id(a.source) for a in mine}
     for atom in effective(old, group.name, old_package):
-        if id(atom.source) in own or (atom.requirement is None and group.self_install is None):
+        if id(atom.source) in own:
             continue
         entry = _atom_entry(atom, theirs, group.name, where, old_package)
         if entry.status != "carried":
