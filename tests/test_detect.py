@@ -249,7 +249,8 @@ def test_recommend_says_whether_the_tool_fits_and_exits_for_ci(tmp_path: Path, r
     text = run_cli("detect", str(project), "--recommend", "-a", "python_version=3.12", "-a", "domain=web")
     assert text.code == EXIT_MISFIT
     assert "pickenv would recommend venv, not virtualenv, for these answers" in text.out
-    assert "Switching means requirements.txt, requirements-dev.txt in place of setup.py" in text.out
+    # setup.py stays (the project's metadata); the project installs itself from requirements.txt
+    assert "Switching means requirements.txt, with every dependency carried over" in text.out
     code, document = detected(
         run_cli,
         project,

@@ -47,10 +47,15 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     misfit = (
         recommendation is not None and found.tool is not None and found.tool != recommendation.recommendation
     )
+    outline = None
+    if misfit and recommendation is not None:
+        from pickenv.existing.outline import switch_outline
+
+        outline = switch_outline(found, recommendation.recommendation)
     if args.format == "json":
-        output = report.detection_json(found, recommendation, frozenset(given))
+        output = report.detection_json(found, recommendation, frozenset(given), outline)
     elif args.format == "markdown":
-        output = report.detection_markdown(found, recommendation, ctx.cwd, frozenset(given))
+        output = report.detection_markdown(found, recommendation, ctx.cwd, frozenset(given), outline)
     else:
-        output = report.detection_text(found, recommendation, ctx.cwd, frozenset(given))
+        output = report.detection_text(found, recommendation, ctx.cwd, frozenset(given), outline)
     return Outcome(output, EXIT_MISFIT if misfit else EXIT_OK)

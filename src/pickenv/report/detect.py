@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.existing.detect import Detection
+from pickenv.existing.outline import SwitchOutline
 from pickenv.questionnaire.questions import format_value
 from pickenv.report.envelope import envelope
 from pickenv.report.new import shown_path
@@ -19,7 +19,10 @@ def _reasons(result: Recommendation, tool: str) -> list[str]:
 
 
 def detection_json(
-    found: Detection, result: Recommendation | None, given: frozenset[str] = frozenset()
+    found: Detection,
+    result: Recommendation | None,
+    given: frozenset[str] = frozenset(),
+    outline: SwitchOutline | None = None,
 ) -> str:
     payload: dict[str, object] = {
         "path": str(found.path),
@@ -40,11 +43,15 @@ def detection_json(
         "given_answers": sorted(given),
     }
     if result is not None:
-        outline = _outline(found, result)
+        switch = (
+            {"replace": list(outline.replace), "write": list(outline.write), "refusal": outline.refusal}
+            if outline is not None
+            else None
+        )
         payload["recommendation"] = {
             "tool": result.recommendation,
             "fits": found.tool == result.recommendation,
-            "switch": {"replace": list(outline.replace), "write": list(outline.write)} if outline else None,
+            "switch": switch,
             "answers": {k: format_value(v) for k, v in result.answers},
             "reasons": _reasons(result, result.recommendation),
         }
@@ -52,7 +59,11 @@ def detection_json(
 
 
 def detection_text(
-    found: Detection, result: Recommendation | None, cwd: Path, given: frozenset[str] = frozenset()
+    found: Detection,
+    result: Recommendation | None,
+    cwd: Path,
+    given: frozenset[str] = frozenset(),
+    outline: SwitchOutline | None = None,
 ) -> str:
     where = shown_path(found.path, cwd)
     where = found.path.name if where == "." else where
@@ -78,8 +89,9 @@ def detection_text(
     if result is not None:
         lines.append(_verdict(found, result))
         lines += [f"  why: {reason}" for reason in _reasons(result, result.recommendation)]
-        outline = _outline(found, result)
-        if outline is not None:
+        if outline is not None and outline.refusal:
+            lines.append(f"`pickenv switch --to {outline.target}` would refuse: {outline.refusal}.")
+        elif outline is not None:
             instead = f" in place of {', '.join(outline.replace)}" if outline.replace else ""
             lines.append(
                 f"Switching means {', '.join(outline.write)}{instead}, with every dependency carried over, "
@@ -87,12 +99,6 @@ def detection_text(
                 f"`pickenv switch --to {outline.target} --dry-run` shows it as a diff."
             )
     return "\n".join(lines) + "\n"
-
-
-def _outline(found: Detection, result: Recommendation) -> SwitchOutline | None:
-    if found.tool is None or found.tool == result.recommendation or not _movable(found.tool):
-        return None
-    return switch_outline(found, result.recommendation, bool(dict(result.answers).get("lockfile")))
 
 
 def _verdict(found: Detection, result: Recommendation) -> str:
@@ -120,32 +126,11 @@ def _movable(tool: str) -> bool:
 
 
 def detection_markdown(
-    found: Detection, result: Recommendation | None, cwd: Path, given: frozenset[str] = frozenset()
+    found: Detection,
+    result: Recommendation | None,
+    cwd: Path,
+    given: frozenset[str] = frozenset(),
+    outline: SwitchOutline | None = None,
 ) -> str:
-    text = detection_text(found, result, cwd, given).splitlines()
+    text = detection_text(found, result, cwd, given, outline).splitlines()
     return f"## {text[0]}\n\n" + "\n".join(f"- {line.strip()}" for line in text[1:]) + "\n"
-
-
-@dataclass(frozen=True)
-class SwitchOutline:
-    """What moving to another tool would change, as files (``detect --recommend`` says
-    it; ``pickenv switch`` does it)."""
-
-    target: str
-    replace: tuple[str, ...]  # the detected tool's files in the project
-    write: tuple[str, ...]  # the target's dependency and lock files
-
-
-def switch_outline(found: Detection, target: str, locked: bool) -> SwitchOutline:
-    from pickenv.tools import get_tool
-
-    tool = get_tool(target)
-    write = (*tool.files(locked), *tool.lock_files(locked)) or ("pyproject.toml",)
-    old = tuple(
-        dict.fromkeys(
-            e.path
-            for e in found.evidence
-            if e.tool == found.tool and e.strength == "strong" and not e.path.startswith(".copier-answers")
-        )
-    )
-    return SwitchOutline(target, tuple(p for p in old if p not in write), tuple(write))
