@@ -343,6 +343,17 @@ def _lock(path: str, pins: tuple[Pin, ...], sources: tuple[Source, ...], options
     return lines
 
 
+def is_requirements_file(path: str) -> bool:
+    """A path requirements files have (by name; constraints files pin versions only: read
+    through -c, never as requirements)."""
+    from fnmatch import fnmatchcase
+
+    patterns = RequirementsFormat.patterns
+    return not PurePosixPath(path).name.startswith("constraints") and any(
+        fnmatchcase(path, p) for p in patterns
+    )
+
+
 class RequirementsFormat(DependencyFormat):
     name = "requirements"
     summary = "pip requirements files (requirements.txt, requirements-dev.txt, requirements/*.in)"
@@ -351,8 +362,7 @@ class RequirementsFormat(DependencyFormat):
                 "**/requirements*.txt", "**/*requirements*.txt")  # fmt: skip
 
     def claims(self, files: ProjectFiles, path: str) -> bool:
-        # constraints files pin versions only: read through -c, never as requirements
-        return not PurePosixPath(path).name.startswith("constraints") and super().claims(files, path)
+        return is_requirements_file(path)
 
     def read(self, files: ProjectFiles, path: str) -> Declared:
         return read_text(files, path, files.text(path))

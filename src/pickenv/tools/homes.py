@@ -163,7 +163,9 @@ def pip_layout(package: Package, old: Declared) -> Layout:
 
 def _pip_file(path: str, fallback: str) -> str:
     """A group read from a requirements file stays in it."""
-    return path if path.endswith((".txt", ".in")) else fallback
+    from pickenv.formats.requirements import is_requirements_file
+
+    return path if is_requirements_file(path) else fallback
 
 
 def _lock_file(old: Declared, name: str) -> str:
