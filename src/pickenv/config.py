@@ -37,18 +37,20 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
         text = read_text(path, CONFIG_LIMIT)
     except InputError as exc:
         raise UsageError(f"the user config {path} {exc}; fix or remove it") from None
-    from pickenv.yamlio import load_located  # only when a config file exists
+    from pickenv.yamlio import excerpt, load_located, trimmed  # only when a config file exists
 
     root, problems = load_located(text, str(path))
     if root is None and not problems:
         return UserConfig(path, (), ())
     if root is not None and not isinstance(root.value, dict):
-        problems.append(root.problem(f"the config must be a mapping with `rules:`, not {root.describe()}"))
+        problems.append(root.problem(f"the config must be a mapping with `rules:`, not {root.kind()}"))
     values: dict[str, list[str]] = {key: [] for key in _KEYS}
     if root is not None and isinstance(root.value, dict):
         for key, node in root.value.items():
             if key not in _KEYS:
-                problems.append(root.key_problem(key, f"unknown key {key!r}; allowed: {', '.join(_KEYS)}"))
+                problems.append(
+                    root.key_problem(key, f"unknown key {excerpt(key)}; allowed: {', '.join(_KEYS)}")
+                )
                 continue
             for item in node.value if isinstance(node.value, list) else [node]:
                 if not isinstance(item.value, str) or not item.value.strip():
@@ -58,7 +60,7 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
                 else:
                     values[key].append(item.value.strip())
     if problems:
-        raise ConfigError(problems, hint=f"fix or remove the user config {path}")
+        raise trimmed(ConfigError(problems, hint=f"fix or remove the user config {path}"))
     # Relative rules paths are relative to the config file, not the current folder.
     rules = tuple(config_dir / expand_user(p, home) for p in values["rules"])
     team = values["team"][-1] if values["team"] else None
@@ -71,7 +73,9 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
 
 
 def _unknown_layer(name: str) -> str:
-    return f"unknown bundled rules layer {name!r}; pickenv ships: {', '.join(bundled_layers())}"
+    from pickenv.yamlio import excerpt  # only on this error: start-up never imports YAML
+
+    return f"unknown bundled rules layer {excerpt(name)}; pickenv ships: {', '.join(bundled_layers())}"
 
 
 def check_layers(names: Sequence[str]) -> tuple[str, ...]:

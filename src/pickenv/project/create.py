@@ -1,7 +1,8 @@
 """`pickenv new`'s service: a validated request in, a frozen result out.
 
 Rendering, placing, creating the environment and committing happen in that order,
-and any failure or signal undoes all of it (see ``placement``).
+under a lock on the destination (see ``runs``), and any failure or signal undoes
+all of it: exactly what pickenv made, nothing anyone else did (see ``placement``).
 """
 
 from __future__ import annotations
@@ -16,19 +17,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pickenv.context import Context
-from pickenv.errors import AnswerError, DestinationError, EnvironmentCreationError, Fix, UsageError
+from pickenv.errors import (
+    AnswerError,
+    DestinationError,
+    EnvironmentCreationError,
+    Fix,
+    UsageError,
+)
 from pickenv.project import git
 from pickenv.project.history import template_ref
-from pickenv.project.name import ProjectName
+from pickenv.project.name import ProjectName, package_name
 from pickenv.project.placement import (
     Destination,
     Placement,
     check_conflicts,
+    check_destination,
     kept_files,
     list_files,
     place,
-    staging_dir,
+    refuse_outside_links,
 )
+from pickenv.project.runs import DestinationLock, Staging, sweep
 from pickenv.project.source import TemplateSource
 from pickenv.project.template import render
 from pickenv.questionnaire.questions import Value
@@ -59,6 +68,10 @@ class NewRequest:
     extra_data: Mapping[str, str] = field(default_factory=dict)
     trusted: bool = False
     ask_template: bool = False
+    force: bool = False  # --force: an existing, non-empty destination takes the files
+    # The user trusts the template (--trust, a trust list) even if it runs nothing: its
+    # links may then lead outside the project (copier's _preserve_symlinks).
+    trust_links: bool = False
 
     @property
     def version(self) -> PythonVersion:
@@ -97,6 +110,8 @@ class NewResult:
     timings: tuple[tuple[str, float], ...]
     template: str = ""  # the template's source, as the project records it
     updatable: bool = True  # False: made from a plain folder, it can never be updated
+    # What killed runs had left where the project was made: removed, or for the user.
+    leftovers: tuple[str, ...] = ()
 
 
 def template_data(request: NewRequest, record: Mapping[str, str] | None = None) -> dict[str, object]:
@@ -156,18 +171,65 @@ def _check_tool_paths(request: NewRequest) -> None:
             )
 
 
+def _tool_outputs(request: NewRequest) -> tuple[str, ...]:
+    """What creating the environment adds to the project: the tool's own paths, its
+    lock files, and the build's (setuptools writes NAME.egg-info beside the package;
+    a legacy setup.py build/ and .eggs/)."""
+    names = sorted({request.name, request.name.replace("-", "_"), package_name(request.name)})
+    eggs = [f"{where}{name}.egg-info" for name in names for where in ("", "src/")]
+    return (*request.tool.writes, *request.tool.lock_files(request.locked), *eggs, "build", ".eggs")
+
+
+Built = tuple[list[str], Placement, tuple[StepResult, ...], str, list[tuple[str, float]]]
+
+
 def _materialise(
     request: NewRequest, ctx: Context, tool_ctx: ToolContext, plan: Plan, progress: Progress
-) -> tuple[list[str], Placement, tuple[StepResult, ...], str, list[tuple[str, float]]]:
+) -> tuple[Built, tuple[str, ...]]:
+    """Lock the destination, clear what killed runs left there, and build the project
+    in a staging folder of this run's. Returns what was built, and notes on leftovers."""
+    destination = request.destination
+    try:
+        lock = DestinationLock.acquire(destination)
+    except OSError as exc:
+        raise _disk_error(exc, destination, request.template) from None
+    try:
+        # Another run may have made it since it was checked, before the questions.
+        check_destination(destination, request.force)
+        leftovers = sweep(destination.parent, keep=lock.path)
+        if destination.is_dir():
+            leftovers += sweep(destination)
+        placement = Placement.start(destination)
+        try:
+            staging = Staging.create(
+                destination.parent if placement.created_root else destination, destination.name
+            )
+        except OSError as exc:
+            raise _disk_error(exc, destination, request.template) from None
+        try:
+            return _build(request, ctx, tool_ctx, plan, progress, placement, staging), leftovers
+        finally:
+            staging.remove()
+    finally:
+        lock.release()
+
+
+def _build(
+    request: NewRequest,
+    ctx: Context,
+    tool_ctx: ToolContext,
+    plan: Plan,
+    progress: Progress,
+    placement: Placement,
+    staging: Staging,
+) -> Built:
     """Render, place, create the environment and commit; on any failure undo it all.
 
     Returns (files, what was placed, environment steps, git outcome, timings).
     """
-    destination = request.destination
+    destination, tree = request.destination, staging.tree
     timings: list[tuple[str, float]] = []
     started = time.monotonic()
-    placement = Placement.start(destination)
-    staging = staging_dir(placement)
     env_started = False
     try:
         progress(f"Rendering the project into {destination}")
@@ -175,21 +237,25 @@ def _materialise(
         if request.template.kind == "builtin" and request.template.folder is not None:
             ref = template_ref(ctx, request.template.folder)
             record = {"_src_path": ref.recorded, "_commit": ref.tag}
-        _render(request, template_data(request, record), staging)
-        files = list_files(staging)
-        place(staging, placement)
+        _render(request, template_data(request, record), tree)
+        files = list_files(tree)
+        place(tree, placement)
         timings.append(("render", time.monotonic() - started))
         steps: tuple[StepResult, ...] = ()
         if request.create_env and plan.available:
+            for name in _tool_outputs(request):
+                placement.claim(name)
             env_started = True
             steps = tuple(request.tool.create(destination, tool_ctx, progress, plan))
             timings += [(s.title, s.seconds) for s in steps]
         git_started = time.monotonic()
-        outcome = (
-            git.initialise(destination, ctx.env)
-            if placement.was_empty
-            else "skipped: the folder already had files"
-        )
+        if not placement.was_empty:
+            outcome = "skipped: the folder already had files"
+        elif not placement.only_ours(staging.folder):  # `git add -A` would commit them: not pickenv's to do
+            outcome = "skipped: files pickenv did not make appeared in the folder"
+        else:
+            placement.claim(".git")
+            outcome = git.initialise(destination, ctx.env)
         timings.append(("git", time.monotonic() - git_started))
     except OSError as exc:
         placement.rollback()
@@ -201,8 +267,6 @@ def _materialise(
             with contextlib.suppress(EnvironmentCreationError):
                 run_steps(plan.cleanup, destination.parent, ctx.env, lambda _: None)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return files, placement, steps, outcome, timings
 
 
@@ -210,7 +274,10 @@ _FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 def _render(request: NewRequest, data: Mapping[str, object], target: Path) -> None:
+    """Render into ``target``, and refuse links out of the project nobody trusted."""
     render(request.template, data, target, trusted=request.trusted, ask=request.ask_template)
+    if not (request.trusted or request.trust_links):
+        refuse_outside_links(target, request.template.location)
 
 
 def _disk_error(exc: OSError, destination: Path, template: TemplateSource) -> DestinationError:
@@ -266,12 +333,15 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
     plan = request.tool.plan(tool_ctx)
     builtin = request.template.kind == "builtin"
     steps: tuple[StepResult, ...] = ()
+    leftovers: tuple[str, ...] = ()
     if request.dry_run:
         files, kept, timings = _dry_run(request)
         merge: tuple[str, ...] = ()
         outcome = "skipped: dry run"
     else:
-        files, placement, steps, outcome, timings = _materialise(request, ctx, tool_ctx, plan, progress)
+        (files, placement, steps, outcome, timings), leftovers = _materialise(
+            request, ctx, tool_ctx, plan, progress
+        )
         kept, merge = tuple(placement.kept), tuple(placement.merge)
     note, fix = "", None
     if request.dry_run:
@@ -308,4 +378,5 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         timings=tuple(timings),
         template=request.template.location,
         updatable=request.template.updatable,
+        leftovers=leftovers,
     )

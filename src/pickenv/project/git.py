@@ -1,13 +1,16 @@
-"""Put a new project under git with a first commit."""
+"""Put a new project under git with a first commit; and git's failures in a user's words."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pickenv import __version__
+from pickenv.errors import PickenvError, ProjectError
 
 
 def initialise(destination: Path, env: Mapping[str, str]) -> str:
@@ -56,3 +59,98 @@ def last_complaint(output: str) -> str:
     pickenv error about a failed git command quotes."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     return lines[-1].removeprefix("fatal: ") if lines else "git failed"
+
+
+def subcommand(args: Sequence[str]) -> str:
+    """The git command among its arguments (``commit`` in ``-c user.name=x commit``),
+    for the errors that name it."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return "git"
+
+
+_OPTIONS_WITH_VALUE = {"-c", "-C", "--git-dir", "--work-tree", "--namespace", "--exec-path"}
+
+# How git and the system say that a write failed for want of room or of permission.
+_FULL = ("no space left on device", "out of diskspace", "disk quota exceeded")
+_READ_ONLY = ("read-only file system",)
+_DENIED = ("permission denied", "insufficient permission", "operation not permitted")
+# git's words for a failed write that does not say why (`unable to write new index file`).
+_WRITE_FAILED = ("unable to write", "write error", "could not write", "unable to create", "failed to write")
+_ERRNO_KINDS = {
+    errno.ENOSPC: "full",
+    errno.EDQUOT: "full",
+    errno.EROFS: "read-only",
+    errno.EACCES: "denied",
+    errno.EPERM: "denied",
+}
+LOW_SPACE = 64 * 1024  # below this, a write that failed without a reason is taken for a full disk
+
+
+def disk_trouble(folder: Path, complaint: str = "", code: int | None = None) -> str | None:
+    """What kept a program from writing in ``folder``, worded for the user ("no space
+    left on the device holding X; free some space there and run it again"), from git's
+    complaint or an errno. When git only says that a write failed, the file system is
+    asked. None: the failure is not the disk's."""
+    low = complaint.lower()
+    kind = _ERRNO_KINDS.get(code or 0)
+    if kind is None:
+        if any(words in low for words in _FULL):
+            kind = "full"
+        elif any(words in low for words in _READ_ONLY):
+            kind = "read-only"
+        elif any(words in low for words in _DENIED) and "publickey" not in low:  # not ssh's refusal
+            kind = "denied"
+        elif any(words in low for words in _WRITE_FAILED):
+            kind = probe(folder)
+    if kind == "full":
+        return f"no space left on the device holding {shown(folder)}; free some space there and run it again"
+    if kind == "read-only":
+        return f"cannot write in {shown(folder)} (a read-only file system); make it writable and run it again"
+    if kind == "denied":
+        return f"cannot write in {shown(folder)} (permission denied); make it writable and run it again"
+    return None
+
+
+def probe(folder: Path) -> str | None:
+    """Why the file system holding ``folder`` cannot take a write now: "read-only",
+    "full" or "denied"; None when it can (a folder that does not exist is judged by its
+    parent)."""
+    existing = next((p for p in (folder, *folder.parents) if p.is_dir()), None)
+    if existing is None:
+        return None
+    try:
+        stats = os.statvfs(existing)
+    except OSError:
+        return None
+    if stats.f_flag & os.ST_RDONLY:
+        return "read-only"
+    if stats.f_bavail * stats.f_frsize < LOW_SPACE or stats.f_favail == 0:
+        return "full"
+    if not os.access(existing, os.W_OK):
+        return "denied"
+    return None
+
+
+def git_error(
+    args: Sequence[str], folder: Path, stderr: str, error: type[PickenvError] = ProjectError
+) -> PickenvError:
+    """A failed git command as a pickenv error: the disk's fault in the user's words,
+    else the command and git's own last line of complaint."""
+    trouble = disk_trouble(folder, stderr)
+    if trouble is not None:
+        return error(trouble)
+    return error(f"git {subcommand(args)} failed in {shown(folder)}: {last_complaint(stderr)}")
+
+
+def shown(path: Path | str) -> str:
+    """A path as an error's one line can hold it: quoted as Python quotes it when its
+    name has a line break or another control character."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)

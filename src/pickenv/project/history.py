@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING
 
 from pickenv import __version__
 from pickenv.context import Context
-from pickenv.errors import Fix, TemplateError
-from pickenv.project.git import last_complaint
+from pickenv.errors import TemplateError
+from pickenv.project.git import disk_trouble, git_error, shown
 
 REPO_NAME = "project-template"
 BUNDLE_NAME = "project-history.bundle"
@@ -126,10 +126,13 @@ def ensure_history(ctx: Context, template: Path, bundle: Path | None = None) -> 
             tag = git.tag_tree(git.tree_of(template), __version__)
             stamp.write_text(json.dumps({"fingerprint": fingerprint, "tag": tag}), encoding="utf-8")
     except OSError as exc:
+        # Worded without a flag: `update` reports it, and has no --output-dir to offer.
+        trouble = disk_trouble(repo.parent, exc.strerror or "", exc.errno)
         raise HistoryError(
-            f"cannot keep the template history in {repo}: {exc.strerror or exc}",
-            fixes=[Fix.WRITABLE_FOLDER],
+            f"cannot keep the template history in {shown(repo)}: {trouble or exc.strerror or exc}"
         ) from None
+    except HistoryError as exc:  # a git command that could not write there
+        raise HistoryError(f"cannot keep the template history in {shown(repo)}: {exc.message}") from None
     return TemplateRef(repo, recorded_path(repo, ctx), tag, ready=True)
 
 
@@ -201,8 +204,8 @@ class Git:
             check=False,
             stdin=subprocess.DEVNULL,
         )
-        if result.returncode != 0:
-            raise HistoryError(f"git {args[0]} failed in {self.repo}: {last_complaint(result.stderr)}")
+        if result.returncode != 0:  # the command's name, not "-c"; a full cache in the user's words
+            raise git_error(args, self.repo, result.stderr, HistoryError)
         return result.stdout
 
     def has_tag(self, tag: str) -> bool:

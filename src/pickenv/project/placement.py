@@ -1,29 +1,27 @@
-"""Place a rendered project atomically, and undo everything on failure.
+"""Place a rendered project, and undo exactly what pickenv did on failure.
 
-The project is rendered into a temporary folder beside the destination (same
-filesystem), then renamed into place in one step. Environments are not relocatable
-(their scripts hold absolute paths), so they are created after the move; a
-``Placement`` remembers exactly what pickenv created so a failure or Ctrl-C at any
-point removes that and nothing else: pre-existing files are never touched.
+The project is rendered in a staging folder beside the destination (same filesystem,
+see ``runs``), then moved into place: a new destination in one rename that never
+replaces a folder that appeared meanwhile, an existing one (--force) entry by entry,
+each move refusing to replace what is there. Environments are not relocatable (their
+scripts hold absolute paths), so they are created after the move. A ``Placement``
+records each path as it places it, and claims those the environment's tools will
+create (``ownership.Ledger``): a failure or a signal at any point removes them while
+they are still pickenv's, and nothing else: not the files that were there, nor those
+anyone writes meanwhile.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NewType
 
-from pickenv.errors import DestinationError, Fix
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+from pickenv.errors import DestinationError, Fix, UntrustedError
+from pickenv.project.ownership import Ledger, move_exclusive, signals_deferred, tree_entries
 
 
 @dataclass
@@ -31,43 +29,33 @@ class Placement:
     """What pickenv added to the destination, so that it can take exactly that back."""
 
     destination: Path
-    created_root: bool  # the destination folder itself is ours
-    created: list[Path] = field(default_factory=list)  # files and folders added to an existing folder
+    created_root: bool  # the destination folder itself is pickenv's
+    was_empty: bool  # new, or an existing folder with nothing in it
+    ledger: Ledger = field(default_factory=Ledger)
     kept: list[str] = field(default_factory=list)  # files that existed and were left alone
     # Kept files whose generated version differs: it is written beside them as
     # NAME.pickenv-new, for the user to merge (the setup steps need what it says).
     merge: list[str] = field(default_factory=list)
-    # Every pre-existing folder pickenv writes into, with the entries it had before.
-    # Tools add entries of their own (.venv, Pipfile.lock, .git, src/NAME.egg-info).
-    before: dict[Path, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, destination: Path) -> Placement:
-        """Record the destination as it is, before anything is written."""
-        if not destination.exists():
-            return cls(destination, created_root=True)
-        return cls(destination, created_root=False, before={destination: _entries(destination)})
+        """Note how the destination is, before anything is written."""
+        if not os.path.lexists(destination):
+            return cls(destination, created_root=True, was_empty=True)
+        return cls(destination, created_root=False, was_empty=not any(destination.iterdir()))
 
-    @property
-    def was_empty(self) -> bool:
-        return self.created_root or not self.before.get(self.destination)
+    def claim(self, relative: str) -> None:
+        """A path in the project a tool pickenv runs will create (see ``Ledger.claim``)."""
+        self.ledger.claim(self.destination / relative)
+
+    def only_ours(self, staging: Path) -> bool:
+        """Everything in the destination is pickenv's (``staging`` is its staging
+        folder): nobody wrote there meanwhile."""
+        return not self.ledger.foreign(self.destination, staging)
 
     def rollback(self) -> None:
-        """Remove what pickenv created; never anything that existed before."""
-        if self.created_root:
-            shutil.rmtree(self.destination, ignore_errors=True)
-            return
-        for path in reversed(self.created):
-            _remove(path)
-        for folder, names in self.before.items():
-            if folder.is_dir():
-                for path in folder.iterdir():
-                    if path.name not in names:
-                        _remove(path)
-
-
-def _entries(folder: Path) -> frozenset[str]:
-    return frozenset(p.name for p in folder.iterdir())
+        """Remove what pickenv created; never anything that was there or came from elsewhere."""
+        self.ledger.rollback()
 
 
 Destination = NewType("Destination", Path)  # an absolute path check_destination accepted
@@ -108,19 +96,40 @@ def list_files(root: Path) -> list[str]:
     )
 
 
+def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
+    """Every entry under ``root``, parents first, sorted, and whether it is a folder
+    (a link to a folder is a link: never followed)."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in [*dirs, *sorted(files)]:
+            path = Path(folder, name)
+            yield path, stat.S_ISDIR(os.lstat(path).st_mode)
+
+
+def _real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _needs_folder(target: Path) -> DestinationError:
+    return DestinationError(
+        f"{target} is a file or a link where the project needs a folder",
+        fixes=[Fix.MOVE_AWAY, Fix.OTHER_NAME],
+    )
+
+
 def check_conflicts(staging: Path, destination: Path) -> None:
     """Refuse project folders that exist in ``destination`` as files or links.
 
     pickenv never writes through a link (it could land outside the project) and never
     replaces a file by a folder, so these stop generation before anything is moved.
     """
-    for source in sorted(staging.rglob("*")):
+    for source, folder in _walk(staging):
         target = destination / source.relative_to(staging)
-        if source.is_dir() and (target.is_symlink() or (target.exists() and not target.is_dir())):
-            raise DestinationError(
-                f"{target} is a file or a link where the project needs a folder",
-                fixes=[Fix.MOVE_AWAY, Fix.OTHER_NAME],
-            )
+        if folder and os.path.lexists(target) and not _real_folder(target):
+            raise _needs_folder(target)
 
 
 def kept_files(files: list[str], destination: Path) -> list[str]:
@@ -132,51 +141,105 @@ MERGE_SUFFIX = ".pickenv-new"
 
 
 def _differs(generated: Path, existing: Path) -> bool:
+    """Whether the user's file differs from pickenv's. Only a regular file of the same
+    size is read: a FIFO would block, a device never end."""
     try:
+        mine, theirs = os.lstat(generated), os.lstat(existing)
+        if (
+            not (stat.S_ISREG(mine.st_mode) and stat.S_ISREG(theirs.st_mode))
+            or mine.st_size != theirs.st_size
+        ):
+            return True
         return generated.read_bytes() != existing.read_bytes()
-    except OSError:  # a folder, a dangling link, unreadable: the user must look anyway
+    except OSError:  # unreadable: the user must look anyway
         return True
 
 
-def place(staging: Path, placement: Placement) -> None:
-    """Move the rendered ``staging`` folder into the destination, recording what is added."""
-    destination = placement.destination
-    if placement.created_root:
-        os.rename(staging, destination)  # atomic on one filesystem
-        return
-    check_conflicts(staging, destination)
-    for source in sorted(staging.rglob("*")):
-        relative = source.relative_to(staging)
-        target = destination / relative
-        if source.is_dir():
-            if target.is_dir():
-                placement.before.setdefault(target, _entries(target))
-            else:
-                target.mkdir()
-                placement.created.append(target)
-        elif target.exists() or target.is_symlink():
-            placement.kept.append(str(relative))
-            beside = target.with_name(target.name + MERGE_SUFFIX)
-            if _differs(source, target) and not (beside.exists() or beside.is_symlink()):
-                os.rename(source, beside)
-                placement.created.append(beside)
-                placement.merge.append(str(relative))
-        else:
-            os.rename(source, target)
-            placement.created.append(target)
+def place(tree: Path, placement: Placement) -> None:
+    """Move the rendered ``tree`` into the destination, recording each path placed.
 
-
-def staging_dir(placement: Placement) -> Path:
-    """A temporary folder on the destination's filesystem, so that moves are renames.
-
-    Beside a new destination (then one rename moves it into place); inside an existing
-    one, which may be a link to another filesystem.
+    Signals wait while it runs, so that nothing is placed and not recorded.
     """
     destination = placement.destination
-    where = destination.parent if placement.created_root else destination
-    path = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".pickenv-tmp", dir=where))
-    # mkdtemp makes the folder private (0700); the project folder gets the usual mode.
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o777 & ~umask)
-    return path
+    if placement.created_root:
+        with signals_deferred():
+            entries = tree_entries(tree, destination)
+            try:
+                move_exclusive(tree, destination)
+            except FileExistsError:
+                raise DestinationError(
+                    f"{destination} appeared while pickenv was rendering the project; "
+                    "nothing in it was touched",
+                    fixes=[Fix.OTHER_NAME],
+                ) from None
+            placement.ledger.record_tree(entries)
+        return
+    check_conflicts(tree, destination)
+    with signals_deferred():
+        for source, folder in _walk(tree):
+            relative = source.relative_to(tree)
+            target = destination / relative
+            if folder:
+                try:
+                    target.mkdir()
+                except FileExistsError:
+                    if not _real_folder(target):  # it became a file or a link meanwhile
+                        raise _needs_folder(target) from None
+                else:
+                    placement.ledger.record(target)
+                continue
+            try:
+                move_exclusive(source, target)
+            except FileExistsError:
+                _keep(source, target, str(relative), placement)
+            else:
+                placement.ledger.record(target)
+
+
+def _keep(source: Path, target: Path, relative: str, placement: Placement) -> None:
+    """``target`` is there already: leave it, with pickenv's version beside it when it differs."""
+    placement.kept.append(relative)
+    if not _differs(source, target):
+        return
+    beside = target.with_name(target.name + MERGE_SUFFIX)
+    try:
+        move_exclusive(source, beside)
+    except FileExistsError:
+        return  # the user's own NAME.pickenv-new: left alone too
+    placement.ledger.record(beside)
+    placement.merge.append(relative)
+
+
+def outside_links(root: Path) -> list[tuple[str, str]]:
+    """The links in the rendered tree at ``root`` that lead outside it, as (path, target):
+    absolute ones, and relative ones that resolve (through other links too) outside."""
+    inside = os.path.realpath(root)
+    found = []
+    for path, _ in _walk(root):
+        if not path.is_symlink():
+            continue
+        target = os.readlink(path)
+        resolved = os.path.realpath(path)
+        if os.path.isabs(target) or os.path.commonpath([inside, resolved]) != inside:
+            found.append((str(path.relative_to(root)), target))
+    return found
+
+
+def refuse_outside_links(root: Path, template: str) -> None:
+    """UntrustedError when the rendered tree has links that lead outside it (copier's
+    ``_preserve_symlinks``): checked before anything is placed."""
+    links = outside_links(root)
+    if not links:
+        return
+    path, target = links[0]
+    more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
+    raise UntrustedError(
+        f"the template {template} links {path} to {_excerpt(target)}, outside the project{more}; "
+        "nothing was written",
+        fixes=[Fix.TRUST],
+    )
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = text.encode("unicode_escape").decode("ascii")  # a newline in a link target stays one line
+    return text if len(text) <= limit else text[: limit - 1] + "…"

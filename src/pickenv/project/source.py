@@ -10,16 +10,20 @@ gets those through a one-run ``url.<with>.insteadOf <without>`` rewrite instead)
 ``TemplateInfo`` is read from the template's ``copier.yml`` at the ref that will be
 rendered, before anything is asked or written: the tools it scaffolds, the questions
 it declares, and what it would run (tasks, migrations, Jinja extensions) that needs
-the user's trust.
+the user's trust. It is read as copier reads it, ``!include`` files too (their tasks
+must reach the consent list), but bounded (sizes, alias expansion: ``pickenv.yamlio``)
+and from the template's own files only (git's objects, never a symlink or ``..`` out):
+a bad copier.yml is one line (exit 9) before copier, whose reading is unbounded, sees it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +31,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pickenv.context import Context, expand_user
-from pickenv.errors import AnswerError, Fix, PickenvError, TemplateError
+from pickenv.errors import AnswerError, Fix, PickenvError, ProjectError, TemplateError
+from pickenv.formats.files import mask
+from pickenv.inputs import TEMPLATE_LIMIT, InputError, decode, read_inside, size_text
 from pickenv.project.git import last_complaint
 from pickenv.project.history import recorded_path, release_key
 from pickenv.questionnaire.questions import Value
@@ -40,11 +46,27 @@ REQUIRED_QUESTIONS = ("project_name", "tool", "python_version")
 _ALIASES = {"gh": "https://github.com/", "gl": "https://gitlab.com/"}
 # copier's shortcuts, a URL with a scheme, or git's scp-like user@host:path.
 _REMOTE = re.compile(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
+FILE_COUNT = 100_000  # files of a template listed (a template is a few dozen)
+# URLs with credentials (from the user or a team file) by the URL without: git gets them for
+# this run, while records, messages and comparisons (a team's pin) see the clean URL.
+_SECRETS: dict[str, str] = {}
 
 
 def is_remote(source: str) -> bool:
     """A git URL rather than a local path (templates, team files)."""
     return _REMOTE.match(source) is not None
+
+
+def public_url(url: str) -> str:
+    """``url`` without credentials (``https://user:secret@host/x`` -> ``https://host/x``);
+    the credentials are kept for git alone, for this run (``resolve_source``)."""
+    parts = urlsplit(url) if "://" in url else None
+    if parts is None or not (parts.username or parts.password):
+        return url
+    host = parts.hostname or ""
+    clean = urlunsplit(parts._replace(netloc=host + (f":{parts.port}" if parts.port else "")))
+    _SECRETS[clean] = url
+    return clean
 
 
 @dataclass(frozen=True)
@@ -87,10 +109,24 @@ def resolve_source(given: str, ref: str | None, ctx: Context) -> TemplateSource:
     if is_remote(given):
         return _remote(given, ref)
     path = expand_user(given, ctx.home)
-    path = (path if path.is_absolute() else ctx.cwd / path).resolve()
+    try:
+        path = (path if path.is_absolute() else ctx.cwd / path).resolve()
+    except (OSError, RuntimeError):
+        raise TemplateError(f"the template {given} is a symlink loop", fixes=[Fix.TEMPLATE_SOURCE]) from None
+    if path.exists() and not path.is_dir():
+        raise TemplateError(
+            f"the template {given} is a file, not a folder or a git repository", fixes=[Fix.TEMPLATE_SOURCE]
+        )
     if not path.is_dir():
         raise TemplateError(f"the template {given} does not exist ({path})", fixes=[Fix.TEMPLATE_SOURCE])
     location = recorded_path(path, ctx)
+    if shutil.which("git", path=ctx.env.get("PATH")) is None and (path / ".git").exists():
+        # Without git the work tree is all there is: rendering it would pass an
+        # uncommitted state off as a version, and `check` would call it a folder.
+        raise TemplateError(
+            f"git is not installed; the template {given} is a git repository and its versions need git",
+            fixes=[Fix.INSTALL_GIT],
+        )
     if _is_repo_root(path, ctx.env):
         return TemplateSource(location, "git", ref=ref, folder=path)
     if ref:
@@ -100,11 +136,10 @@ def resolve_source(given: str, ref: str | None, ctx: Context) -> TemplateSource:
 
 
 def _remote(given: str, ref: str | None) -> TemplateSource:
-    parts = urlsplit(given) if "://" in given else None
-    if parts is not None and (parts.username or parts.password):
-        host = parts.hostname or ""
-        clean = urlunsplit(parts._replace(netloc=host + (f":{parts.port}" if parts.port else "")))
-        return TemplateSource(clean, "git", ref=ref, rewrite=((given, clean),))
+    clean = public_url(given)
+    secret = _SECRETS.get(clean)
+    if secret is not None:
+        return TemplateSource(clean, "git", ref=ref, rewrite=((secret, clean),))
     return TemplateSource(given, "git", ref=ref)
 
 
@@ -196,14 +231,19 @@ def inspect(source: TemplateSource, ctx: Context) -> TemplateInfo:
     """Read the template's copier.yml (and its file list) without rendering it."""
     if source.kind != "git":
         assert source.folder is not None
-        config_file = next((source.folder / n for n in CONFIG_NAMES if (source.folder / n).is_file()), None)
-        if config_file is None:
+        folder = source.folder
+        name = next((n for n in CONFIG_NAMES if os.path.lexists(folder / n)), None)
+        if name is None:  # said before any listing: `template check /` answers at once
             raise TemplateError(f"{source.location} has no copier.yml: it is not a copier template",
                                 fixes=[Fix.TEMPLATE_SOURCE])  # fmt: skip
-        files = tuple(
-            p.relative_to(source.folder).as_posix() for p in source.folder.rglob("*") if p.is_file()
-        )
-        return _info(source, config_file.read_text(encoding="utf-8"), None, (), files)
+
+        def read(path: str) -> str:
+            try:
+                return read_inside(folder, path, TEMPLATE_LIMIT)
+            except InputError as exc:
+                raise TemplateError(f"the template {source.location}: {path} {exc}") from None
+
+        return _info(source, name, read, None, (), tuple(_listing(folder, source.location)))
     with _bare_clone(source, ctx) as (git, repo):
         tags = tuple(t for t in git(repo, "tag", "--list").split() if t)
         ref = source.ref or _newest(tags) or "HEAD"
@@ -211,12 +251,56 @@ def inspect(source: TemplateSource, ctx: Context) -> TemplateInfo:
             versions = ", ".join(sorted(tags, key=lambda t: (release_key(t) is None, release_key(t) or 0, t)))
             raise TemplateError(f"the template {source.location} has no version {ref}",
                                 fixes=[Fix.KNOWN_REF], facts={"versions": versions or "none"})  # fmt: skip
-        files = tuple(git(repo, "ls-tree", "-r", "--name-only", ref).splitlines())
-        name = next((n for n in CONFIG_NAMES if n in files), None)
+        tree = git_tree(git(repo, "ls-tree", "-r", "-l", "-z", f"{ref}^{{commit}}", "--"))
+        name = next((n for n in CONFIG_NAMES if n in tree), None)
         if name is None:
             raise TemplateError(f"{source.location} has no copier.yml at {ref}: it is not a copier template",
                                 fixes=[Fix.TEMPLATE_SOURCE])  # fmt: skip
-        return _info(source, git(repo, "show", f"{ref}:{name}"), ref, tags, files)
+
+        def blob(path: str) -> str:
+            mode, sha, size = tree[path]
+            why = unreadable_entry(mode, size, TEMPLATE_LIMIT)
+            if why is None:
+                try:
+                    return decode(git.run(repo, "cat-file", "blob", sha).stdout)
+                except InputError as exc:
+                    why = str(exc)
+            raise TemplateError(f"the template {source.location}: {path} at {ref} {why}")
+
+        return _info(source, name, blob, ref, tags, tuple(tree))
+
+
+def _listing(folder: Path, location: str) -> list[str]:
+    """The template folder's files (symlinks to folders not followed), bounded."""
+    files: list[str] = []
+    for top, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if f != ".git"]
+        base = Path(top).relative_to(folder)
+        files.extend((base / n).as_posix() for n in names)
+        if len(files) > FILE_COUNT:
+            raise TemplateError(f"the template {location} has more than {FILE_COUNT:,} files")
+    return files
+
+
+def git_tree(listing: str) -> dict[str, tuple[str, str, int]]:
+    """``git ls-tree -r -l -z``'s output as path -> (mode, object, size)."""
+    tree: dict[str, tuple[str, str, int]] = {}
+    for entry in listing.split("\0"):
+        meta, tab, path = entry.partition("\t")
+        fields = meta.split()
+        if tab and len(fields) == 4:
+            tree[path] = (fields[0], fields[2], int(fields[3]) if fields[3].isdigit() else 0)
+    return tree
+
+
+def unreadable_entry(mode: str, size: int, limit: int) -> str | None:
+    """Why a file of a git tree is not read, or None: a symlink (checked out, it may
+    point anywhere on this computer), a submodule, or a file over ``limit`` bytes."""
+    if mode == "120000":
+        return "is a symlink; only the repository's own files are read"
+    if not mode.startswith("100"):
+        return "is not a file (a submodule)"
+    return f"is larger than {size_text(limit)}" if size > limit else None
 
 
 def _newest(tags: tuple[str, ...]) -> str | None:
@@ -224,68 +308,89 @@ def _newest(tags: tuple[str, ...]) -> str | None:
     return max(releases)[1] if releases else None
 
 
-def _info(
-    source: TemplateSource, text: str, ref: str | None, tags: tuple[str, ...], files: tuple[str, ...]
-) -> TemplateInfo:
-    config = _load_config(text, source.location)
-    unsafe: list[str] = []
+def _info(source: TemplateSource, name: str, read: Callable[[str], str], ref: str | None,
+          tags: tuple[str, ...], files: tuple[str, ...]) -> TemplateInfo:  # fmt: skip
+    from pickenv.yamlio import YAMLInputError, copier_config
+
+    try:
+        config, documents = copier_config(name, read, files)
+    except YAMLInputError as exc:
+        raise TemplateError(f"the template {source.location}: {exc}") from None
+    # From every document, not only the one whose `_tasks` copier keeps: which of two
+    # files one glob includes comes last is the file system's order in copier's clone.
+    unsafe: dict[str, None] = {}
     for key, label in (
         ("_tasks", "task"),
         ("_migrations", "migration"),
         ("_jinja_extensions", "Jinja extension"),
     ):
-        entries = config.get(key) or []
-        for entry in entries if isinstance(entries, list) else [entries]:
-            shown = entry.get("command", entry) if isinstance(entry, Mapping) else entry
-            unsafe.append(f"{label}: {shown if isinstance(shown, str) else ' '.join(map(str, shown))}")
+        for document in documents:
+            entries = document.get(key) or []
+            for entry in entries if isinstance(entries, list) else [entries]:
+                shown = entry.get("command", entry) if isinstance(entry, Mapping) else entry
+                words = " ".join(map(str, shown)) if isinstance(shown, list | tuple) else str(shown)
+                unsafe[f"{label}: {words}"] = None
     return TemplateInfo(source, config, ref, tags, files, tuple(unsafe))
 
 
-def _load_config(text: str, where: str) -> dict[str, Any]:
-    import yaml
+class _Git:
+    """git, run for reading a template: never prompting, every failure one line."""
 
-    class Loader(yaml.SafeLoader):
-        """copier's own tags (!include) are kept as text: only the keys matter here."""
+    def __init__(self, exe: str, env: Mapping[str, str], location: str) -> None:
+        self.exe, self.env, self.location = exe, {**env, "GIT_TERMINAL_PROMPT": "0"}, location
 
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    try:
-        documents = [d for d in yaml.load_all(text, Loader=Loader) if d]
-    except yaml.YAMLError as exc:
-        raise TemplateError(f"{where}: copier.yml is not valid YAML: {str(exc).splitlines()[0]}") from None
-    config: dict[str, Any] = {}
-    for document in documents:
-        if not isinstance(document, Mapping):
-            raise TemplateError(f"{where}: copier.yml is not a mapping of settings and questions")
-        config.update(document)
-    return config
+    def run(self, repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        done = subprocess.run([self.exe, *args], cwd=repo, capture_output=True, check=False,
+                              env=self.env, stdin=subprocess.DEVNULL)  # fmt: skip
+        if check and done.returncode != 0:
+            complaint = mask(last_complaint(done.stderr.decode("utf-8", "replace")))
+            raise TemplateError(
+                f"reading the template {self.location} failed: {complaint}", fixes=[Fix.TEMPLATE_SOURCE]
+            )
+        return done
+
+    def __call__(self, repo: Path, *args: str, check: bool = True) -> str:
+        done = self.run(repo, *args, check=check)
+        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
 
 
 @contextmanager
-def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[Any, Path]]:
+def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[_Git, Path]]:
     git_exe = shutil.which("git", path=ctx.env.get("PATH"))
     if git_exe is None:
         raise TemplateError("git is not installed; a template from git needs it", fixes=[Fix.INSTALL_GIT])
-
-    def git(repo: Path, *args: str, check: bool = True) -> str:
-        env = {**ctx.env, "GIT_TERMINAL_PROMPT": "0"}  # a private repository fails, never prompts
-        done = subprocess.run([git_exe, *args], cwd=repo, capture_output=True, text=True, check=False,
-                              env=env, stdin=subprocess.DEVNULL)  # fmt: skip
-        if check and done.returncode != 0:
-            raise TemplateError(
-                f"reading the template {source.location} failed: {last_complaint(done.stderr)}",
-                fixes=[Fix.TEMPLATE_SOURCE],
-            )
-        return done.stdout if done.returncode == 0 else ""
-
-    url = (
-        str(source.folder)
-        if source.folder
-        else git_url(source.rewrite[0][0] if source.rewrite else source.location)
-    )
+    git = _Git(git_exe, ctx.env, source.location)
+    url = str(source.folder) if source.folder else git_url((source.rewrite or ((source.location, ""),))[0][0])
     with tempfile.TemporaryDirectory(prefix="pickenv-template-") as scratch:
         repo = Path(scratch) / "template.git"
-        git(Path(scratch), "clone", "-q", "--bare", "--filter=blob:none", url, str(repo))
+        git(Path(scratch), "clone", "-q", "--bare", "--filter=blob:none", "--", url, str(repo))
         yield git, repo
+
+
+def newest_release(location: str, ctx: Context) -> str:
+    """The newest release tag (PEP 440, no pre-release) of the template a project
+    records (its ``_src_path``), asked of the template itself. A template that is gone,
+    or that git cannot read, is said so (ProjectError: the project cannot be updated
+    from it), never taken for one without version tags."""
+    src = str(expand_user(location, ctx.home)) if location.startswith("~") else location
+    if not is_remote(src) and not Path(src).is_dir():
+        raise ProjectError(f"the template {location} no longer exists ({src}): the project cannot be "
+                           "updated from it until the template is back there", fixes=[])  # fmt: skip
+    git_exe = shutil.which("git", path=ctx.env.get("PATH"))
+    if git_exe is None:
+        raise ProjectError("git is not installed; updating a project needs it", fixes=[Fix.INSTALL_GIT])
+    git = _Git(git_exe, ctx.env, mask(location))
+    done = git.run(
+        ctx.cwd, "ls-remote", "--tags", "--refs", "--", git_url(_SECRETS.get(src, src)), check=False
+    )
+    if done.returncode != 0:
+        complaint = mask(last_complaint(done.stderr.decode("utf-8", "replace")))
+        raise ProjectError(f"the template {mask(location)} cannot be read: {complaint}", fixes=[])
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    newest = _newest(tuple(line.split("refs/tags/", 1)[1] for line in lines if "refs/tags/" in line))
+    if newest is None:
+        raise ProjectError(f"the template {mask(location)} has no version tags to update to", fixes=[])
+    return newest
 
 
 def git_url(location: str) -> str:

@@ -13,27 +13,34 @@ for its template's own questions, and which template sources it trusts to run ta
 
 It is chosen by ``--team`` (a path, or a git URL whose repository holds
 ``pickenv-team.yaml`` at its root), else ``PICKENV_TEAM``, else the user config's
-``team:``. Relative paths in it are relative to the file.
+``team:``. Relative paths in it are relative to the file, and stay inside the team's
+own repository (or its folder, outside git): a team file handed around cannot make
+pickenv read ``../../.ssh/id_rsa``. A team file read from git names nothing on this
+computer: its rules are files of that repository, read from git's objects (never
+through a symlink), and its template is a URL. It is read like every YAML input
+(``pickenv.inputs``, ``pickenv.yamlio``): bounded, without aliases, and its errors
+are one line that never shows more than an excerpt of a value, nor a credential.
 """
 
 from __future__ import annotations
 
 import atexit
+import posixpath
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, UsageError
-from pickenv.inputs import CONFIG_LIMIT, InputError, read_text
+from pickenv.formats.files import mask
+from pickenv.inputs import CONFIG_LIMIT, RULES_LIMIT, InputError, read_text
 from pickenv.project.git import last_complaint
-from pickenv.project.source import git_url, is_remote
-from pickenv.questionnaire.questions import Value, coerce, get_question
+from pickenv.project.source import git_tree, git_url, is_remote, public_url, unreadable_entry
+from pickenv.questionnaire.questions import Value, get_question
 
 TEAM_ENV = "PICKENV_TEAM"
 TEAM_FILE_NAME = "pickenv-team.yaml"
@@ -42,9 +49,9 @@ _KEYS = ("schema_version", "name", "template", "rules", "answers", "defaults", "
 
 @dataclass(frozen=True)
 class TeamFile:
-    path: str  # as given (a path or a URL)
+    path: str  # as given (a path or a URL, its credentials masked)
     name: str
-    template: str | None = None  # a template source; local paths made absolute
+    template: str | None = None  # a template source: local paths absolute, URLs without credentials
     ref: str | None = None
     rules: tuple[Path, ...] = ()
     answers: Mapping[str, Value] = field(default_factory=dict)
@@ -67,45 +74,91 @@ def chosen_team(flag: str | None, ctx: Context) -> str | None:
 
 def load_team(given: str, ctx: Context) -> TeamFile:
     if is_remote(given):
-        with _cloned(given, ctx) as folder:
-            # Rules are read now, while the clone exists; a template must be a URL.
-            return _parse(folder / TEAM_FILE_NAME, given, ctx, remote=True)
+        return _from_git(given, ctx)
     path = expand_user(given, ctx.home)
     path = path if path.is_absolute() else ctx.cwd / path
     if path.is_dir():
         path = path / TEAM_FILE_NAME
-    return _parse(path, given, ctx, remote=False)
+    try:
+        text = read_text(path, CONFIG_LIMIT)
+    except InputError as exc:
+        raise _fail(given, f"{path} {exc}") from None
+    base = path.parent
+    try:
+        root = _enclosing_repository(base.resolve())
+    except (OSError, RuntimeError):
+        raise _fail(given, f"{base} is a symlink loop") from None
+
+    def inside(value: str, key: str) -> Path:
+        """A path written in the local team file: absolute (or ``~/``) as written, else
+        relative to the file and inside its repository or folder."""
+        written = expand_user(value, ctx.home)
+        if written.is_absolute():
+            return written
+        try:
+            try:
+                target = (base / written).resolve(strict=True)
+            except FileNotFoundError:  # said by whoever reads it
+                target = (base / written).resolve()
+        except (OSError, RuntimeError):  # a loop (Python 3.13 resolves one without strict)
+            raise _fail(given, f"`{key}` {_short(value)} is a symlink loop") from None
+        if not target.is_relative_to(root):
+            where = "repository" if (root / ".git").exists() else "folder"
+            raise _fail(given, f"`{key}` {_short(value)} leads outside the team's {where} {root}")
+        return target
+
+    return _parse(text, given, path.stem, rules=lambda v: inside(v, "rules"),
+                  template=lambda v: str(inside(v, "template")))  # fmt: skip
+
+
+def _enclosing_repository(folder: Path) -> Path:
+    """The work tree ``folder`` is in (the nearest folder with ``.git``), else ``folder``."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
 def _fail(where: str, message: str) -> UsageError:
-    return UsageError(f"the team file {where}: {message}", fixes=[Fix.TEAM_FILE])
+    return UsageError(f"the team file {mask(where)}: {mask(message)}", fixes=[Fix.TEAM_FILE])
 
 
-def _parse(path: Path, given: str, ctx: Context, *, remote: bool) -> TeamFile:
-    import yaml
+def _short(value: object) -> str:
+    from pickenv.yamlio import excerpt
 
-    try:
-        data = yaml.safe_load(read_text(path, CONFIG_LIMIT))
-    except InputError as exc:
-        raise _fail(given, f"{path} {exc}") from None
-    except yaml.YAMLError as exc:
-        raise _fail(given, f"is not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict):
+    return excerpt(value)
+
+
+def _parse(
+    text: str,
+    given: str,
+    stem: str,
+    *,
+    rules: Callable[[str], Path],
+    template: Callable[[str], str],
+) -> TeamFile:
+    from pickenv.yamlio import load_located, plain
+
+    root, problems = load_located(text, "")
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise _fail(given, f"line {first.line}, column {first.column}: {first.message}{more}")
+    if root is None or not isinstance(root.value, dict):
         raise _fail(given, "must be a mapping (schema_version, name, template, rules, answers, ...)")
+    data: dict[str, Any] = {key: plain(node) for key, node in root.value.items()}
     unknown = [k for k in data if k not in _KEYS]
     if unknown:
-        raise _fail(given, f"unknown key {unknown[0]!r}; allowed: {', '.join(_KEYS)}")
-    if data.get("schema_version") != 1:
+        raise _fail(given, f"unknown key {_short(unknown[0])}; allowed: {', '.join(_KEYS)}")
+    if data.get("schema_version") != 1 or isinstance(data.get("schema_version"), bool):
         raise _fail(given, "schema_version must be 1")
-    base = path.parent
-    template, ref = _template(data.get("template"), given, base, remote, ctx)
-    rules = tuple(_local(str(r), base, ctx) for r in _strings(data.get("rules"), "rules", given))
+    source, ref = _template(root.value.get("template"), given, template)
     return TeamFile(
-        path=given,
-        name=str(data.get("name") or path.stem),
-        template=template,
+        path=mask(given),
+        name=str(data.get("name") or stem),
+        template=source,
         ref=ref,
-        rules=_copied(rules) if remote else rules,
+        rules=tuple(rules(r) for r in _strings(data.get("rules"), "rules", given)),
         answers=_answers(data.get("answers"), "answers", given),
         defaults=_answers(data.get("defaults"), "defaults", given),
         data={str(k): str(v) for k, v in _mapping(data.get("data"), "data", given).items()},
@@ -113,26 +166,19 @@ def _parse(path: Path, given: str, ctx: Context, *, remote: bool) -> TeamFile:
     )
 
 
-def _template(
-    value: Any, given: str, base: Path, remote: bool, ctx: Context
-) -> tuple[str | None, str | None]:
-    if value is None:
+def _template(node: Any, given: str, local: Callable[[str], str]) -> tuple[str | None, str | None]:
+    if node is None or node.value is None:
         return None, None
-    if isinstance(value, str):
-        value = {"source": value}
-    if not isinstance(value, dict) or not isinstance(value.get("source"), str):
+    fields = node.value if isinstance(node.value, dict) else {"source": node}
+    source = fields.get("source")
+    if source is None or not isinstance(source.value, str) or not source.value.strip():
         raise _fail(given, "`template` must be a source, or a mapping with `source` and `ref`")
-    source, ref = value["source"], value.get("ref")
-    if not is_remote(source):
-        if remote:
-            raise _fail(given, f"template {source!r} must be a git URL in a team file read from git")
-        source = str(_local(source, base, ctx))
-    return source, str(ref) if ref is not None else None
-
-
-def _local(value: str, base: Path, ctx: Context) -> Path:
-    path = expand_user(value, ctx.home)
-    return path if path.is_absolute() else (base / path).resolve()
+    written = fields.get("ref")
+    if written is not None and isinstance(written.value, list | dict | bool):
+        raise _fail(given, "`template`'s `ref` must be a tag or a commit")
+    ref = None if written is None or written.value is None else written.text or str(written.value)
+    value = source.value.strip()
+    return (public_url(value) if is_remote(value) else local(value)), ref
 
 
 def _strings(value: Any, key: str, given: str) -> list[str]:
@@ -151,39 +197,78 @@ def _mapping(value: Any, key: str, given: str) -> Mapping[str, Any]:
 
 
 def _answers(value: Any, key: str, given: str) -> dict[str, Value]:
+    from pickenv.questionnaire.answers import coerce_bounded
+
     out: dict[str, Value] = {}
     for name, raw in _mapping(value, key, given).items():
         try:
-            out[str(name)] = coerce(get_question(str(name)), raw, origin=f"team file {given} ({key})")
+            question = get_question(str(name))
+            out[str(name)] = coerce_bounded(question, raw, origin=f"team file {mask(given)} ({key})")
         except Exception as exc:  # AnswerError: re-worded as the team file's problem
-            raise _fail(given, f"`{key}`: {getattr(exc, 'message', exc)}") from None
+            raise _fail(given, f"`{key}`: {getattr(exc, 'message', _short(str(exc)))}") from None
     return out
 
 
-def _copied(rules: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Rules of a cloned team repository outlive the clone: kept in a temporary folder
-    that lasts as long as this process."""
-    keep = Path(tempfile.mkdtemp(prefix="pickenv-team-rules-"))
-    atexit.register(shutil.rmtree, keep, True)
-    copies = []
-    for index, rule in enumerate(rules):
-        target = keep / f"{index}-{rule.name}"
-        shutil.copyfile(rule, target)
-        copies.append(target)
-    return tuple(copies)
+# ---- a team file from git -----------------------------------------------------------
 
 
-@contextmanager
-def _cloned(url: str, ctx: Context) -> Iterator[Path]:
+def _from_git(url: str, ctx: Context) -> TeamFile:
     git = shutil.which("git", path=ctx.env.get("PATH"))
     if git is None:
         raise UsageError("git is not installed; a team file from git needs it", fixes=[Fix.INSTALL_GIT])
-    with tempfile.TemporaryDirectory(prefix="pickenv-team-") as scratch:
-        done = subprocess.run(
-            [git, "clone", "-q", "--depth", "1", git_url(url), scratch],
-            capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-            env={**ctx.env, "GIT_TERMINAL_PROMPT": "0"},
-        )  # fmt: skip
+    env = {**ctx.env, "GIT_TERMINAL_PROMPT": "0"}
+
+    def run(*args: str, cwd: Path) -> bytes:
+        done = subprocess.run([git, *args], capture_output=True, check=False, stdin=subprocess.DEVNULL,
+                              env=env, cwd=cwd)  # fmt: skip
         if done.returncode != 0:
-            raise _fail(url, f"cannot be read: {last_complaint(done.stderr)}")
-        yield Path(scratch)
+            raise _fail(url, f"cannot be read: {last_complaint(done.stderr.decode('utf-8', 'replace'))}")
+        return done.stdout
+
+    with tempfile.TemporaryDirectory(prefix="pickenv-team-") as scratch:
+        repo = Path(scratch) / "team.git"
+        # Bare: nothing is checked out, so no symlink of the repository ever points
+        # into this computer; files are read from git's objects by their tree entry.
+        run("clone", "-q", "--bare", "--depth", "1", "--filter=blob:none", "--", git_url(url), str(repo),
+            cwd=Path(scratch))  # fmt: skip
+        tree = git_tree(run("ls-tree", "-r", "-l", "-z", "HEAD", cwd=repo).decode("utf-8", "replace"))
+
+        def read(path: str, limit: int, what: str) -> bytes:
+            if path not in tree:
+                raise _fail(url, f"{what} {_short(path)} is not in the repository")
+            mode, sha, size = tree[path]
+            why = unreadable_entry(mode, size, limit)
+            if why is not None:
+                raise _fail(url, f"{what} {_short(path)} {why}")
+            return run("cat-file", "blob", sha, cwd=repo)
+
+        keep = Path(tempfile.mkdtemp(prefix="pickenv-team-rules-"))
+        atexit.register(shutil.rmtree, keep, True)  # the rules outlive the clone, not this process
+
+        def rules(value: str) -> Path:
+            path = _in_repository(value, url)
+            target = keep / f"{len(list(keep.iterdir()))}-{posixpath.basename(path)}"
+            target.write_bytes(read(path, RULES_LIMIT, "the rules file"))
+            return target
+
+        def template(value: str) -> str:
+            raise _fail(url, f"template {_short(value)} must be a git URL in a team file read from git")
+
+        try:
+            text = read(TEAM_FILE_NAME, CONFIG_LIMIT, "the team file").decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _fail(url, f"{TEAM_FILE_NAME} is not UTF-8 text") from None
+        return _parse(text, url, "pickenv-team", rules=rules, template=template)
+
+
+def _in_repository(value: str, url: str) -> str:
+    """A rules path of a team file from git, as a path inside its repository: an
+    absolute path, ``~`` or a ``..`` out of it would name a file on this computer."""
+    normal = posixpath.normpath(value.replace("\\", "/"))
+    if value.startswith(("/", "~", "\\")) or (len(value) > 1 and value[1] == ":") or normal.startswith(".."):
+        raise _fail(
+            url,
+            f"`rules` {_short(value)} is not a path inside the team's repository "
+            "(a team file from git names nothing on this computer)",
+        )
+    return normal

@@ -15,10 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pickenv.context import Context
-from pickenv.errors import PickenvError
+from pickenv.errors import Fix, PickenvError, TemplateError, join_fix
+from pickenv.formats.files import mask
 from pickenv.project.history import release_key
 from pickenv.project.source import TemplateInfo, TemplateSource, inspect, resolve_source
 from pickenv.project.template import render
+from pickenv.yamlio import excerpt
 
 ANSWERS_TEMPLATE = re.compile(r"(^|/)(\{\{ *_copier_conf\.answers_file *\}\}|\.copier-answers\.yml)\.jinja$")
 
@@ -45,8 +47,11 @@ class TemplateCheck:
 
 
 def check_template(given: str, ref: str | None, ctx: Context, *, trusted: bool) -> TemplateCheck:
-    source = resolve_source(given, ref, ctx)
-    info = inspect(source, ctx)
+    try:
+        source = resolve_source(given, ref, ctx)
+        info = inspect(source, ctx)
+    except TemplateError as exc:
+        raise _worded_for_check(exc) from None
     problems = [*_declarations(info), *_versions(info)]
     from pickenv.tools import tool_names
 
@@ -57,7 +62,8 @@ def check_template(given: str, ref: str | None, ctx: Context, *, trusted: bool) 
             problems.append(
                 TemplateProblem(
                     "copier.yml",
-                    f"tool choice {tool!r} is not a tool pickenv knows ({', '.join(known)}): never offered",
+                    f"tool choice {excerpt(tool)} is not a tool pickenv knows ({', '.join(known)}): "
+                    "never offered",
                 )
             )
     domains = _domains(info)
@@ -79,8 +85,18 @@ def check_template(given: str, ref: str | None, ctx: Context, *, trusted: bool) 
                 else:
                     problems.append(problem)
     return TemplateCheck(
-        given, source.location, info.ref, tools, domains, rendered, info.unsafe, tuple(problems)
+        mask(given), source.location, info.ref, tools, domains, rendered, info.unsafe, tuple(problems)
     )
+
+
+def _worded_for_check(exc: TemplateError) -> TemplateError:
+    """The source is this command's argument, not `new`'s --template: what a template
+    source can be is said in the message, never as a flag."""
+    if Fix.TEMPLATE_SOURCE not in exc.fixes:
+        return exc
+    fixes = [f for f in exc.fixes if f is not Fix.TEMPLATE_SOURCE]
+    message = join_fix(exc.message, Fix.TEMPLATE_SOURCE.value)
+    return TemplateError(message, fixes=fixes, facts=exc.facts)
 
 
 def _declarations(info: TemplateInfo) -> list[TemplateProblem]:
@@ -112,7 +128,7 @@ def _declarations(info: TemplateInfo) -> list[TemplateProblem]:
         needed, installed = release_key(str(minimum)), release_key(copier.__version__)
         if needed is None:
             problems.append(
-                TemplateProblem("copier.yml", f"_min_copier_version {minimum!r} is not a version")
+                TemplateProblem("copier.yml", f"_min_copier_version {excerpt(minimum)} is not a version")
             )
         elif installed is not None and needed > installed:
             problems.append(
@@ -131,7 +147,7 @@ def _versions(info: TemplateInfo) -> list[TemplateProblem]:
             )
         ]
     problems = [
-        TemplateProblem("tags", f"tag {tag!r} is not a PEP 440 version: copier never updates to it")
+        TemplateProblem("tags", f"tag {excerpt(tag)} is not a PEP 440 version: copier never updates to it")
         for tag in info.tags
         if release_key(tag) is None
     ]

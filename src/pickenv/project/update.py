@@ -6,10 +6,19 @@ Projects made by pickenv record its template history (``project.history``); proj
 made by pickenv 0.1.0 recorded the installed template folder and no version: they are
 linked to the 0.1.0 tag as part of their first update. On any failure or signal the
 work tree is put back exactly as it was (``project.worktree``).
+
+pickenv never commits on the user's branch. copier reads the old template's place from
+the committed answers file, so a project that must be linked first is updated in a
+scratch clone (where the link is committed) and the result carried over to the work
+tree and index; every other update is copier's own, in place, which writes no ref
+either. A run killed half-way leaves either nothing or a changed answers file, and the
+next run refuses to call such a tree up to date (``WorkTree.unfinished_update``).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,13 +26,12 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pickenv.context import Context, expand_user
-from pickenv.errors import Fix, ProjectError, TemplateError, UsageError
-from pickenv.inputs import ANSWERS_LIMIT, InputError, read_text
+from pickenv.errors import Fix, PickenvError, ProjectError, TemplateError, UsageError
+from pickenv.project.git import disk_trouble, probe, shown
 from pickenv.project.history import REPO_NAME, Git, ensure_history, release_key
 from pickenv.project.template import failure_text, template_failures
-from pickenv.project.worktree import WorkTree
+from pickenv.project.worktree import ANSWERS_FILE, WorkTree, require_usable_temp
 
-ANSWERS_FILE = ".copier-answers.yml"
 FIRST_RELEASE = "0.1.0"  # pickenv before its template had a history
 ConflictMode = Literal["inline", "rej"]
 CONFLICT_MODES: tuple[ConflictMode, ...] = ("inline", "rej")
@@ -77,7 +85,8 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     answers_path = project / ANSWERS_FILE
     if not answers_path.is_file():
         raise ProjectError(
-            f"{project} has no {ANSWERS_FILE}: it was not made from a template", fixes=[Fix.NOT_A_PROJECT]
+            f"{shown(project)} has no {ANSWERS_FILE}: it was not made from a template",
+            fixes=[Fix.NOT_A_PROJECT],
         )
     answers = _read_answers(answers_path)
     if "tool" in request.data:
@@ -89,29 +98,45 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     if unknown:
         raise UsageError(f"{answers_path.name} records no answer {unknown[0]!r} to change", fixes=[])
     tree = WorkTree.of(project, ctx.env)
+    unfinished = tree.unfinished_update(under=project)
+    if unfinished:  # never "up to date" on the answers of an update nobody committed
+        raise ProjectError(unfinished)
     source = _source(answers, request.to, ctx, tree, request.pins)
     if release_key(source.old) is not None and release_key(source.new) is not None:
         old_key, new_key = release_key(source.old), release_key(source.new)
         assert old_key is not None and new_key is not None
         if old_key > new_key:
             raise ProjectError(
-                f"{project} is at template {source.old}, newer than {source.new}: pickenv never downgrades",
+                f"{shown(project)} is at template {source.old}, newer than {source.new}: "
+                "pickenv never downgrades",
                 fixes=[Fix.UPGRADE_PICKENV],
                 facts={"version": source.old.split("+")[0]},
             )
     if source.old == source.new and not request.data:
         return UpdateResult(project, source.recorded, source.old, source.new, False, (), (), (), checked=True)
     source = _with_consent(source, request, ctx)
+    tree.head()  # a project without a commit has nothing to compare with
+    if not tree.committed(answers_path):  # the scratch clone would not have it
+        raise ProjectError(
+            f"{shown(project)} is not committed in the git repository at {shown(tree.top)}",
+            fixes=[Fix.COMMIT_FIRST, Fix.GIT_INIT],
+        )
+    require_usable_temp()
     if request.check:
-        tree.head()  # a project without a commit has nothing to compare with
         return _check(request, source, tree, ctx)
     head = tree.require_clean()
+    tree.require_writable()
     ignored = tree.ignored()
     try:
-        _run_copier(project, tree, source, request.conflict, request.data)
+        # The link is a commit: made in a scratch clone, never on the branch. So is the
+        # update of a repository whose folder has a line break (see require_usable_temp).
+        if source.linked or "\n" in str(tree.top):
+            _update_aside(request, source, tree, ctx)
+        else:
+            _run_copier(project, tree, source, request.conflict, request.data, scratch=False)
         return _result(request, source, tree, project, ignored)
-    except BaseException:
-        tree.restore(head, ignored)
+    except BaseException as exc:
+        _undo(tree, head, ignored, exc)
         raise
 
 
@@ -140,7 +165,7 @@ def retool(project: Path, tree: WorkTree, change: Retool, ctx: Context) -> tuple
     old_data: dict[str, object] = {}
     if source.builtin and change.reasons is not None:
         old_data["reasons"], data["reasons"] = (list(r) for r in change.reasons)
-    _run_copier(project, tree, _with_consent(source, request, ctx), "inline", data, old_data)
+    _run_copier(project, tree, _with_consent(source, request, ctx), "inline", data, old_data, scratch=True)
     return tuple(tree.unmerged())
 
 
@@ -161,18 +186,9 @@ def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Sou
 
 
 def _read_answers(path: Path) -> Mapping[str, object]:
-    import yaml
+    from pickenv.questionnaire.answers import read_recorded_answers
 
-    try:
-        data = yaml.safe_load(read_text(path, ANSWERS_LIMIT))
-    except InputError as exc:
-        raise ProjectError(f"{path} {exc}", fixes=[Fix.NOT_A_PROJECT]) from None
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0]
-        raise ProjectError(f"{path} is not valid YAML ({first})", fixes=[Fix.NOT_A_PROJECT]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("_src_path"), str):
-        raise ProjectError(f"{path} records no template (_src_path)", fixes=[Fix.NOT_A_PROJECT])
-    return data
+    return read_recorded_answers(path)  # bounded; a damaged file is that file's problem
 
 
 def is_builtin(answers: Mapping[str, object]) -> bool:
@@ -228,21 +244,16 @@ def _source(
         )
     src = str(expand_user(recorded, ctx.home)) if recorded.startswith("~") else recorded
     pinned = next((ref for where, ref in pins.items() if _same(where, recorded, ctx)), None)
-    new = to or pinned or _latest_tag(src, tree)
+    new = to or pinned or _newest(recorded, ctx)
     return _Source(recorded, str(commit), src, new, linked=False)
 
 
-def _latest_tag(src: str, tree: WorkTree) -> str:
+def _newest(recorded: str, ctx: Context) -> str:
     """The template's newest release tag by PEP 440, pre-releases left out (copier's
-    own choice when no version is given)."""
-    from pickenv.project.source import git_url
+    own choice when no version is given); a template that is gone is said so."""
+    from pickenv.project.source import newest_release
 
-    out = tree.run("ls-remote", "--tags", "--refs", git_url(src), check=False)
-    tags = [line.split("refs/tags/", 1)[1] for line in out.splitlines() if "refs/tags/" in line]
-    releases = [(key, tag) for tag in tags if (key := release_key(tag)) is not None and not key.is_prerelease]
-    if not releases:
-        raise ProjectError(f"the template {src} has no version tags to update to", fixes=[])
-    return max(releases)[1]
+    return newest_release(recorded, ctx)
 
 
 def _run_copier(
@@ -252,18 +263,23 @@ def _run_copier(
     conflict: ConflictMode,
     data: Mapping[str, object],
     old_data: Mapping[str, object] | None = None,
+    *,
+    scratch: bool,
 ) -> None:
     """copier's update. A project whose answers file does not record the history as it
     is on this machine (made by pickenv 0.1.0, or on another machine) is linked first:
     copier reads the old template's place from that file, so the link is committed
     for the update and taken out of the history afterwards. ``old_data`` (values the
     old render needs that the file does not record) goes the same way: copier renders
-    the old version with the file's answers."""
+    the old version with the file's answers. Both only in a ``scratch`` clone: a kill
+    between the commit and its removal would leave the commit on the branch."""
     import copier
 
     answers_path = project / ANSWERS_FILE
     head = tree.head()
     aside = source.linked or bool(old_data)
+    if aside and not scratch:
+        raise AssertionError("pickenv commits only in a scratch clone, never on the user's branch")
     if aside:
         _link(answers_path, source, old_data or {})
         tree.commit_aside(answers_path, f"pickenv: link to the template history at {source.old}")
@@ -283,10 +299,57 @@ def _run_copier(
                 skip_answered=True,
             )
     except template_failures() as exc:
+        stderr = getattr(exc, "stderr", None)  # a git command of copier's that could not write
+        trouble = disk_trouble(tree.top, stderr) if isinstance(stderr, str) else None
+        if trouble:
+            raise ProjectError(trouble) from None
         raise TemplateError(f"updating from the template failed: {failure_text(exc)}") from None
+    except OSError as exc:  # copier writing into the project, or into its temporary folders
+        trouble = disk_trouble(_written_in(exc, tree.top), exc.strerror or "", exc.errno)
+        if trouble:
+            raise ProjectError(trouble) from None
+        raise TemplateError(f"updating from the template failed: {exc.strerror or exc}") from None
     finally:
         if aside:
             tree.keep_tree(head, answers_path)
+
+
+def _written_in(exc: OSError, top: Path) -> Path:
+    """Where copier failed to write: the project, or the folder of the file the error
+    names; without a name, the project where its disk is in trouble, else the
+    temporary folder (copier renders both versions there)."""
+    if exc.filename:
+        name = Path(os.path.abspath(os.fsdecode(exc.filename)))
+        return top if top in name.parents else name.parent
+    return top if probe(top) else Path(tempfile.gettempdir())
+
+
+def _update_aside(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context) -> None:
+    """The update made in a scratch clone of the last commit, where the link may be
+    committed, then carried into the work tree and index: the answers file first."""
+    with tree.scratch_clone("pickenv-update-") as clone:
+        copy = clone / request.project.relative_to(tree.top)
+        scratch = WorkTree.of(copy, ctx.env)
+        _run_copier(copy, scratch, source, request.conflict, request.data, scratch=True)
+        change = scratch.take_change(copy / ANSWERS_FILE)
+    tree.make(change)
+
+
+def _undo(tree: WorkTree, head: str, ignored: set[str], cause: BaseException) -> None:
+    """Put the tree back after a failure or a signal; where even that fails (the disk
+    full or gone read-only), one line says so and how to finish it by hand."""
+    try:
+        tree.restore(head, ignored)
+    except ProjectError as undo:
+        why = "interrupted" if isinstance(cause, KeyboardInterrupt) else type(cause).__name__
+        if isinstance(cause, PickenvError):
+            why = cause.message.split("; ")[0]  # the problem; the fix is the one below
+        undone = undo.message.split("; ")[0]
+        reasons = f"({why})" if why == undone else f"({why}; then {undone})"
+        raise ProjectError(
+            f"the update stopped half-way and could not be undone {reasons}: once that is fixed, "
+            f"`git restore --staged --worktree .` and `git clean -n` in {shown(tree.top)} undo it"
+        ) from None
 
 
 def _link(answers_path: Path, source: _Source, extra: Mapping[str, object]) -> None:
@@ -322,5 +385,5 @@ def _check(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context
     with tree.scratch_clone("pickenv-update-") as clone:
         copy_project = clone / request.project.relative_to(tree.top)
         scratch = WorkTree.of(copy_project, ctx.env)
-        _run_copier(copy_project, scratch, source, request.conflict, request.data)
+        _run_copier(copy_project, scratch, source, request.conflict, request.data, scratch=True)
         return _result(request, source, scratch, request.project, set())

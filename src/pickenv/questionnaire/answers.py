@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
+from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem, ProjectError
 from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
 from pickenv.questionnaire.questions import (
     QUESTION_IDS,
@@ -47,7 +47,7 @@ def read_answers_file(
 ) -> AnswersFile:
     """Read a YAML answers file once (``-``: standard input): the questionnaire's
     answers and the project's."""
-    from pickenv.yamlio import load_located, plain  # the YAML parser only when a file is given
+    from pickenv.yamlio import excerpt, load_located, plain, trimmed  # the YAML parser only with a file
 
     name = "standard input" if str(path) == STDIN else str(path)
     try:
@@ -57,11 +57,10 @@ def read_answers_file(
         raise AnswerError(f"answers file {name} {exc}", fixes=fixes) from None
     root, problems = load_located(text, name)
     if root is None:
-        raise AnswersFileError(problems or [Problem(str(path), 1, 1, "empty answers file")])
+        raise trimmed(AnswersFileError(problems or [Problem(str(path), 1, 1, "empty answers file")]))
     if not isinstance(root.value, dict):
-        raise AnswersFileError(
-            [root.problem(f"an answers file is a mapping QUESTION: VALUE, not {root.describe()}")]
-        )
+        problems.append(root.problem(f"an answers file is a mapping QUESTION: VALUE, not {root.kind()}"))
+        raise trimmed(AnswersFileError(problems))
     raw: dict[str, Value] = {}
     extras: dict[str, object] = {}
     for key, node in root.value.items():
@@ -72,20 +71,58 @@ def read_answers_file(
             continue
         if key not in QUESTION_IDS:
             problems.append(
-                root.key_problem(key, f"unknown question {key!r}{did_you_mean(key, QUESTION_IDS)}")
+                root.key_problem(key, f"unknown question {excerpt(key)}{did_you_mean(key, QUESTION_IDS)}")
             )
             continue
         if isinstance(node.value, list | dict):
             problems.append(node.problem(f"{key} takes one value, not {node.describe()}"))
             continue
-        question = get_question(key)
         try:
-            raw[key] = coerce(question, node.value)
+            raw[key] = coerce_bounded(get_question(key), node.value)
         except AnswerError as exc:
             problems.append(node.problem(str(exc)))
     if problems:
-        raise AnswersFileError(problems)
+        raise trimmed(AnswersFileError(problems))
     return AnswersFile(path, raw, extras)
+
+
+def coerce_bounded(question: Question, raw: object, *, origin: str = "") -> Value:
+    """``coerce``, but a value far longer than any answer is refused without being
+    printed whole (a file's content never reaches the terminal beyond an excerpt)."""
+    from pickenv.yamlio import EXCERPT, excerpt
+
+    if isinstance(raw, str) and len(raw) > EXCERPT:
+        where = f" ({origin})" if origin else ""
+        raise AnswerError(f"invalid value {excerpt(raw)} for {question.id}{where}: longer than any answer")
+    return coerce(question, raw, origin=origin)
+
+
+def read_recorded_answers(path: Path) -> dict[str, object]:
+    """The answers a project made from a copier template recorded (its
+    ``.copier-answers.yml``), read as copier reads them (YAML 1.1 types), bounded, and
+    checked to name its template (``_src_path``). The project was made from a template:
+    a broken file is worded as that file's problem (ProjectError, exit 12), with the
+    way back (git has the good version), never as "not a pickenv project"."""
+    from pickenv.yamlio import YAMLInputError, excerpt, load_documents
+
+    restore = f"fix it, or restore it from git (git checkout -- {path.name})"
+    try:
+        documents = load_documents(read_text(path, ANSWERS_LIMIT), str(path))  # aliases bounded
+        if len(documents) > 1:
+            raise YAMLInputError(f"{path} holds {len(documents)} YAML documents, not one")
+        data = documents[0] if documents else None
+    except InputError as exc:
+        raise ProjectError(f"the answers file {path} {exc}; {restore}") from None
+    except YAMLInputError as exc:
+        raise ProjectError(f"the answers file {exc}; {restore}") from None
+    if not isinstance(data, dict):
+        shown = "nothing" if data is None else f"not a mapping ({excerpt(data)})"
+        raise ProjectError(
+            f"the answers file {path} holds {shown}: copier writes ANSWER: VALUE lines; {restore}"
+        )
+    if not isinstance(data.get("_src_path"), str) or not data["_src_path"].strip():
+        raise ProjectError(f"the answers file {path} records no template (_src_path); {restore}")
+    return {str(k): v for k, v in data.items()}
 
 
 def collect_answers(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from pickenv.project.git import shown
 from pickenv.project.update import UpdateResult
 from pickenv.report.envelope import envelope
 from pickenv.report.new import shown_path
@@ -43,17 +44,18 @@ def result_json(result: UpdateResult) -> str:
 def result_text(result: UpdateResult, cwd: Path) -> str:
     where = shown_path(result.path, cwd)
     where = result.path.name if where == "." else where
+    said = shown(where)  # one line, even for a folder whose name has a line break
     if not result.available and not result.changes:
-        return f"{where} is up to date: template {result.new}.\n"
+        return f"{said} is up to date: template {result.new}.\n"
     verb = "would change" if result.checked else "changed"
     if result.available:
         head = (
-            f"An update is available for {where}: template {result.old} -> {result.new}."
+            f"An update is available for {said}: template {result.old} -> {result.new}."
             if result.checked
-            else f"Updated {where} from template {result.old} to {result.new}."
+            else f"Updated {said} from template {result.old} to {result.new}."
         )
     else:
-        head = f"{'Would update' if result.checked else 'Updated'} {where}'s answers (template {result.new})."
+        head = f"{'Would update' if result.checked else 'Updated'} {said}'s answers (template {result.new})."
     lines = [head]
     if result.linked:
         linked = "It would be linked" if result.checked else "It is now linked"

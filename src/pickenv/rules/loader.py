@@ -18,7 +18,7 @@ from pickenv.inputs import RULES_LIMIT, InputError, read_text
 from pickenv.questionnaire.questions import did_you_mean
 from pickenv.rules.model import Rule, RuleSet
 from pickenv.rules.reader import ID, Reader
-from pickenv.yamlio import Located, load_located
+from pickenv.yamlio import Located, excerpt, load_located, trimmed
 
 SCHEMA_VERSION = 1
 _BASE_KEYS = ("schema_version", "tools", "tie_break", "not_considered", "rules")
@@ -55,6 +55,9 @@ def _layer(
         return None
     reader = Reader(problems)
     keys = _BASE_KEYS if base is None else _LAYER_KEYS
+    if not isinstance(root.value, dict):
+        reader.error(root, f"the rules file must be a mapping (schema_version, rules...), not {root.kind()}")
+        return None
     fields = reader.mapping(root, "the rules file", keys)
     if fields is None:
         return None
@@ -63,7 +66,8 @@ def _layer(
         reader.error(root, f"missing `schema_version: {SCHEMA_VERSION}` at the top of the file")
     elif isinstance(version.value, bool) or version.value != SCHEMA_VERSION:
         reader.error(
-            version, f"unsupported schema_version {version.value!r}; this pickenv reads {SCHEMA_VERSION}"
+            version,
+            f"unsupported schema_version {excerpt(version.value)}; this pickenv reads {SCHEMA_VERSION}",
         )
 
     tools = _tools(reader, fields.get("tools"), base, root)
@@ -78,7 +82,7 @@ def _layer(
         if rule_id in mentioned:
             earlier = mentioned[rule_id]
             reader.error(
-                item, f"rule id {rule_id!r} appears twice in this file (also at line {earlier.line})"
+                item, f"rule id {excerpt(rule_id)} appears twice in this file (also at line {earlier.line})"
             )
             return False
         mentioned[rule_id] = item
@@ -89,7 +93,9 @@ def _layer(
             if not first_mention(rule_id, item):
                 continue
             if rule_id not in rules:
-                reader.error(item, f"cannot disable unknown rule {rule_id!r}{did_you_mean(rule_id, rules)}")
+                reader.error(
+                    item, f"cannot disable unknown rule {excerpt(rule_id)}{did_you_mean(rule_id, rules)}"
+                )
             else:
                 del rules[rule_id]
                 disabled.append(rule_id)
@@ -105,11 +111,13 @@ def _layer(
             if rule is None or not first_mention(rule.id, item):
                 continue
             if section == "override" and rule.id not in rules:
-                reader.error(item, f"cannot override unknown rule {rule.id!r}{did_you_mean(rule.id, rules)}")
+                reader.error(
+                    item, f"cannot override unknown rule {excerpt(rule.id)}{did_you_mean(rule.id, rules)}"
+                )
             elif section == "rules" and rule.id in rules:
                 reader.error(
                     item,
-                    f"rule id {rule.id!r} already exists ({rules[rule.id].origin}); "
+                    f"rule id {excerpt(rule.id)} already exists ({rules[rule.id].origin}); "
                     "to replace it, put it under `override:`",
                 )
             else:
@@ -147,9 +155,9 @@ def _tools(
     names: list[str] = []
     for name, item in reader.str_list(node, "a tool name"):
         if not ID.match(name):
-            reader.error(item, f"tool name {name!r} must be lower-case: a-z, 0-9 and '-'")
+            reader.error(item, f"tool name {excerpt(name)} must be lower-case: a-z, 0-9 and '-'")
         elif name in names:
-            reader.error(item, f"tool {name!r} is listed twice")
+            reader.error(item, f"tool {excerpt(name)} is listed twice")
         else:
             names.append(name)
     if base is not None:
@@ -172,7 +180,7 @@ def load_rules(sources: Sequence[RulesSource]) -> RuleSet:
         if layer is None or problems:
             if not problems:  # pragma: no cover - _layer always explains a None
                 problems.append(Problem(source.name, 1, 1, "invalid rules file"))
-            raise RulesError(problems, fixes=[Fix.CHECK_RULES_FILE])
+            raise trimmed(RulesError(problems, fixes=[Fix.CHECK_RULES_FILE]))
         ruleset = layer
         del index
     if ruleset is None:

@@ -10,7 +10,7 @@ from pickenv.errors import Problem
 from pickenv.questionnaire.questions import QUESTION_IDS, Value, did_you_mean, format_value, get_question
 from pickenv.rules.model import Condition, NotConsidered, Rule, describe_values
 from pickenv.versions import KNOWN_VERSIONS, select_versions
-from pickenv.yamlio import Located
+from pickenv.yamlio import EXCERPT, Located, excerpt
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RULE_KEYS = ("id", "when", "exclude", "score", "advice", "warn", "because", "source")
@@ -37,7 +37,7 @@ class Reader:
         if name not in tools:
             self.error(
                 node,
-                f"unknown tool {name!r}{did_you_mean(name, tools)}; tools are: {', '.join(tools)}"
+                f"unknown tool {excerpt(name)}{did_you_mean(name, tools)}; tools are: {', '.join(tools)}"
                 " (a team file may add tools under `tools:`)",
             )
             return None
@@ -62,7 +62,8 @@ class Reader:
                 self.problems.append(
                     node.key_problem(
                         key,
-                        f"unknown key {key!r} in {what}{did_you_mean(key, keys)}; allowed: {', '.join(keys)}",
+                        f"unknown key {excerpt(key)} in {what}{did_you_mean(key, keys)}; "
+                        f"allowed: {', '.join(keys)}",
                     )
                 )
         return result
@@ -111,6 +112,9 @@ class Reader:
                     f"(YAML reads an unquoted 3.10 as the number 3.1)",
                 )
                 return None
+            if len(item.value) > EXCERPT:
+                self.error(item, f"python_version {excerpt(item.value)} is longer than any specifier")
+                return None
             try:
                 versions = select_versions(item.value)
             except ValueError as exc:
@@ -119,7 +123,7 @@ class Reader:
             if not versions:
                 self.error(
                     item,
-                    f"python_version {item.value!r} matches none of {', '.join(KNOWN_VERSIONS)}",
+                    f"python_version {excerpt(item.value)} matches none of {', '.join(KNOWN_VERSIONS)}",
                 )
                 return None
             return frozenset(versions)
@@ -128,7 +132,7 @@ class Reader:
             shown = item.value if item.value is not None else "null"
             self.error(
                 item,
-                f"invalid value {shown!r} for {question_id}"
+                f"invalid value {excerpt(shown)} for {question_id}"
                 f"{did_you_mean(str(shown), [format_value(v) for v in question.values])}; "
                 f"allowed: {allowed}",
             )
@@ -144,7 +148,7 @@ class Reader:
         if "id" not in fields:
             self.error(node, "rule has no `id`; add a unique kebab-case id such as `id: my-rule`")
         elif rule_id is not None and not ID.match(rule_id):
-            self.error(fields["id"], f"rule id {rule_id!r} must be kebab-case: a-z, 0-9 and '-'")
+            self.error(fields["id"], f"rule id {excerpt(rule_id)} must be kebab-case: a-z, 0-9 and '-'")
         for required in ("because", "source"):
             if required not in fields:
                 self.error(node, f"rule {rule_id or '?'} has no `{required}`; every rule needs one")
