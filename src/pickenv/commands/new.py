@@ -4,6 +4,7 @@ file, prompt or default), then scaffold with ``project.create.create_project``."
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from pickenv.commands import Outcome, new_template
@@ -97,9 +98,14 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         trusted=template.trusted,
         # copier asks a team template's own questions that nobody answered.
         ask_template=template.info is not None and terminal.interactive and not args.defaults,
+        force=args.force,
+        trust_links=template.info is not None and _trusts(args, ctx, template.source.location),
     )
     with terminal.activity(prompts=request.ask_template) as activity:
         result = create_project(request, ctx, activity.step)
+    for note in result.leftovers:  # on stderr: stdout may be JSON
+        with contextlib.suppress(OSError, ValueError):  # the project is made: a note is not worth an error
+            terminal.stderr.write(f"pickenv: note: {note}\n")
     from pickenv.report import new as report
 
     missing_env = result.environment.requested and not result.environment.created and not result.dry_run
@@ -110,3 +116,17 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         else report.result_text(result, args.verbose, WORDING, ctx.cwd, repeat)
     )
     return Outcome(output, EXIT_NO_ENVIRONMENT if missing_env else EXIT_OK, changed=not result.dry_run)
+
+
+def _trusts(args: argparse.Namespace, ctx: Context, location: str) -> bool:
+    """The user trusts this template as a whole (--trust, or a trust entry in the team
+    file or the user config), whether or not it runs anything."""
+    from pickenv.commands.options import team_of
+    from pickenv.commands.trust import is_trusted
+    from pickenv.config import read_user_config
+
+    if args.trust:
+        return True
+    team = team_of(args, ctx)
+    config = read_user_config(ctx.config_dir, ctx.home)
+    return is_trusted(location, [*(team.trust if team else ()), *(config.trust if config else ())])
