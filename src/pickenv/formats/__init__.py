@@ -11,7 +11,6 @@ the formats each tool keeps its files in.
 from __future__ import annotations
 
 from functools import cache
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,31 +33,21 @@ class UnknownFormatError(KeyError):
     """No built-in format and no installed plugin has this name."""
 
 
-@cache
-def _plugins() -> dict[str, str]:
-    from importlib.metadata import entry_points
-
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name not in BUILTIN}
-
-
 def format_names() -> tuple[str, ...]:
-    return (*BUILTIN, *sorted(_plugins()))
+    from pickenv.plugins import entry_points_of
+
+    return (*BUILTIN, *sorted(entry_points_of(ENTRY_POINT_GROUP, tuple(BUILTIN))))
 
 
-@cache
+@cache  # a format holds no state: one instance per run
 def get_format(name: str) -> DependencyFormat:
     from pickenv.formats.base import DependencyFormat
+    from pickenv.plugins import load_class, lookup
 
-    path = BUILTIN.get(name) or _plugins().get(name)
+    path = lookup(name, BUILTIN, ENTRY_POINT_GROUP)
     if path is None:
         raise UnknownFormatError(name)
-    module, _, attribute = path.partition(":")
-    found = getattr(import_module(module), attribute)
-    if not (isinstance(found, type) and issubclass(found, DependencyFormat)):
-        raise TypeError(f"{path} is not a DependencyFormat subclass")
-    if found.name != name:
-        raise TypeError(f"{path} names itself {found.name!r}, registered as {name!r}")
-    return found()
+    return load_class(path, DependencyFormat, name)()
 
 
 def format_of(

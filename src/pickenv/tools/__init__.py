@@ -9,8 +9,6 @@ or when every tool is listed.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the registry's names are read on every start; the classes only by `new`
@@ -30,36 +28,21 @@ class UnknownToolError(KeyError):
     """No built-in tool and no installed plugin has this name."""
 
 
-def _load(path: str) -> type[EnvTool]:
-    from pickenv.tools.base import EnvTool
-
-    module, _, attribute = path.partition(":")
-    found = getattr(import_module(module), attribute)
-    if not (isinstance(found, type) and issubclass(found, EnvTool)):
-        raise TypeError(f"{path} is not an EnvTool subclass")
-    return found
-
-
-@cache  # scanning every installed distribution costs ~10 ms: once per run
-def _plugins() -> dict[str, str]:
-    from importlib.metadata import entry_points
-
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name not in BUILTIN}
-
-
 def tool_names() -> tuple[str, ...]:
     """Every tool pickenv knows: built-in first, then plugins."""
-    return (*BUILTIN, *sorted(_plugins()))
+    from pickenv.plugins import entry_points_of
+
+    return (*BUILTIN, *sorted(entry_points_of(ENTRY_POINT_GROUP, tuple(BUILTIN))))
 
 
 def get_tool(name: str) -> EnvTool:
-    path = BUILTIN.get(name) or _plugins().get(name)
+    from pickenv.plugins import load_class, lookup
+    from pickenv.tools.base import EnvTool
+
+    path = lookup(name, BUILTIN, ENTRY_POINT_GROUP)
     if path is None:
         raise UnknownToolError(name)
-    tool = _load(path)()
-    if tool.name != name:
-        raise TypeError(f"{path} names itself {tool.name!r}, registered as {name!r}")
-    return tool
+    return load_class(path, EnvTool, name)()
 
 
 def reserved_names() -> frozenset[str]:
