@@ -56,7 +56,7 @@ def result_json(result: SwitchResult) -> str:
                     "output": result.tests.output,
                 },
             },
-            "diff": result.diff if result.dry_run else None,
+            "diff": mask(result.diff) if result.dry_run else None,
         },
     )
 
@@ -108,13 +108,13 @@ def result_text(result: SwitchResult, cwd: Path) -> str:
     if result.conflicts:
         lines.append(f"  Conflicts to resolve (markers in the files): {', '.join(result.conflicts)}")
     if result.refused:
-        lines += ["", result.diff.rstrip("\n"), ""] if result.dry_run else [""]
+        lines += ["", mask(result.diff).rstrip("\n"), ""] if result.dry_run else [""]
         lines.append(
             f"Nothing was changed. Carry what is listed by hand first, or pass {ACCEPT} to switch without it."
         )
         return "\n".join(lines) + "\n"
     if result.dry_run:
-        lines += ["", result.diff.rstrip("\n") or "(no change)", ""]
+        lines += ["", mask(result.diff).rstrip("\n") or "(no change)", ""]
         lines.append("Nothing was changed (dry run).")
         return "\n".join(lines) + "\n"
     if result.references:
