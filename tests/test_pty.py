@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import signal
 import sys
+from collections.abc import Sequence
 
 import pytest
+import yaml
 
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.versions import PythonVersion, closest_known
@@ -63,7 +66,7 @@ def session(subprocess_env: dict[str, str]):  # type: ignore[no-untyped-def]
         s.kill()
 
 
-def moves(start: str, target: str, values: list[object]) -> list[str]:
+def moves(start: str, target: str, values: Sequence[object]) -> list[str]:
     """Arrow keys that move a select prompt's pointer from start to target (no wrapping)."""
     steps = values.index(target) - values.index(start)
     return [DOWN] * steps if steps > 0 else [UP] * -steps
@@ -194,3 +197,115 @@ def test_color_never_makes_the_prompts_monochrome(
     assert child.exitstatus == 0
     prompts = log.getvalue().split("Recommended:")[0]
     assert bool(COLOUR.search(prompts)) == (args == ())
+
+
+# ---- the review of `pickenv new`: back, Esc, Abort, and signals at a prompt ----------------------------
+
+ESC = "\x1b"
+GIVEN = ("domain=web", "python_version=3.12", "team_size=solo", "binary_deps=false", "windows=false",
+         "manage_python=false", "deploy=none", "offline=false")  # fmt: skip
+FLAGS = ("--description", "A demo", "--author", "Ada", "--license", "MIT", "--no-create-env")
+
+
+class NewSession(Session):
+    """`pickenv new demo` in a pty; lockfile (and the tool) are the only questions left."""
+
+    def __init__(self, env: dict[str, str], folder: str, *args: str) -> None:
+        self.log = io.StringIO()
+        answers = [f"--answer={a}" for a in GIVEN]
+        argv = ["-m", "pickenv", "new", "demo", "--output-dir", folder, *answers, *FLAGS, *args]
+        self.child = pexpect.spawn(
+            sys.executable,
+            argv,
+            env={**env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "400"},
+            dimensions=(60, 400),
+            timeout=30,
+            encoding="utf-8",
+        )
+        self.child.logfile_read = self.log
+
+    def review(self) -> dict[str, str]:
+        """Wait for the review and return the answers it shows."""
+        self.child.expect_exact("Create demo?")
+        shown = ANSI.sub("", self.child.before).replace("\r", "")
+        block = shown.rsplit("\n\n", 2)[-2] if shown.count("\n\n") >= 2 else shown
+        return dict(line.strip().split(": ", 1) for line in block.splitlines() if ": " in line)
+
+
+@pytest.fixture
+def new_session(subprocess_env: dict[str, str], tmp_path):  # type: ignore[no-untyped-def]
+    started: list[NewSession] = []
+
+    def _start(*args: str) -> NewSession:
+        started.append(NewSession(subprocess_env, str(tmp_path), *args))
+        return started[-1]
+
+    yield _start
+    for s in started:
+        s.kill()
+
+
+def test_esc_at_the_review_goes_back_through_the_questions(new_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = new_session()
+    s.ask("lockfile", "y")
+    s.child.expect_exact("Which environment tool?")
+    s.child.send(ENTER)  # the recommendation: pipenv, for a lock file
+    first = s.review()
+    assert first["lockfile"] == "true" and first["Tool"] == "pipenv (recommended)"
+    s.child.expect_exact("Esc to go back")  # the menu says so
+    s.child.send(ESC)  # back through the questions, each answer chosen
+    s.child.expect_exact(PROMPT["lockfile"])
+    s.child.expect_exact("(Y/n)")  # yes, as answered before
+    s.child.send("n")
+    s.child.expect_exact("Which environment tool?")
+    s.child.send(ENTER)
+    second = s.review()
+    assert second["lockfile"] == "false" and second["Tool"] == "venv (recommended)"  # it followed
+    assert {k: v for k, v in second.items() if k not in ("lockfile", "Tool")} == {
+        k: v for k, v in first.items() if k not in ("lockfile", "Tool")
+    }
+    # The menu's "Back" is the same way; Esc on its first question returns to the review.
+    s.child.send(DOWN * 3 + ENTER)
+    s.child.expect_exact(PROMPT["lockfile"])
+    s.child.expect_exact("(y/N)")
+    s.child.send(ESC)
+    assert s.review() == second
+    # "Change an answer", then Esc at its list and at the answer itself: nothing changes.
+    s.child.send(DOWN + ENTER)
+    s.child.expect_exact("Which answer?")
+    s.child.send(ESC)
+    assert s.review() == second
+    s.child.send(DOWN + ENTER)
+    s.child.expect_exact("Which answer?")
+    # From the first entry up (the list wraps): Create the environment, Licence, Author, Description.
+    s.child.send(UP * 4 + ENTER)
+    s.child.expect_exact("Description?")
+    s.child.send("changed" + ESC)
+    assert s.review() == second
+    s.child.send(ENTER)  # Create the project
+    code, output = s.finish()
+    assert code == 0, output
+    recorded = yaml.safe_load((tmp_path / "demo" / ".copier-answers.yml").read_text())
+    assert (recorded["lockfile"], recorded["tool"], recorded["description"]) == (False, "venv", "A demo")
+
+
+def test_abort_at_the_review_says_aborted(new_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = new_session("--answer=lockfile=false", "--tool", "venv")
+    s.review()
+    s.child.send(DOWN + DOWN + ENTER)  # Abort: write nothing
+    code, output = s.finish()
+    assert code == 130 and s.child.signalstatus is None
+    assert "pickenv: aborted; nothing was created" in output
+    assert "interrupted" not in output and "error" not in output and "Traceback" not in output
+    assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_at_a_prompt_exits_130_with_nothing_made(new_session, tmp_path, signum: int) -> None:  # type: ignore[no-untyped-def]
+    s = new_session("--answer=lockfile=false", "--tool", "venv")
+    s.review()
+    s.child.kill(signum)  # `kill`, or the terminal closing, while the menu waits
+    code, output = s.finish()
+    assert code == 130 and s.child.signalstatus is None, output
+    assert "pickenv: interrupted; nothing was changed" in output and "Traceback" not in output
+    assert not (tmp_path / "demo").exists()

@@ -568,7 +568,12 @@ def test_a_team_template_project_is_rendered_again_and_its_files_are_its_own(
     assert result.code == EXIT_OK, result.err
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["tool"] == "venv"
     assert "venv" in (project / "README.md").read_text()
-    assert not (project / "requirements.txt").exists()  # the template decides its files
+    # ACME's venv files are its pyproject.toml (`pip install -e .[test]`), which pip reads
+    # as the package's metadata, not as an environment: the Pipfile's groups keep a home
+    # in venv's own files rather than being lost
+    assert (project / "requirements.txt").read_text().splitlines()[-1] == "-e ."
+    assert "pytest>=8" in (project / "requirements-dev.txt").read_text().splitlines()
+    assert not (project / "Pipfile").exists()
     assert result.out.endswith("  # set it up as its README says\n")
 
 

@@ -415,6 +415,25 @@ def test_the_example_team_file_and_template(
         and recorded["deploy"] == "docker"
         and recorded["ci_provider"] == "gitlab"
     )
+    # "Created billing for pipenv" has pipenv's file, valid for pipenv (plette), and it
+    # installs the project with its test tools (the independent oracle reads it).
+    import io
+
+    from pipenv.vendor import plette  # type: ignore[import-untyped]
+
+    from deporacle import read_project
+
+    plette.Pipfile.load(io.StringIO((project / "Pipfile").read_text()))
+    assert read_project(project, "pipenv", locks=False).groups == {
+        "default": frozenset({"<project>"}),
+        "dev": frozenset({"<project>", "pytest>=8"}),
+    }
+    # The container builds from Pipfile.lock alone: checked, then installed exactly.
+    build, runtime = (project / "Dockerfile").read_text().split("\nFROM ")[1:]
+    assert build.startswith("python:3.12-slim AS build\n") and runtime.startswith("python:3.12-slim\n")
+    assert "RUN pipenv verify && pipenv sync" in build.splitlines() and "pipenv" not in runtime
+    assert ".venv/" in (project / ".dockerignore").read_text().splitlines()
+    assert "pipenv verify && pipenv sync --dev" in (project / ".gitlab-ci.yml").read_text()
 
 
 def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]) -> None:
@@ -459,3 +478,156 @@ def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run, isolated_env: 
     git(team_repo, "commit", "-q", "-am", "a relative template")
     bad = run_cli("recommend", "--defaults", "--team", f"file://{team_repo}")
     assert bad.code == EXIT_USAGE and "must be a git URL in a team file read from git" in bad.err
+
+
+# ---- the README's team flow, as a newcomer runs it ------------------------------------------
+
+
+def test_the_readme_team_flow_works_from_a_git_checkout(tmp_path: Path) -> None:
+    """The README's "For teams" block, run as a newcomer pastes it into one shell, in a git
+    checkout of pickenv (as the README's set-up leaves them): every output is the one
+    shown, `billing` is a repository of its own, and the checkout is left untouched.
+    (Before, billing was made inside pickenv's repository, "Git: skipped", and
+    `update --check` crashed.)"""
+    import shlex
+    import shutil
+
+    from test_docs import README, ROOT, console_blocks, shown_part
+
+    block = next(pairs for _, pairs in console_blocks(README) if any("acme-demo" in c for c, _ in pairs))
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
+    checkout = tmp_path / "pickenv"
+    checkout.mkdir()
+    shutil.copytree(ROOT / "examples", checkout / "examples")
+    shutil.copy(ROOT / "README.md", checkout / "README.md")
+    git(checkout, "init", "-q", "-b", "main")
+    git(checkout, "add", "-A")
+    git(checkout, "-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-q", "-m", "pickenv")
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",  # `pickenv` as the set-up installs it
+        "NO_COLOR": "1",
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+    where = tmp_path / "cwd"
+    where.write_text(str(checkout))
+    # One shell session: what a line does to the current folder holds for the next one.
+    session = 'cd "$(cat "$1")" && eval "$2"; status=$?; pwd > "$1"; exit $status'
+    for command, shown in block:
+        done = subprocess.run(["bash", "-c", session, "flow", str(where), command],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)  # fmt: skip
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr, (command, done.stderr)
+        if not command.startswith("pickenv "):
+            assert done.returncode == 0, (command, done.stderr)
+        assert shown_part(done.stdout, shown) == shown, (command, done.stderr)
+        assert shlex.split(command)  # a line a shell reads as it is shown
+    demo = home / "acme-demo"
+    assert Path(where.read_text().strip()) == demo
+    assert git(demo / "billing", "rev-parse", "--show-toplevel").strip() == str(demo / "billing")
+    assert git(demo / "billing", "log", "--format=%s").strip() != ""
+    assert (
+        git(checkout, "status", "--porcelain", "--ignored") == ""
+    )  # nothing made inside pickenv's repository
+
+
+def _example_project(tmp_path: Path, run_cli: Run) -> Path:
+    """billing, made from examples/ with the team file (pipenv, docker, gitlab)."""
+    import shutil
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    shutil.copytree(examples, tmp_path / "examples")
+    template = tmp_path / "examples" / "acme-template"
+    git(template, "init", "-q", "-b", "main")
+    git(template, "add", "-A")
+    git(template, "commit", "-q", "-m", "v1")
+    git(template, "tag", "v1.0.0")
+    team = str(tmp_path / "examples" / "acme-team.yaml")
+    made = run_cli("new", "billing", "--team", team, "--defaults", "--output-dir", str(tmp_path))
+    assert made.code == EXIT_OK, made.err
+    return tmp_path / "billing"
+
+
+def _docker_build_stage(project: Path, context: Path, python: Path, env: dict[str, str]) -> int:
+    """The Dockerfile's first stage as docker runs it, in ``context``: the build context
+    (the project less its .dockerignore), then every RUN with the stage's ENV, by a shell
+    whose `python` is ``python`` (standing in for the image's). Returns the exit code."""
+    import shutil
+
+    ignored = [line.rstrip("/") for line in (project / ".dockerignore").read_text().splitlines()]
+    ignored = [name for name in ignored if name and not name.startswith("#")]
+    shutil.copytree(project, context, ignore=shutil.ignore_patterns(*ignored))
+    stage = (project / "Dockerfile").read_text().split("\nFROM ")[1]
+    variables = {**env, "PATH": f"{python.parent}:{env['PATH']}"}
+    for line in stage.splitlines()[1:]:
+        instruction, _, rest = line.partition(" ")
+        if instruction == "ENV":
+            name, _, value = rest.partition("=")
+            variables[name] = value
+        elif instruction == "RUN":
+            done = subprocess.run(["bash", "-e", "-c", rest], cwd=context, env=variables,
+                                  capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+            if done.returncode:
+                return done.returncode
+        else:
+            assert instruction in ("WORKDIR", "COPY"), line  # COPY . . is the context itself
+    return 0
+
+
+@pytest.mark.slow
+@pytest.mark.network
+def test_the_example_pipenv_project_is_set_up_as_its_readme_says_and_built_from_its_lock(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    """Every shell block of billing's README, run literally in a fresh shell (pipx and
+    the Python the README names on PATH), then the Dockerfile's build stage: it builds
+    from the lock the README's install wrote, and refuses a missing or stale lock."""
+    import os
+    import re
+
+    from test_readme_blocks import _NOT_FRESH, _python_links, sh_blocks
+
+    project = _example_project(tmp_path, run_cli)
+    shell = tmp_path / "shell"
+    links = _python_links(shell / "pythons")
+    system_path = [p for p in os.environ["PATH"].split(os.pathsep) if Path(sys.executable).parent != Path(p)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_NOT_FRESH)}
+    path = os.pathsep.join([str(shell / "bin"), str(links), *system_path])
+    env.update(HOME=str(shell / "home"), PIPX_HOME=str(shell / "pipx"), PIPX_BIN_DIR=str(shell / "bin"),
+               PATH=path, LANG="C.UTF-8")  # fmt: skip
+    (shell / "home").mkdir()
+    blocks = sh_blocks((project / "README.md").read_text())
+    assert blocks, "the README says how to set the project up"
+    for block in blocks:
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-c", "\n".join(block)], cwd=project,
+                              env=env, capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+        assert done.returncode == 0, f"{block}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    lock = json.loads((project / "Pipfile.lock").read_text())
+    assert "pytest" in lock["develop"] and lock["default"]["billing"]["editable"] is True
+    # The image's Python: a fresh environment of the version the Dockerfile names.
+    version = re.search(r"FROM python:(\d+\.\d+)-slim AS build", (project / "Dockerfile").read_text())
+    assert version is not None
+    image = tmp_path / "image"
+    subprocess.run([str(links / f"python{version[1]}"), "-m", "venv", str(image)], check=True, timeout=300)
+    python = image / "bin" / "python"
+    built = tmp_path / "built"
+    assert _docker_build_stage(project, built, python, env) == 0
+    installed = subprocess.run([str(built / ".venv" / "bin" / "python"), "-c", "import billing; print('ok')"],
+                               capture_output=True, text=True, check=False)  # fmt: skip
+    assert installed.stdout == "ok\n", installed.stderr
+    freeze = subprocess.run([str(built / ".venv" / "bin" / "python"), "-m", "pip", "freeze"],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    names = {line.split("==")[0].lower() for line in freeze.splitlines() if "==" in line}
+    assert "pytest" not in names  # the image gets the lock's default packages, not the dev ones
+    # Without the lock, or with a Pipfile changed since, the build stops before installing.
+    (project / "Pipfile.lock").rename(tmp_path / "Pipfile.lock")
+    assert _docker_build_stage(project, tmp_path / "no-lock", python, env) != 0
+    assert (
+        not (tmp_path / "no-lock" / ".venv").exists() and not (tmp_path / "no-lock" / "Pipfile.lock").exists()
+    )
+    (tmp_path / "Pipfile.lock").rename(project / "Pipfile.lock")
+    with (project / "Pipfile").open("a") as pipfile:
+        pipfile.write('\n[packages.requests]\nversion = "*"\n')
+    assert _docker_build_stage(project, tmp_path / "stale", python, env) != 0
+    assert not (tmp_path / "stale" / ".venv").exists()

@@ -2,7 +2,9 @@
 write its output once.
 
 Heavy modules (questionary, copier) are imported inside the commands that need them,
-so `pickenv recommend --defaults` starts almost as fast as the interpreter itself.
+so `pickenv recommend --defaults` starts almost as fast as the interpreter itself. The
+command modules are imported inside ``main`` too, after the stop signals are caught:
+a signal that arrives while they load already ends pickenv with exit code 130.
 """
 
 from __future__ import annotations
@@ -12,22 +14,26 @@ import errno
 import os
 import signal
 import sys
-import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pickenv.commands import Outcome
-from pickenv.commands.parser import build_parser, command_module
-from pickenv.commands.terminal import Terminal
-from pickenv.commands.wording import WORDING
-from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, PickenvError
+from pickenv.commands.terminal import write_within
+from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 
-# Every signal that ends a process by default and can be caught: each rolls back like
-# Ctrl-C (closing the terminal sends SIGHUP, `kill` and service managers SIGTERM).
-_STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+if TYPE_CHECKING:
+    import argparse
+
+    from pickenv.commands import Outcome
+
+# Every signal that ends a process by default and that people and programs send to stop
+# one: Ctrl-C, `kill` and service managers (SIGTERM), a closed terminal (SIGHUP), Ctrl-\.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
 )
+NOTHING_CHANGED = "interrupted; nothing was changed"
+WORK_DONE = "interrupted after the work was done; only its report may be cut short"
+STILL_UNDOING = "stopping: putting back what it changed first"
 
 
 class _Closed:
@@ -50,23 +56,93 @@ class _Closed:
         return ""
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+class _Stop:
+    """What a stop signal does, at whatever instant of a run it arrives. Every way ends
+    in exit code 130 (``code``), with one line saying what became of the work.
+
+    - ``working``: the first signal raises KeyboardInterrupt; the command puts back what
+      it changed and the CLI says "interrupted; nothing was changed".
+    - ``undoing`` (after that signal): further signals are only noted, once, on stderr:
+      a second Ctrl-C must not stop the undo halfway and leave half a change behind.
+    - ``reporting`` (the command is done, its report is being written): a signal raises
+      KeyboardInterrupt to stop a write that blocks; the CLI says the work was done.
+    - ``ending`` (nothing left to undo: an error or the interruption is being said, or
+      the interpreter is exiting): a signal ends the process at once.
+    """
+
+    def __init__(self, stderr: TextIO) -> None:
+        self.stderr = stderr
+        self.phase = "working"
+        self.signalled = False
+        self.words = NOTHING_CHANGED  # what a signal in the ending phase says
+        self.said = False  # the interruption was reported
+        self.noted = False  # a signal during the undo was answered
+        self.previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        try:
+            for signum in STOP_SIGNALS:
+                self.previous[signum] = signal.signal(signum, self._handle)
+        except ValueError:  # not the main thread (embedded use): no handlers, no harm
+            pass
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            with contextlib.suppress(ValueError, TypeError):
+                signal.signal(signum, handler)
+        self.previous.clear()
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.signalled = True
+        if self.phase in ("working", "reporting"):
+            self.phase = "undoing" if self.phase == "working" else "ending"
+            raise KeyboardInterrupt
+        if self.phase == "undoing":
+            if not self.noted:
+                self.noted = True
+                write_within(self.stderr, f"\npickenv: {STILL_UNDOING}\n", wait=0.0)
+            return
+        if not self.said:
+            write_within(self.stderr, f"\npickenv: {self.words}\n", wait=0.0)
+        os._exit(EXIT_INTERRUPTED)
+
+    def done(self, changed: bool) -> None:
+        """The command returned: from now on a signal can only stop its report."""
+        self.words = WORK_DONE if changed else NOTHING_CHANGED
+        self.phase = "reporting"
+
+    def ending(self, words: str) -> None:
+        """Nothing is left to undo: a signal from now on ends pickenv saying ``words``."""
+        self.phase, self.words = "ending", words
+
+    def code(self, code: int) -> int:
+        """A run that received a stop signal exits 130, whatever else went wrong."""
+        return EXIT_INTERRUPTED if self.signalled else code
+
+    def interrupted(self, stdout: TextIO, stderr: TextIO, words: str, *, owner: bool) -> int:
+        """Say (once) how the run was interrupted, and return its exit code."""
+        self.ending(words)
+        if owner:
+            # What the streams' buffers still hold would be written as the interpreter
+            # exits, and would block it there if nobody reads them: drop it.
+            _point_at_devnull(stdout)
+        if not self.said:
+            self.said = True
+            # The terminal may be gone, or stopped: a stopping pickenv must not hang on it.
+            write_within(stderr, f"\npickenv: {words}\n", wait=1.0)
+        if owner:
+            _point_at_devnull(stderr)
+        return EXIT_INTERRUPTED
 
 
-@contextlib.contextmanager
-def _signals_as_interrupt() -> Iterator[None]:
-    previous = {}
-    try:
-        for signum in _STOP_SIGNALS:
-            previous[signum] = signal.signal(signum, _interrupt)
-    except ValueError:  # not the main thread (embedded use): no handlers, no harm
-        pass
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+def _point_at_devnull(stream: TextIO) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        target = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, target)
+        finally:
+            os.close(null)
 
 
 def _say(stream: TextIO, text: str) -> bool:
@@ -87,13 +163,48 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    """Entry point of the ``pickenv`` command. Returns the exit code (see errors.EXIT_CODES)."""
-    env = dict(os.environ) if env is None else env
+    """Entry point of the ``pickenv`` command. Returns the exit code (see errors.EXIT_CODES).
+
+    Without ``argv`` this is the program itself (``pickenv``, ``python -m pickenv``): the
+    stop signals stay caught after it returns, so one that arrives while the interpreter
+    exits still ends the process with 130. With ``argv`` (tests, embedding) the signal
+    handlers it found are put back on return.
+    """
     # A stream closed before Python started is None in sys: stand in for it.
     closed: TextIO = _Closed()  # type: ignore[assignment]
     stdin = stdin or sys.stdin or closed
     stdout = stdout or sys.stdout or closed
     stderr = stderr or sys.stderr or closed
+    owner = argv is None
+    stop = _Stop(stderr)
+    try:
+        try:
+            stop.install()
+            return _main(stop, argv, env, stdin, stdout, stderr, owner=owner)
+        except KeyboardInterrupt:
+            # A signal between two of _main's own handlers: while the modules load or an
+            # error is written (nothing was changed), or just after the command returned.
+            return stop.interrupted(stdout, stderr, stop.words, owner=owner)
+    finally:
+        if owner:
+            stop.ending(stop.words)
+        else:
+            stop.restore()
+
+
+def _main(
+    stop: _Stop,
+    argv: Sequence[str] | None,
+    env: Mapping[str, str] | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    *,
+    owner: bool,
+) -> int:
+    from pickenv.commands.parser import build_parser
+
+    env = dict(os.environ) if env is None else env
     parser = build_parser()
     try:
         # argparse prints --help, --version and usage errors to sys.stdout/sys.stderr:
@@ -101,41 +212,74 @@ def main(
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help, --version (0) or usage errors (2)
-        return exc.code if isinstance(exc.code, int) else EXIT_OK
+        return stop.code(exc.code if isinstance(exc.code, int) else EXIT_OK)
     except (OSError, ValueError):  # --help to a closed or full stdout
-        return EXIT_OUTPUT
+        return stop.code(EXIT_OUTPUT)
     if args.command is None or (args.command == "rules" and args.rules_command is None):
         from pickenv.report.completion import subparsers
 
         target = parser if args.command is None else subparsers(parser)["rules"]
         with contextlib.suppress(OSError, ValueError):
             target.print_help(stdout)
-        return EXIT_USAGE
+        return stop.code(EXIT_USAGE)
+    outcome = _run(stop, args, env, stdin, stdout, stderr, owner=owner)
+    if isinstance(outcome, int):
+        return outcome
     try:
-        from pickenv.context import Context
+        return stop.code(_write_output(outcome, stdout, stderr))
+    except KeyboardInterrupt:  # a signal while the report is written
+        return stop.interrupted(stdout, stderr, stop.words, owner=owner)
 
+
+def _run(
+    stop: _Stop,
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    *,
+    owner: bool,
+) -> Outcome | int:
+    """Run the command: its outcome, or the exit code of its error (said on stderr)."""
+    import traceback
+
+    from pickenv.commands.parser import command_module
+    from pickenv.commands.terminal import Terminal
+    from pickenv.commands.wording import WORDING
+    from pickenv.context import Context
+    from pickenv.errors import PickenvError
+
+    outcome: Outcome | None = None
+    try:
         terminal = Terminal(stdin, stdout, stderr, args.color, env, verbose=getattr(args, "verbose", False))
-        with _signals_as_interrupt():
-            outcome: Outcome = command_module(args.command).run(args, Context.from_environment(env), terminal)
+        outcome = command_module(args.command).run(args, Context.from_environment(env), terminal)
+        stop.done(outcome.changed)
     except PickenvError as exc:
+        stop.ending(NOTHING_CHANGED)  # the command has undone its work
         if args.traceback:
             traceback.print_exc(file=stderr)
         for line in exc.lines(WORDING):
-            _say(stderr, f"pickenv: error: {line}\n")
-        return exc.exit_code
+            # A stop the user chose (Abort) is not an error.
+            prefix = "" if exc.exit_code == EXIT_INTERRUPTED else "error: "
+            _say(stderr, f"pickenv: {prefix}{line}\n")
+        return stop.code(exc.exit_code)
     except KeyboardInterrupt:
+        # The command put back what it changed; unless it had returned already.
+        words = WORK_DONE if outcome is not None and outcome.changed else NOTHING_CHANGED
+        stop.ending(words)
         if args.traceback:
             traceback.print_exc(file=stderr)
-        _say(stderr, "\npickenv: interrupted; nothing was changed\n")  # the terminal may be gone
-        return EXIT_INTERRUPTED
+        return stop.interrupted(stdout, stderr, words, owner=owner)
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback
+        stop.ending(NOTHING_CHANGED)
         if args.traceback:
             traceback.print_exc(file=stderr)
         else:
             name = type(exc).__name__
             _say(stderr, f"pickenv: internal error: {name}: {exc} (rerun with --traceback and report it)\n")
-        return EXIT_INTERNAL
-    return _write_output(outcome, stdout, stderr)
+        return stop.code(EXIT_INTERNAL)
+    return outcome
 
 
 def _write_output(outcome: Outcome, stdout: TextIO, stderr: TextIO) -> int:
@@ -145,14 +289,12 @@ def _write_output(outcome: Outcome, stdout: TextIO, stderr: TextIO) -> int:
     except BrokenPipeError:
         # The reader stopped early (`pickenv rules show | head`): not an error of ours.
         # Point stdout at devnull so the interpreter's final flush stays quiet too.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        _point_at_devnull(stdout)
         return outcome.code
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         # Nothing more may reach that stream at exit either.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        _point_at_devnull(stdout)
         if outcome.changed:  # the work is done: its report goes where it can be read
             _say(stderr, f"pickenv: standard output is unusable ({reason}); the report follows here\n")
             _say(stderr, outcome.output)

@@ -43,7 +43,10 @@ EXIT_CODES: dict[int, str] = {
     EXIT_RULES: "invalid rules file, or `rules check` found errors",
     EXIT_NO_TTY: "a question is unanswered and there is no terminal to ask it",
     EXIT_NO_TOOL: "the rules exclude every tool for these answers, or recommend one pickenv cannot scaffold",
-    EXIT_DESTINATION: "bad project name or destination (exists, not empty, not writable)",
+    EXIT_DESTINATION: (
+        "bad project name or destination (exists, not empty, not writable, appeared while pickenv "
+        "was making it, or another pickenv run is making it)"
+    ),
     EXIT_ENVIRONMENT: "creating the environment or running the project's tests in it failed",
     EXIT_TEMPLATE: "rendering the project template failed",
     EXIT_NO_ENVIRONMENT: (
@@ -53,15 +56,21 @@ EXIT_CODES: dict[int, str] = {
     EXIT_OUTPUT: "the output could not be written (standard output closed or full)",
     EXIT_PROJECT: (
         "the project cannot be changed: not made from a template, no tool's files, not a clean "
-        "git work tree, a tool the rules rule out for it, or it needs a newer pickenv; nothing was changed"
+        "git work tree (an unfinished update too), a tool the rules rule out for it, losses a switch "
+        "would make and were not accepted, no space or not writable, or it needs a newer pickenv; "
+        "nothing was changed"
     ),
     EXIT_UPDATE_AVAILABLE: "`update --check`: a newer template is available (nothing was changed)",
     EXIT_UNTRUSTED: (
-        "the template runs tasks, migrations or Jinja extensions and was not trusted "
-        "(no terminal to ask, or the answer was no); nothing was written"
+        "the template runs tasks, migrations or Jinja extensions, or links outside the project, and "
+        "was not trusted (no terminal to ask, or the answer was no); nothing was written"
     ),
     EXIT_MISFIT: "`detect --recommend`: the project's tool is not the one pickenv recommends for it",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C or a signal such as SIGTERM or SIGHUP); nothing was left behind",
+    EXIT_INTERRUPTED: (
+        "interrupted or aborted: Ctrl-C, SIGTERM, SIGHUP or SIGQUIT at any moment, or Abort at the review "
+        "of `new`; what was being changed is put back (a signal while the report is written keeps the "
+        "finished work and says so)"
+    ),
 }
 
 

@@ -1,7 +1,9 @@
 """The answers `pickenv new` needs besides the questionnaire's: tool, description,
 author, licence and whether to create the environment. Each comes from its flag, the
 answers file, a prompt or its default (the questionnaire's order), and on a terminal
-the user reviews everything before a file is written.
+the user reviews everything before a file is written: create, change one answer, go
+back through the questions (Esc does that too), or abort (exit 130, nothing written).
+Esc at a prompt asked from the review returns to the review with nothing changed.
 
 A support module of ``commands.new``: it knows the command's flags.
 """
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pickenv.commands.options import rules_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
-from pickenv.errors import Fix, NoTTYError
+from pickenv.errors import EXIT_INTERRUPTED, AnswerError, Fix, NoTTYError, PickenvError
 from pickenv.project.fields import LICENSES, check_bool, check_license, git_user_name, one_line
 from pickenv.questionnaire.questions import QUESTIONS, Question, Value, format_value, get_question
 from pickenv.questionnaire.resolve import Resolver
@@ -40,11 +42,14 @@ TEXT_HELP = {
     "description": "one line, for pyproject.toml and the README",
     "author": "for pyproject.toml and LICENSE",
 }
+# Abort keeps its place (third) from before "back" existed; Esc goes back too.
 ACTIONS = [
     ("create", "Create the project"),
     ("change", "Change an answer"),
     ("abort", "Abort: write nothing"),
+    ("back", "Back through the questions (your answers preselected)"),
 ]
+ABORTED = "aborted; nothing was created"
 
 
 @dataclass
@@ -56,6 +61,9 @@ class Gathered:
     values: dict[str, Any]  # the project's answers, by field
     asked: bool = False  # a prompt was shown: worth printing the command that repeats it
     chosen: set[str] = field(default_factory=set)  # fields the user set (not defaults)
+    # What was asked at a prompt (questions and fields), so going back asks it again;
+    # what came from flags, the answers file or the team file stays as it is.
+    prompted: set[str] = field(default_factory=set)
 
 
 def _given(args: argparse.Namespace, extras: Mapping[str, object], key: str) -> tuple[object, str] | None:
@@ -117,30 +125,34 @@ class NewAnswers:
             "create_env": check_bool,
         }
 
-    def _ask(self, key: str, choice: ToolChoice, default: Any) -> Any:
-        """The prompt of one project field."""
+    def _ask(self, key: str, choice: ToolChoice, default: Any, back: bool = False) -> Any:
+        """The prompt of one project field (``back``: asked from the review, Esc returns there)."""
         if key == "tool":
             from pickenv.questionnaire.prompts import shortened
 
             why = choice.why_recommended()
             help = f"pickenv recommends {choice.recommendation.recommendation}" + (f": {why}" if why else ".")
-            return self.prompts.select("Which environment tool?", choice.menu(), default, shortened(help))
+            menu = choice.menu()
+            return self.prompts.select("Which environment tool?", menu, default, shortened(help), back=back)
         if key == "license":
-            return self.prompts.select("Licence?", [(x, x) for x in LICENSES], default, "the LICENSE file")
+            licences = [(x, x) for x in LICENSES]
+            return self.prompts.select("Licence?", licences, default, "the LICENSE file", back=back)
         if key == "create_env":
             help = "create it, install the project and run its tests now"
-            return self.prompts.confirm("Create the environment now?", bool(default), help)
+            return self.prompts.confirm("Create the environment now?", bool(default), help, back=back)
         check = self._checks(choice)[key]
-        return self.prompts.text(f"{LABELS[key]}?", str(default), check, TEXT_HELP[key])
+        return self.prompts.text(f"{LABELS[key]}?", str(default), check, TEXT_HELP[key], back=back)
 
     def gather(self) -> Gathered:
         from pickenv.commands.recommend import recommendation
 
         asked = False
+        prompted: set[str] = set()
 
         def ask(question: Question, default: Value) -> Value:
             nonlocal asked
             asked = True
+            prompted.add(question.id)
             return self.prompts.question(question, default)
 
         result, extras = recommendation(
@@ -166,8 +178,11 @@ class NewAnswers:
                 chosen.add(key)
             elif self.prompting:
                 asked = True
+                prompted.add(key)
             ask_field = partial(self._ask, key, choice)
             values[key] = resolver.resolve(key, given, checks[key], defaults[key], ask_field)
+            if key == "tool" and key in prompted and values[key] != choice.default():
+                chosen.add(key)  # picked over the recommendation: it stays when answers change
         if resolver.missing:
             flags = ["--[no-]create-env" if k == "create_env" else f"--{k}" for k in resolver.missing]
             raise NoTTYError(
@@ -175,51 +190,99 @@ class NewAnswers:
                 fixes=[Fix.ANSWER_PROJECT],
                 facts={"missing": ", ".join(flags)},
             )
-        gathered = Gathered(result, choice, values, asked, chosen)
+        gathered = Gathered(result, choice, values, asked, chosen, prompted)
         return self.review(gathered) if self.prompting else gathered
 
     def review(self, gathered: Gathered) -> Gathered:
-        """Show every answer and the choice; create, change any answer, or abort."""
-        from pickenv.rules.service import recommend_for
+        """Show every answer and the choice; create, change one answer, go back through
+        the questions (also Esc), or abort. Esc during a change or the way back returns
+        here with the answers as they were."""
+        from pickenv.questionnaire.prompts import Back
 
         while True:
             entries = self.summary(gathered)
             shown = "\n".join(f"  {label}: {value}" for _, label, value in entries)
             self.terminal.stderr.write(f"\n{shown}\n\n")
-            action = self.prompts.select(f"Create {self.name}?", ACTIONS, "create")
+            try:
+                action = self.prompts.select(f"Create {self.name}?", ACTIONS, "create", back=True)
+            except Back:
+                action = "back"
             if action == "abort":
-                raise KeyboardInterrupt
+                # A stop the user chose: exit 130 like Ctrl-C, in words of its own.
+                raise PickenvError(ABORTED, exit_code=EXIT_INTERRUPTED)
             if action == "create":
                 return gathered
-            listed = [(key, f"{label}: {value}") for key, label, value in entries]
-            key = self.prompts.select("Which answer?", listed, entries[0][0])
-            if key in FIELDS:
-                value = self._ask(key, gathered.choice, gathered.values[key])
-                gathered.values[key] = self._checks(gathered.choice)[key](value, "prompt")
-                gathered.chosen.add(key)
+            try:
+                changed = self._again(gathered) if action == "back" else self._change(gathered, entries)
+                if self.refuse is not None:
+                    self.refuse(dict(changed.result.answers))
+            except Back:
                 continue
-            answers = dict(gathered.result.answers)
-            answers[key] = self.prompts.question(get_question(key), answers[key])
-            result = recommend_for(
-                self.ctx,
-                cli_rules=rules_of(self.args, self.ctx),
-                layers=self.args.layers,
-                given=answers,
-                use_defaults=False,
-                ask=None,
-            )
-            gathered = self._rechoose(gathered, result)
+            except AnswerError as exc:  # an answer the team's template does not offer: say so here
+                self.terminal.stderr.write(f"\npickenv: {exc}\n")
+                continue
+            gathered = changed
 
-    def _rechoose(self, gathered: Gathered, result: Recommendation) -> Gathered:
+    def _change(self, gathered: Gathered, entries: list[tuple[str, str, str]]) -> Gathered:
+        """Change one answer, picked from the review."""
+        listed = [(key, f"{label}: {value}") for key, label, value in entries]
+        key = self.prompts.select("Which answer?", listed, entries[0][0], back=True)
+        if key in FIELDS:
+            value = self._ask(key, gathered.choice, gathered.values[key], back=True)
+            values = {**gathered.values, key: self._checks(gathered.choice)[key](value, "prompt")}
+            return replace(gathered, values=values, chosen=gathered.chosen | {key})
+        answers = dict(gathered.result.answers)
+        answers[key] = self.prompts.question(get_question(key), answers[key], back=True)
+        result = self._recommend(answers, ask=None)
+        return self._rechoose(replace(gathered, prompted=gathered.prompted | {key}), result)
+
+    def _again(self, gathered: Gathered) -> Gathered:
+        """Back through the questions: everything asked before is asked again, in the
+        same order, with its answer chosen; what flags or files gave stays."""
+        answers = dict(gathered.result.answers)
+        fixed = {k: v for k, v in answers.items() if k not in gathered.prompted}
+        result = self._recommend(fixed, ask=partial(self.prompts.question, back=True), defaults=answers)
+        again = self._rechoose(gathered, result, ask_tool="tool" not in gathered.prompted)
+        values = dict(again.values)
+        for key in FIELDS:
+            if key in gathered.prompted:
+                value = self._ask(key, again.choice, values[key], back=True)
+                values[key] = self._checks(again.choice)[key](value, "prompt")
+        chosen = set(gathered.chosen)
+        if "tool" in gathered.prompted and values["tool"] != again.choice.default():
+            chosen.add("tool")
+        return replace(again, values=values, chosen=chosen)
+
+    def _recommend(
+        self, given: Mapping[str, Value], ask: Callable[[Question, Value], Value] | None, **more: Any
+    ) -> Recommendation:
+        from pickenv.rules.service import recommend_for
+
+        return recommend_for(
+            self.ctx,
+            cli_rules=rules_of(self.args, self.ctx),
+            layers=self.args.layers,
+            given=given,
+            use_defaults=False,
+            ask=ask,
+            **more,
+        )
+
+    def _rechoose(self, gathered: Gathered, result: Recommendation, *, ask_tool: bool = True) -> Gathered:
         """New answers, new recommendation: a tool the user picked stays if it still
-        fits, a tool that was only the recommendation follows the new one."""
+        fits, a tool that was only the recommendation follows the new one. A picked tool
+        that no longer fits is asked again (unless ``ask_tool`` is off: the caller asks)."""
         choice = self.choice(result)
         values = dict(gathered.values)
         tool = values["tool"]
         if "tool" not in gathered.chosen:
             values["tool"] = choice.default()
         elif tool not in choice.usable or choice.refusal(tool):
-            values["tool"] = choice.check(self._ask("tool", choice, choice.default()), "prompt")
+            values["tool"] = (
+                choice.check(self._ask("tool", choice, choice.default(), back=True), "prompt")
+                if ask_tool
+                else choice.default()
+            )
         return replace(gathered, result=result, choice=choice, values=values)
 
     def summary(self, gathered: Gathered) -> list[tuple[str, str, str]]:

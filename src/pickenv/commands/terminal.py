@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import threading
 import time
 from collections.abc import Mapping
@@ -16,6 +18,48 @@ def is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # closed, or not a real stream
         return False
+
+
+_PIPE_BUF = getattr(select, "PIPE_BUF", 512)  # POSIX guarantees at least 512
+
+
+def write_within(stream: TextIO, text: str, wait: float) -> bool:
+    """Write ``text`` unless the stream cannot take it within ``wait`` seconds; False
+    when not all of it was written.
+
+    For what is written on the way out of a signal or a failure: a pipe nobody reads
+    or a terminal stopped with Ctrl-S would otherwise hold pickenv there for good. It
+    writes to the file descriptor itself, past the stream's buffer and its lock (which
+    a blocked writer in another thread may hold).
+    """
+    try:
+        fd = stream.fileno()
+        select.select([], [fd], [], 0)
+    except (AttributeError, OSError, ValueError):  # in memory, or not selectable (Windows): plainly
+        try:
+            stream.write(text)
+            stream.flush()
+        except (OSError, ValueError):
+            return False
+        return True
+    try:
+        data = text.encode(getattr(stream, "encoding", None) or "utf-8", errors="replace")
+    except LookupError:
+        data = text.encode("utf-8", errors="replace")
+    deadline = time.monotonic() + wait
+    while data:
+        try:
+            _, ready, _ = select.select([], [fd], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                return False
+            # A pipe that is ready takes PIPE_BUF bytes without blocking.
+            written = os.write(fd, data[:_PIPE_BUF])
+        except InterruptedError:
+            continue
+        except (OSError, ValueError):  # closed, gone, or set non-blocking and full
+            return False
+        data = data[written:]
+    return True
 
 
 @dataclass(frozen=True)
@@ -104,10 +148,14 @@ class Activity:
     def _finish(self, ok: bool = True) -> None:
         if self._thread is not None and self._stop is not None:
             self._stop.set()
-            self._thread.join()
+            # On the way out of a failure or a signal nothing may wait for long: the
+            # thread may be stuck writing to a terminal stopped with Ctrl-S.
+            self._thread.join(None if ok else 1.0)
             seconds = time.monotonic() - self._started
-            if self._shown:
-                self._write(self._line(f"{'done' if ok else 'stopped'} ({seconds:.1f}s)") + "\n")
+            if self._shown and ok:
+                self._write(self._line(f"done ({seconds:.1f}s)") + "\n")
+            elif self._shown and not self._thread.is_alive():
+                write_within(self.stream, self._line(f"stopped ({seconds:.1f}s)") + "\n", 1.0)
         self._thread = self._stop = None
         self._title, self._share, self._shown = "", None, False
 

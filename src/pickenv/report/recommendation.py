@@ -29,6 +29,17 @@ def _advice(result: Recommendation) -> list[tuple[str, str, str]]:
     return [(a.tool, r.rule, r.advice) for a in result.ranking for r in a.reasons if r.advice]
 
 
+def _advice_on_top(result: Recommendation) -> list[tuple[str, str, str]]:
+    """Advice for the tools on top (the winner, and any tool tied with it); the JSON
+    envelope keeps every tool's."""
+    on_top = set(result.tied) or {result.recommendation}
+    return [(t, r, x) for t, r, x in _advice(result) if t in on_top]
+
+
+def _sources(result: Recommendation) -> dict[str, str]:
+    return {r.rule: r.source for a in result.ranking for r in a.reasons}
+
+
 def _tie_json(result: Recommendation) -> dict[str, object]:
     return {
         "tied": list(result.tied),
@@ -134,10 +145,7 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
         for a in excluded:
             for r in a.excluded_by:
                 lines.append(f"  {a.tool:<11} {r.because}  [{r.rule}]")
-    # Advice for the tools on top (the winner, and any tool tied with it); the JSON
-    # envelope keeps every tool's.
-    on_top = set(result.tied) or {result.recommendation}
-    advice = [(t, r, x) for t, r, x in _advice(result) if t in on_top]
+    advice = _advice_on_top(result)
     if advice:
         lines.append("")
         lines.append(style.bold("Advice"))
@@ -159,7 +167,12 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
 
 
 def _md_reason_rows(a: Assessment) -> list[str]:
-    return [f"| {a.tool} | {r.effect} | {r.because} | [{r.rule}]({r.source}) |" for r in a.reasons]
+    # Advice is not a reason: it has a section of its own, in its own words, as in text.
+    return [
+        f"| {a.tool} | {r.effect} | {r.because} | [{r.rule}]({r.source}) |"
+        for r in a.reasons
+        if r.effect != "advice"
+    ]
 
 
 def recommendation_markdown(result: Recommendation) -> str:
@@ -176,6 +189,11 @@ def recommendation_markdown(result: Recommendation) -> str:
     lines += ["", "## Reasons", "", "| tool | effect | because | rule |", "| --- | --- | --- | --- |"]
     for a in result.ranking:
         lines += _md_reason_rows(a)
+    advice = _advice_on_top(result)
+    if advice:
+        sources = _sources(result)
+        lines += ["", "## Advice", ""]
+        lines += [f"- **{tool}**: {text} ([{rule}]({sources[rule]}))" for tool, rule, text in advice]
     lines += ["", "## What would change the answer", ""]
     lines += [f"- `{line}`" for line in _changes(result)] or ["- no single answer changes it"]
     if result.not_considered:
