@@ -662,3 +662,29 @@ def test_the_project_still_installs_after_the_switch(
     after = _pip_install(python, project, env)
 
     assert after.returncode == 0, after.stderr[-3000:]
+
+
+# The corpus's other projects: tools switch does not move from (tox, nox, hatch, poetry,
+# pdm, pixi), a monorepo, one whose files name no tool, one with only a tests/ file.
+UNMOVABLE = {folder: case for folder, case in sorted(CASES.items()) if folder not in PROJECTS}
+_REFUSED_BECAUSE = (
+    "whose files pickenv cannot carry yet",  # tox, nox, hatch, poetry, pdm, pixi
+    "has no dependency files of a tool pickenv knows",  # nothing found
+    "is not clear",  # weak evidence alone
+    "holds projects of their own",  # a monorepo: its members are switched one by one
+)
+
+
+@pytest.mark.parametrize("folder", sorted(UNMOVABLE))
+def test_a_project_switch_cannot_move_is_refused_in_one_line(
+    folder: str, tmp_path: Path, run_cli: Run
+) -> None:
+    """Every corpus project is tried: those of a tool outside the registry, or whose tool
+    is not clear, are refused before anything is read for writing."""
+    project = checkout(folder, tmp_path)
+    before = snapshot(project)
+    result = switch(run_cli, project, "uv" if UNMOVABLE[folder][0] != "uv" else "venv")
+    assert result.code == EXIT_PROJECT and not result.out, result.out
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert any(words in result.err for words in _REFUSED_BECAUSE), result.err
+    assert snapshot(project) == before

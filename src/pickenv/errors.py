@@ -96,7 +96,7 @@ class Fix(Enum):
     OTHER_TARGET = "switch to one of: {tools}"
     ONE_TOOL = "keep one tool's files (remove the others, or move them into it by hand) first"
     ADD_PROJECT_TABLE = "add a [project] table (PEP 621: name, version) to pyproject.toml first"
-    SWITCH_MEMBERS = "switch each member on its own (its folder), or move the workspace by hand"
+    SWITCH_MEMBERS = "switch each member on its own (its folder), or move them together by hand"
     MERGE_BY_HAND = (
         "change that file for the new tool by hand, or undo your edit there that the template's "
         "render conflicts with"

@@ -92,6 +92,9 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
         )
     if found.tool not in tool_names():
         raise ProjectError(f"{project} uses {found.tool}, whose files pickenv cannot carry yet", fixes=[])
+    if found.members and found.confidence != "high":  # a monorepo: which project to move?
+        members = ", ".join(found.members)
+        raise ProjectError(f"{project} holds projects of their own ({members})", fixes=[Fix.SWITCH_MEMBERS])
     files = ProjectFiles(project)
     package = read_package(files)
     if package.workspace:

@@ -60,6 +60,8 @@ class UvTool(EnvTool):
         from pickenv.formats.uvsources import project_dependencies
 
         found = super().read_environment(files, package)
+        if not files.exists("pyproject.toml"):
+            return found  # a folder of uv projects (a monorepo's root) has no environment of its own
         if package.uv_package:
             default = Group(DEFAULT, (), (), SelfInstall(origin="pyproject.toml [project]"), "pyproject.toml")
         else:
