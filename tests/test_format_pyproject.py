@@ -235,6 +235,20 @@ def test_setup_py_metadata_is_unknown(tmp_path: Path) -> None:
     package = read_package(files)
     assert package.buildable and package.is_package and package.metadata_file == "setup.py"
     assert package.dependencies is None and package.extras is None
+    assert package.name == ""  # setup() names nothing: no name is made up
+
+
+@pytest.mark.parametrize(
+    ("setup_py", "name"),
+    [
+        ("from setuptools import setup\nsetup(name='oldlib', version='1.0')\n", "oldlib"),
+        ('import setuptools\nsetuptools.setup(\n    name="my-lib",\n)\n', "my-lib"),
+        ("from setuptools import setup\nNAME = 'x'\nsetup(name=NAME)\n", ""),  # computed: not run
+        ("from setuptools import setup\nsetup(name=\n", ""),  # not Python
+    ],
+)
+def test_a_setup_py_name_is_read_only_as_a_literal(tmp_path: Path, setup_py: str, name: str) -> None:
+    assert read_package(write(tmp_path, setup_py, "setup.py")).name == name
 
 
 def test_a_project_without_build_system_is_uvs_virtual_project_and_pips_package(tmp_path: Path) -> None:

@@ -319,8 +319,8 @@ def test_a_uv_project_moves_to_conda_with_the_project_installed_by_pip(tmp_path:
     result = run_cli("switch", str(project), "--to", "conda", "--accept-losses")
     assert result.code == EXIT_OK, result.err
     environment = yaml.safe_load((project / "environment.yml").read_text())
-    # requires-python ">=3.12" is a lower bound: the newest Python it admits is the target
-    assert environment["dependencies"][:2] == ["python=3.14", "pip"]
+    # requires-python ">=3.12" is a lower bound, and stays one (no version is made up)
+    assert environment["dependencies"][:2] == ["python>=3.12", "pip"]
     # an application (no [build-system]): uv never installed it, and conda does not either
     assert environment["dependencies"][2] == {"pip": ["httpx"]}
     for spec in environment["dependencies"][:2]:
@@ -343,6 +343,21 @@ def test_python_2_7_is_refused_venv_with_the_rules_reason(tmp_path: Path, run_cl
     moved = run_cli("switch", str(project), "--to", "conda", "-a", "python_version=2.7")
     assert moved.code == EXIT_OK, moved.err
     assert "python=2.7" in (project / "environment.yml").read_text()
+
+
+def test_a_python_bound_is_not_pinned_and_setup_pys_name_is_kept(tmp_path: Path, run_cli: Run) -> None:
+    """setup.py admits 2.7 and everything after: the Pipfile asks for no one version (pipenv
+    would refuse to install on a machine without it) and names the project as setup.py does."""
+    project = plain(tmp_path, LEGACY)
+    moved = run_cli("switch", str(project), "--to", "pipenv")
+    assert moved.code == EXIT_OK, moved.err
+    pipfile = tomllib.loads((project / "Pipfile").read_text())
+    assert "requires" not in pipfile or pipfile["requires"] == {}
+    assert pipfile["packages"] == {"oldlib": {"path": ".", "editable": True}}
+    again = plain(tmp_path / "given", LEGACY)
+    moved = run_cli("switch", str(again), "--to", "pipenv", "-a", "python_version=3.12")
+    assert moved.code == EXIT_OK, moved.err
+    assert tomllib.loads((again / "Pipfile").read_text())["requires"] == {"python_version": "3.12"}
 
 
 # ---- refusals, dry runs, failures ---------------------------------------------------------------------

@@ -573,7 +573,17 @@ def _pyproject(folder: str) -> dict[str, Any]:
 
 
 # Projects whose pyproject.toml makes them buildable: pip install -e . builds them.
-BUILDABLE = [f for f in PROJECTS if {"project", "build-system"} & set(_pyproject(f))]
+def _install_target(folder: str) -> str:
+    return "venv" if PROJECTS[folder] == "uv" else "uv"
+
+
+# Projects pip builds whose switch (to uv, or from uv to venv) is carried out; a switch that
+# is an error is checked with its reason by the outcome test, not here.
+BUILDABLE = [
+    f
+    for f in PROJECTS
+    if {"project", "build-system"} & set(_pyproject(f)) and OUTCOMES[(f, _install_target(f))] != E
+]
 
 
 def package_files(folder: str) -> dict[str, str]:
@@ -641,9 +651,7 @@ def test_the_project_still_installs_after_the_switch(
     python312 = find_interpreter(PythonVersion(3, 12), os.environ, Path.home())
     if python312 is None:
         pytest.skip("no python3.12 to build with (the switches target 3.12)")
-    to = "venv" if PROJECTS[folder] == "uv" else "uv"
-    if OUTCOMES[(folder, to)] == "error":
-        pytest.skip(f"switching to {to} is an error: {ERRORS[(folder, to)]}")
+    to = _install_target(folder)
     files = package_files(folder)
     env = {**subprocess_env, "PIP_CACHE_DIR": str(pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     subprocess.run([python312, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=120)

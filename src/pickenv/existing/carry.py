@@ -85,6 +85,8 @@ def _write_homes(
         if home.path in old.lock_files and (folder / home.path).is_file():
             continue  # a lock both tools read (pip-tools' between venv and virtualenv) stays as it is
         before = _read(folder / home.path)
+        # the Python the old files ask for (">=3.12") where no one version is the target
+        home = replace(home, part=replace(home.part, python=home.part.python or old.python))
         if _render(folder, home, options) != before:
             written.append(home.path)
     return written

@@ -55,6 +55,9 @@ class Inferred:
     unknown: tuple[str, ...]  # questions nothing answers
     problems: tuple[str, ...] = ()  # files that could not be read (one line each)
     notes: tuple[str, ...] = ()  # files that disagree about an answer
+    # python_version names the version a file (or the recorded answers) gives; False when it
+    # is only the newest a bound admits (">=3.8"), which a file written for it must not pin
+    python_stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,12 @@ def infer_answers(
     if conda_only:
         answers["binary_deps"] = True
         sources["binary_deps"] = f"{environments[0]} needs {', '.join(conda_only)} from conda"
+    stated = exact is not None
     for key, value in _answers_of(recorded or {}).items():
         if key == "python_version" and exact is not None:
             continue  # a file that names the version says what the project is now
         answers[key], sources[key] = value, f"{recorded_file} records {key}={_shown(value)}"
+        stated = stated or key == "python_version"
     checked: dict[str, Value] = {}
     for key, raw in answers.items():
         try:
@@ -139,7 +144,8 @@ def infer_answers(
         except PickenvError:
             notes.append(f"{sources.pop(key)}, which pickenv's questions do not offer")
     unknown = tuple(q.id for q in QUESTIONS if q.id not in checked)
-    return Inferred(checked, sources, unknown, tuple(reader.problems), tuple(notes))
+    stated = stated and "python_version" in checked
+    return Inferred(checked, sources, unknown, tuple(reader.problems), tuple(notes), stated)
 
 
 def _shown(value: object) -> str:

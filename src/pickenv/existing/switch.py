@@ -130,7 +130,8 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     head = tree.require_clean()
     reasons = (choice.reasons(found.tool), choice.reasons(target.name))
     locked = template and bool(answers.get("lockfile")) and target.can_lock(version)
-    plan = _Plan(old_tool, target, version, name, template, reasons, locked, team)
+    stated = found.inferred.python_stated or "python_version" in (request.given or {}) or bool(request.python)
+    plan = _Plan(old_tool, target, version, name, template, reasons, locked, team, stated=stated)
     if request.create_env:
         _check_env_paths(project, target, old_tool.removal(project, name))
     progress(f"Carrying {len(old.groups)} group{'s' * (len(old.groups) != 1)} into {target.name}'s files")
@@ -169,6 +170,9 @@ class _Plan:
     reasons: tuple[tuple[str, ...], tuple[str, ...]]  # why the old tool, why the new one
     locked: bool = False  # a template's project that asked for a lock file
     team: bool = False  # a team's template: its README says how to set the project up
+    # The version was given (an answer, --python) or a file names it; else it is the newest
+    # a bound admits, and the new files keep the old files' bound instead of pinning it.
+    stated: bool = True
     # How the new files are installed and tested (ToolContext's install, install_project,
     # locked and test), once they are written; and where the test command was read.
     setup: Mapping[str, object] = field(default_factory=dict)
@@ -191,7 +195,8 @@ def _in_scratch(
             from pickenv.project.update import Retool, retool
 
             conflicts = retool(copy, scratch, Retool(plan.target.name, request.allow, plan.reasons), ctx)
-        options = RenderOptions(plan.name, str(plan.version), origin=", ".join(old.files) or plan.old.name)
+        python = str(plan.version) if plan.stated else ""
+        options = RenderOptions(plan.name, python, origin=", ".join(old.files) or plan.old.name)
         try:
             carried = carry(
                 copy, plan.old, plan.target, old, package, options, template=plan.template,

@@ -6,6 +6,7 @@ pyproject.toml's tables that the pyproject modules share (a wrong type is the fi
 
 from __future__ import annotations
 
+import ast
 import configparser
 from collections.abc import Mapping
 from pathlib import PurePosixPath
@@ -128,14 +129,30 @@ def read_package(files: ProjectFiles) -> Package:
             **common,
         )
     if cfg is not None and cfg_meta:
-        return _from_setup_cfg(cfg, setup_py, common)
+        return _from_setup_cfg(cfg, setup_py, common, files)
     unknown = buildable  # setup.py, poetry...: metadata this module does not read
     return Package(
+        name=_setup_py_name(files) if setup_py else "",
         dependencies=None if unknown else (),
         extras=None if unknown else {},
         metadata_file="setup.py" if setup_py else "",
         **common,
     )
+
+
+def _setup_py_name(files: ProjectFiles) -> str:
+    """The name a setup.py passes to ``setup(name="...")`` as a literal, read without running
+    it ("" where it computes the name or cannot be parsed: a name is never guessed)."""
+    try:
+        tree = ast.parse(files.text("setup.py"))
+    except (FileError, SyntaxError, ValueError):
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "setup":
+            for keyword in node.keywords:
+                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    return keyword.value.value if isinstance(keyword.value.value, str) else ""
+    return ""
 
 
 def _present(files: ProjectFiles, name: str) -> bool:
@@ -160,7 +177,9 @@ def _cfg_lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip() and line.strip()[0] not in "#;"]
 
 
-def _from_setup_cfg(cfg: configparser.RawConfigParser, setup_py: bool, common: dict[str, Any]) -> Package:
+def _from_setup_cfg(
+    cfg: configparser.RawConfigParser, setup_py: bool, common: dict[str, Any], files: ProjectFiles
+) -> Package:
     """setup.cfg's declarative metadata; setup.py, when there is one, may add to it."""
     requires = cfg.get("options", "install_requires", fallback=None)
     if requires is None or requires.strip().startswith("file:"):
@@ -180,7 +199,7 @@ def _from_setup_cfg(cfg: configparser.RawConfigParser, setup_py: bool, common: d
     elif setup_py:
         extras = None
     return Package(
-        name=cfg.get("metadata", "name", fallback=""),
+        name=cfg.get("metadata", "name", fallback="") or (_setup_py_name(files) if setup_py else ""),
         dependencies=dependencies,
         extras=extras,
         requires_python=cfg.get("options", "python_requires", fallback="").strip(),

@@ -224,8 +224,8 @@ def _render(existing: str | None, path: str, part: Declared, options: RenderOpti
             raise ValueError("a package's dependencies are its metadata")
         if "project" not in doc:  # what ``uv init --app --no-package`` writes
             created = new_table(name=options.project_name, version="0.1.0")
-            if options.python:
-                created["requires-python"] = f">={options.python}"
+            if options.python or part.python:  # the target, or the bound the old files gave
+                created["requires-python"] = f">={options.python}" if options.python else part.python
         project = doc["project"] if created is None else created
         if "dependencies" in checked_strings(project.get("dynamic"), path, "[project] dynamic"):
             raise ValueError("[project] dependencies are dynamic")
