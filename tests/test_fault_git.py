@@ -33,7 +33,7 @@ import yaml
 from conftest import Result
 from pickenv import __version__
 from pickenv.errors import EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE, ProjectError
-from pickenv.project.git import git_error, subcommand
+from pickenv.repo.git import git_error, subcommand
 from pickenv.resources import project_template
 
 Run = Callable[..., Result]

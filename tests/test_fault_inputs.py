@@ -41,8 +41,8 @@ from pickenv.errors import (
     EXIT_USAGE,
     ProjectError,
 )
-from pickenv.project.source import inspect, newest_release, resolve_source
 from pickenv.questionnaire.answers import read_recorded_answers
+from pickenv.templating.source import inspect, newest_release, resolve_source
 from pickenv.yamlio import MAX_SHOWN, YAMLInputError, load_documents, load_located
 
 Run = Callable[..., Result]

@@ -31,6 +31,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pickenv.creation.placement import Placement, place
 from pickenv.errors import (
     EXIT_DESTINATION,
     EXIT_ENVIRONMENT,
@@ -38,7 +39,6 @@ from pickenv.errors import (
     EXIT_OK,
     EXIT_UNTRUSTED,
 )
-from pickenv.project.placement import Placement, place
 
 WATCHDOG = (
     120.0  # seconds before a hook that is never reached fails the test (never reached when all is well)

@@ -17,8 +17,8 @@ from conftest import Result
 from pickenv import __version__
 from pickenv.context import Context
 from pickenv.errors import EXIT_OK
-from pickenv.project.history import BUNDLE_NAME, REPO_NAME, Git, ensure_history, release_key, template_ref
 from pickenv.resources import project_template
+from pickenv.templating.history import BUNDLE_NAME, REPO_NAME, Git, ensure_history, release_key, template_ref
 
 SHIPPED = project_template()
 
@@ -88,7 +88,7 @@ def test_parallel_runs_make_one_history(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c"), "PATH": "/usr/bin:/bin"}
     code = (
         "from pathlib import Path; from pickenv.context import Context;"
-        "from pickenv.project.history import ensure_history;"
+        "from pickenv.templating.history import ensure_history;"
         f"ctx = Context.from_environment({env!r});"
         f"print(ensure_history(ctx, Path({str(SHIPPED)!r})).tag)"
     )
@@ -106,7 +106,7 @@ def test_parallel_runs_make_one_history(tmp_path: Path) -> None:
 def test_the_shipped_bundle_is_cumulative_and_releases_never_change() -> None:
     """Every tag in the bundle is a release before this version, or this version with
     exactly the shipped template (then the template cannot change until the version
-    is raised: run `python -m pickenv.project.history` at each release)."""
+    is raised: run `python -m pickenv.templating.history` at each release)."""
     bundle = SHIPPED.parent / BUNDLE_NAME
     heads = subprocess.run(
         ["git", "bundle", "list-heads", str(bundle)], capture_output=True, text=True, check=True

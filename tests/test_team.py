@@ -16,8 +16,8 @@ import yaml
 from conftest import Result
 from pickenv.context import Context
 from pickenv.errors import EXIT_OK, EXIT_TEMPLATE, EXIT_UNTRUSTED, EXIT_UPDATE_AVAILABLE, EXIT_USAGE
-from pickenv.project.source import TemplateSource, resolve_source
-from pickenv.project.template import render
+from pickenv.templating.render import render
+from pickenv.templating.source import TemplateSource, resolve_source
 
 Run = Callable[..., Result]
 

@@ -15,11 +15,11 @@ import pytest
 import tomllib
 import yaml
 
-from pickenv.project.placement import list_files
-from pickenv.project.source import builtin_source
-from pickenv.project.template import render
+from pickenv.creation.placement import list_files
 from pickenv.questionnaire.questions import QUESTIONS, format_value
 from pickenv.resources import templates_path
+from pickenv.templating.render import render
+from pickenv.templating.source import builtin_source
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import get_tool
 from pickenv.tools.interpreters import find_interpreter

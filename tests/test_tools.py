@@ -16,11 +16,11 @@ import yaml
 
 from conftest import BUILTIN_RULES, answers_with
 from pickenv.errors import EnvironmentCreationError
-from pickenv.project.template import supported_tools
 from pickenv.resources import bundled_layers, project_template
 from pickenv.rules.engine import Decider
 from pickenv.rules.loader import RulesSource, load_rules
 from pickenv.rules.model import RuleSet
+from pickenv.templating.render import supported_tools
 from pickenv.tools import BUILTIN, UnknownToolError, get_tool, reserved_names, tool_names
 from pickenv.tools.base import ToolContext
 from pickenv.tools.facts import rendered

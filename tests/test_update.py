@@ -18,8 +18,8 @@ import yaml
 from conftest import Result
 from pickenv import __version__
 from pickenv.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE
-from pickenv.project.history import BUNDLE_NAME, REPO_NAME
 from pickenv.resources import project_template
+from pickenv.templating.history import BUNDLE_NAME, REPO_NAME
 
 Run = Callable[..., Result]
 

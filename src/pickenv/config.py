@@ -65,7 +65,7 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
     rules = tuple(config_dir / expand_user(p, home) for p in values["rules"])
     team = values["team"][-1] if values["team"] else None
     if team:
-        from pickenv.project.source import is_remote  # only with a team: start-up pays nothing
+        from pickenv.templating.source import is_remote  # only with a team: start-up pays nothing
 
         if not is_remote(team):
             team = str(config_dir / expand_user(team, home))  # relative to the config file too

@@ -12,8 +12,8 @@ from pickenv.commands.options import add_answers
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.wording import WORDING
 from pickenv.context import Context
+from pickenv.creation.fields import LICENSES
 from pickenv.errors import EXIT_NO_ENVIRONMENT, EXIT_OK
-from pickenv.project.fields import LICENSES
 
 NAME = "new"
 HELP = "scaffold a project for the recommended (or chosen) tool"
@@ -61,9 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.commands.new_answers import NewAnswers, repeat_command
-    from pickenv.project.create import NewRequest, create_project
-    from pickenv.project.name import validate_project_name
-    from pickenv.project.placement import check_destination
+    from pickenv.creation.create import NewRequest, create_project
+    from pickenv.creation.name import validate_project_name
+    from pickenv.creation.placement import check_destination
     from pickenv.tools import get_tool
 
     # Name and destination first: nobody should answer ten questions to hear the name

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from pickenv.commands.options import rules_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
+from pickenv.creation.fields import LICENSES, check_bool, check_license, git_user_name, one_line
 from pickenv.errors import EXIT_INTERRUPTED, AnswerError, Fix, NoTTYError, PickenvError
-from pickenv.project.fields import LICENSES, check_bool, check_license, git_user_name, one_line
 from pickenv.questionnaire.questions import QUESTIONS, Question, Value, format_value, get_question
 from pickenv.questionnaire.resolve import Resolver
 
 if TYPE_CHECKING:
-    from pickenv.project.choice import ToolChoice
+    from pickenv.creation.choice import ToolChoice
     from pickenv.questionnaire.prompts import Prompts
     from pickenv.rules.engine import Assessment, Recommendation
 
@@ -100,7 +100,7 @@ class NewAnswers:
         return self._prompts
 
     def choice(self, result: Recommendation) -> ToolChoice:
-        from pickenv.project.choice import ToolChoice
+        from pickenv.creation.choice import ToolChoice
         from pickenv.rules.service import assess_with_layer
         from pickenv.tools import tool_names
 

@@ -11,7 +11,7 @@ from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
 from pickenv.errors import Fix, TemplateError, UsageError
-from pickenv.project.source import TemplateInfo, TemplateSource
+from pickenv.templating.source import TemplateInfo, TemplateSource
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> ChosenTemplate:
-    from pickenv.project.source import builtin_source, inspect, resolve_source
+    from pickenv.templating.source import builtin_source, inspect, resolve_source
 
     team = team_of(args, ctx)
     given = args.template or (team.template if team else None)
@@ -52,7 +52,7 @@ def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) 
         raise UsageError("--template-ref needs --template (or a team file with a template)")
     data = {**(team.data if team else {}), **data_pairs(args.data)}
     if not given:
-        from pickenv.project.template import supported_tools
+        from pickenv.templating.render import supported_tools
 
         source = builtin_source()
         assert source.folder is not None

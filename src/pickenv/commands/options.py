@@ -13,7 +13,7 @@ from pickenv.resources import bundled_layers
 
 if TYPE_CHECKING:
     from pickenv.context import Context
-    from pickenv.project.team import TeamFile
+    from pickenv.templating.team import TeamFile
 
 FORMATS = ("text", "json", "markdown")
 
@@ -127,7 +127,7 @@ def given_answers(args: argparse.Namespace, stdin: TextIO) -> tuple[dict[str, Va
 def team_of(args: argparse.Namespace, ctx: Context) -> TeamFile | None:
     """The team file in force for this run, read once."""
     if not hasattr(args, "_team"):
-        from pickenv.project.team import chosen_team, load_team
+        from pickenv.templating.team import chosen_team, load_team
 
         given = chosen_team(getattr(args, "team", None), ctx)
         args._team = load_team(given, ctx) if given else None

@@ -30,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
-    from pickenv.project.template_check import check_template
     from pickenv.report import template as report
+    from pickenv.templating.check import check_template
 
     with terminal.activity() as activity:
         activity.step(f"Checking {args.source}")

@@ -48,8 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
-    from pickenv.project.update import UpdateRequest, update_project
     from pickenv.report import update as report
+    from pickenv.templating.update import UpdateRequest, update_project
 
     team = team_of(args, ctx)
     request = UpdateRequest(

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pickenv.context import Context
+from pickenv.creation.choice import ToolChoice
+from pickenv.creation.name import usable_name
 from pickenv.errors import AnswerError, Fix, ProjectError, UsageError
 from pickenv.existing.carry import Carried
 from pickenv.existing.environment import TestRun, create_environment, tool_context
 from pickenv.existing.ledger import Ledger
 from pickenv.formats.model import Declared, Package
-from pickenv.project.choice import ToolChoice
-from pickenv.project.name import usable_name
-from pickenv.project.worktree import WorkTree
 from pickenv.questionnaire.questions import Value
+from pickenv.repo.worktree import WorkTree
 from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.steps import Progress, StepResult
 from pickenv.versions import PythonVersion
@@ -79,7 +79,7 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     from pickenv.existing.detect import detect
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.package import read_package
-    from pickenv.project.update import is_builtin, recorded_answers
+    from pickenv.templating.update import is_builtin, recorded_answers
     from pickenv.tools import get_tool, tool_names
 
     project = request.project
@@ -192,7 +192,7 @@ def _in_scratch(
         scratch = WorkTree.of(copy, ctx.env)
         conflicts: tuple[str, ...] = ()
         if plan.template:
-            from pickenv.project.update import Retool, retool
+            from pickenv.templating.update import Retool, retool
 
             conflicts = retool(copy, scratch, Retool(plan.target.name, request.allow, plan.reasons), ctx)
         python = str(plan.version) if plan.stated else ""
@@ -324,7 +324,7 @@ def _answers(inferred: Mapping[str, Value], recorded: object, given: dict[str, V
 
 def _offered(recorded: Mapping[str, object], ctx: Context) -> tuple[str, ...]:
     """The tools a team's template scaffolds, at the version the project is at."""
-    from pickenv.project.source import inspect, resolve_source
+    from pickenv.templating.source import inspect, resolve_source
 
     commit = recorded.get("_commit")
     source = resolve_source(str(recorded["_src_path"]), str(commit) if commit else None, ctx)

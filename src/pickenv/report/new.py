@@ -6,9 +6,9 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
+from pickenv.creation.create import NewResult
+from pickenv.creation.placement import MERGE_SUFFIX
 from pickenv.errors import Fix
-from pickenv.project.create import NewResult
-from pickenv.project.placement import MERGE_SUFFIX
 from pickenv.report.envelope import envelope
 
 

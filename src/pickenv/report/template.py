@@ -3,8 +3,8 @@ versioned JSON envelope."""
 
 from __future__ import annotations
 
-from pickenv.project.template_check import TemplateCheck
 from pickenv.report.envelope import envelope
+from pickenv.templating.check import TemplateCheck
 
 
 def check_json(result: TemplateCheck) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from pickenv.project.git import shown
-from pickenv.project.update import UpdateResult
+from pickenv.repo.git import shown
 from pickenv.report.envelope import envelope
 from pickenv.report.new import shown_path
+from pickenv.templating.update import UpdateResult
 
 # git's two-letter status, as one word a reader knows.
 _KIND = {"A": "added", "M": "changed", "D": "deleted", "R": "renamed", "U": "conflict"}

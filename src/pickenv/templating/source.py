@@ -34,9 +34,9 @@ from pickenv.context import Context, expand_user
 from pickenv.errors import AnswerError, Fix, PickenvError, ProjectError, TemplateError
 from pickenv.formats.files import mask
 from pickenv.inputs import TEMPLATE_LIMIT, InputError, decode, read_inside, size_text
-from pickenv.project.git import last_complaint
-from pickenv.project.history import recorded_path, release_key
 from pickenv.questionnaire.questions import Value
+from pickenv.repo.git import last_complaint
+from pickenv.templating.history import recorded_path, release_key
 
 Kind = Literal["builtin", "folder", "git"]
 CONFIG_NAMES = ("copier.yml", "copier.yaml")

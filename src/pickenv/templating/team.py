@@ -38,9 +38,9 @@ from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, UsageError
 from pickenv.formats.files import mask
 from pickenv.inputs import CONFIG_LIMIT, RULES_LIMIT, InputError, read_text
-from pickenv.project.git import last_complaint
-from pickenv.project.source import git_tree, git_url, is_remote, public_url, unreadable_entry
 from pickenv.questionnaire.questions import Value, get_question
+from pickenv.repo.git import last_complaint
+from pickenv.templating.source import git_tree, git_url, is_remote, public_url, unreadable_entry
 
 TEAM_ENV = "PICKENV_TEAM"
 TEAM_FILE_NAME = "pickenv-team.yaml"

@@ -27,10 +27,10 @@ from typing import Literal
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, PickenvError, ProjectError, TemplateError, UsageError
-from pickenv.project.git import disk_trouble, probe, shown
-from pickenv.project.history import REPO_NAME, Git, ensure_history, release_key
-from pickenv.project.template import failure_text, template_failures
-from pickenv.project.worktree import ANSWERS_FILE, WorkTree, require_usable_temp
+from pickenv.repo.git import disk_trouble, probe, shown
+from pickenv.repo.worktree import ANSWERS_FILE, WorkTree, require_usable_temp
+from pickenv.templating.history import REPO_NAME, Git, ensure_history, release_key
+from pickenv.templating.render import failure_text, template_failures
 
 FIRST_RELEASE = "0.1.0"  # pickenv before its template had a history
 ConflictMode = Literal["inline", "rej"]
@@ -179,7 +179,7 @@ def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Sou
     """pickenv's own template runs nothing; a team's version is read first."""
     if source.builtin:
         return source
-    from pickenv.project.source import inspect, resolve_source
+    from pickenv.templating.source import inspect, resolve_source
 
     info = inspect(resolve_source(source.recorded, source.new, ctx), ctx)
     return replace(source, trusted=request.allow(info.unsafe, source.recorded))
@@ -251,7 +251,7 @@ def _source(
 def _newest(recorded: str, ctx: Context) -> str:
     """The template's newest release tag by PEP 440, pre-releases left out (copier's
     own choice when no version is given); a template that is gone is said so."""
-    from pickenv.project.source import newest_release
+    from pickenv.templating.source import newest_release
 
     return newest_release(recorded, ctx)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from pickenv.context import Context
 from pickenv.errors import Fix, PickenvError, TemplateError, join_fix
 from pickenv.formats.files import mask
-from pickenv.project.history import release_key
-from pickenv.project.source import TemplateInfo, TemplateSource, inspect, resolve_source
-from pickenv.project.template import render
+from pickenv.templating.history import release_key
+from pickenv.templating.render import render
+from pickenv.templating.source import TemplateInfo, TemplateSource, inspect, resolve_source
 from pickenv.yamlio import excerpt
 
 ANSWERS_TEMPLATE = re.compile(r"(^|/)(\{\{ *_copier_conf\.answers_file *\}\}|\.copier-answers\.yml)\.jinja$")

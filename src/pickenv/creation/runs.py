@@ -25,8 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pickenv.creation.ownership import signals_deferred
 from pickenv.errors import DestinationError, Fix
-from pickenv.project.ownership import signals_deferred
 
 STAGING_SUFFIX = ".pickenv-tmp"
 LOCK_SUFFIX = ".pickenv-lock"

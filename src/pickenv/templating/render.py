@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pickenv.errors import TemplateError
-from pickenv.project.git import last_complaint
-from pickenv.project.source import TemplateSource
+from pickenv.repo.git import last_complaint
+from pickenv.templating.source import TemplateSource
 
 
 def template_failures() -> tuple[type[Exception], ...]:

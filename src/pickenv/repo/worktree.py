@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pickenv.errors import Fix, ProjectError
-from pickenv.project.git import disk_trouble, git_error, last_complaint, probe, shown
+from pickenv.repo.git import disk_trouble, git_error, last_complaint, probe, shown
 
 ANSWERS_FILE = ".copier-answers.yml"
 _COMMIT_LINE = re.compile(r"^_commit:[ \t]*(.*?)[ \t]*$", re.MULTILINE)

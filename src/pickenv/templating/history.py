@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from pickenv import __version__
 from pickenv.context import Context
 from pickenv.errors import TemplateError
-from pickenv.project.git import disk_trouble, git_error, shown
+from pickenv.repo.git import disk_trouble, git_error, shown
 
 REPO_NAME = "project-template"
 BUNDLE_NAME = "project-history.bundle"
@@ -278,7 +278,7 @@ def record_release(template: Path, bundle: Path, env: Mapping[str, str]) -> str:
     return __version__
 
 
-if __name__ == "__main__":  # python -m pickenv.project.history: record this release
+if __name__ == "__main__":  # python -m pickenv.templating.history: record this release
     from pickenv.resources import project_template
 
     shipped = project_template()

@@ -17,17 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pickenv.context import Context
-from pickenv.errors import (
-    AnswerError,
-    DestinationError,
-    EnvironmentCreationError,
-    Fix,
-    UsageError,
-)
-from pickenv.project import git
-from pickenv.project.history import template_ref
-from pickenv.project.name import ProjectName, package_name
-from pickenv.project.placement import (
+from pickenv.creation.name import ProjectName, package_name
+from pickenv.creation.placement import (
     Destination,
     Placement,
     check_conflicts,
@@ -37,10 +28,19 @@ from pickenv.project.placement import (
     place,
     refuse_outside_links,
 )
-from pickenv.project.runs import DestinationLock, Staging, sweep
-from pickenv.project.source import TemplateSource
-from pickenv.project.template import render
+from pickenv.creation.runs import DestinationLock, Staging, sweep
+from pickenv.errors import (
+    AnswerError,
+    DestinationError,
+    EnvironmentCreationError,
+    Fix,
+    UsageError,
+)
 from pickenv.questionnaire.questions import Value
+from pickenv.repo import git
+from pickenv.templating.history import template_ref
+from pickenv.templating.render import render
+from pickenv.templating.source import TemplateSource
 from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.interpreters import find_interpreter, interpreter_version
 from pickenv.tools.steps import Plan, Progress, StepResult, run_steps

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NewType
 
+from pickenv.creation.ownership import Ledger, move_exclusive, signals_deferred, tree_entries
 from pickenv.errors import DestinationError, Fix, UntrustedError
-from pickenv.project.ownership import Ledger, move_exclusive, signals_deferred, tree_entries
 
 
 @dataclass
