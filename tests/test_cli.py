@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import pickenv
-from conftest import BUILTIN_RULES, TEAM_EXCLUDE_ALL_ON_HPC, Result, TTYOutput
+from helpers import BUILTIN_RULES, TEAM_EXCLUDE_ALL_ON_HPC, Result, TTYOutput
 from pickenv import errors
 from pickenv.questionnaire.questions import QUESTIONS
 
@@ -51,14 +51,14 @@ def test_recommend_defaults_text(run_cli: Run) -> None:
     assert lines[0] == "Recommended: venv"
     assert "Ranking" in lines and "What would change the answer" in lines
     assert "  1. venv        score +5" in lines
-    assert "  binary_deps=true -> conda" in lines
+    assert "  binary_deps=no-wheels -> conda" in lines and "  manage_python=true -> conda" in lines
     assert "  python_version=2.7 -> virtualenv" in lines
     not_considered = result.out.split("\nNot considered\n")[1].split("\n\n")[0].splitlines()
     assert [line.split(":")[0].strip() for line in not_considered] == ["uv", "pixi", "Hatch", "PDM", "Poetry"]
     assert "add --with uv to rank it" in not_considered[0] and not_considered[0].endswith(".html>")
     assert lines[-2] == (
-        "Answers: domain=scripting python_version=3.11 team_size=solo lockfile=false binary_deps=false "
-        "windows=false manage_python=false deploy=none offline=false"
+        "Answers: domain=scripting python_version=3.11 team_size=solo organisation=small lockfile=false "
+        "binary_deps=none os_packages=false windows=false manage_python=false deploy=none offline=false"
     )
     assert lines[-1] == "Rules: built-in rules.yaml"
     assert not ANSI.search(result.out)  # not a terminal: no colour
@@ -72,42 +72,44 @@ def test_recommend_text_shows_excluded_tools_and_advice(run_cli: Run) -> None:
     assert (
         "venv" in excluded
         and "[venv-needs-python-3-3]" in excluded
-        and "[pipenv-needs-python-3-9]" in excluded
+        and "[pipenv-needs-python-3-10]" in excluded
     )
     assert "virtualenv: Install `virtualenv<20.22`" in result.out.split("\nAdvice\n")[1]
 
 
-TIE = ("-a", "domain=library", "-a", "binary_deps=true", "-a", "windows=true", "-a", "manage_python=true")
+# Data science with compiled wheels: venv 3 = conda 2 + 1; conda wins once it must install Python.
+TIE = ("-a", "domain=data-science", "-a", "binary_deps=wheels")
 
 
 def test_recommend_tie_is_explained(run_cli: Run) -> None:
-    result = run_cli("recommend", "--defaults", *PY311, *TIE, "-a", "deploy=serverless")
+    result = run_cli("recommend", "--defaults", *PY311, *TIE)
     lines = result.out.splitlines()
     assert lines[:2] == [
         "Recommended: venv",
-        "  Tie: venv and conda score +7; the tool order picked venv (the simpler tool wins a tie: "
+        "  Tie: venv and conda score +3; the tool order picked venv (the simpler tool wins a tie: "
         "venv comes with Python, virtualenv is one package, pipenv adds a workflow on top of "
         "them, conda brings its own distribution)",
     ]
     changes = result.out.split("What would change the answer\n")[1].split("\n\n")[0].splitlines()
     assert changes[0] == "  any rule that favours one of the tied tools (this answer is a tie)"
     for fmt in ("json", "markdown"):
-        other = run_cli("recommend", "--defaults", *PY311, *TIE, "-a", "deploy=serverless", "--format", fmt)
-        assert "Tie: venv and conda score +7" in other.out or '"tied": [' in other.out
+        other = run_cli("recommend", "--defaults", *PY311, *TIE, "--format", fmt)
+        assert "Tie: venv and conda score +3" in other.out or '"tied": [' in other.out
 
 
 def test_a_change_that_ends_in_a_tie_says_so(run_cli: Run) -> None:
-    result = run_cli("recommend", "--defaults", *PY311, *TIE)
+    managed = (*TIE, "-a", "manage_python=true")
+    result = run_cli("recommend", "--defaults", *PY311, *managed)
     assert result.out.startswith("Recommended: conda\n")
-    assert "  deploy=serverless -> venv (a tie, settled by the tool order)" in result.out.splitlines()
-    doc = json.loads(run_cli("recommend", "--defaults", *PY311, *TIE, "--format", "json").out)
-    change = next(c for c in doc["what_would_change"] if c["value"] == "serverless")
-    assert change == {"question": "deploy", "value": "serverless", "recommendation": "venv", "tie": True}
+    assert "  manage_python=false -> venv (a tie, settled by the tool order)" in result.out.splitlines()
+    doc = json.loads(run_cli("recommend", "--defaults", *PY311, *managed, "--format", "json").out)
+    change = next(c for c in doc["what_would_change"] if c["question"] == "manage_python")
+    assert change == {"question": "manage_python", "value": False, "recommendation": "venv", "tie": True}
 
 
 def test_a_one_point_lead_is_called_close(run_cli: Run) -> None:
     result = run_cli("recommend", "--defaults", *PY311, "-a", "manage_python=true")
-    assert result.out.splitlines()[1] == "  Close: venv leads pipenv by one point (+5 to +4)"
+    assert result.out.splitlines()[1] == "  Close: conda leads venv by one point (+6 to +5)"
     doc = json.loads(
         run_cli("recommend", "--defaults", *PY311, "-a", "manage_python=true", "--format", "json").out
     )
@@ -124,11 +126,15 @@ def test_warnings_come_first_in_every_format(run_cli: Run) -> None:
     argv = ("recommend", "--defaults", "-a", "deploy=heroku", "-a", "python_version=3.9")
     lines = run_cli(*argv).out.splitlines()
     assert lines[1:3] == ["", "Warnings"]
-    assert lines[3].startswith("  Heroku's Python buildpack builds only Python 3.10 to 3.14")
-    assert lines[3].endswith("[heroku-needs-python-3-10]") and lines[4].endswith("[python-past-end-of-life]")
+    assert lines[3].startswith("  Heroku's Python buildpack no longer builds Python 3.9 or older")
+    assert lines[3].endswith("[heroku-needs-python-3-10]")
+    assert lines[4].endswith("[python-3-9-and-older-end-of-life]")
     assert lines.index("Ranking") > 4
     doc = json.loads(run_cli(*argv, "--format", "json").out)
-    assert [w["rule"] for w in doc["warnings"]] == ["heroku-needs-python-3-10", "python-past-end-of-life"]
+    assert [w["rule"] for w in doc["warnings"]] == [
+        "heroku-needs-python-3-10",
+        "python-3-9-and-older-end-of-life",
+    ]
     assert doc["warnings"][0]["source"].startswith("https://github.com/heroku/")
     markdown = run_cli(*argv, "--format", "markdown").out.splitlines()
     assert markdown[2] == "## Warnings" and markdown[4].startswith("- **Heroku's Python buildpack")
@@ -170,8 +176,9 @@ def test_recommend_json_envelope_contract(run_cli: Run) -> None:
     assert all(set(a) == {"tool", "rule", "text"} for a in doc["advice"])
     assert any(a["tool"] == "virtualenv" and "virtualenv<20.22" in a["text"] for a in doc["advice"])
     assert doc["answers"] == {
-        "domain": "scripting", "python_version": "2.7", "team_size": "solo", "lockfile": False,
-        "binary_deps": False, "windows": True, "manage_python": False, "deploy": "none", "offline": False,
+        "domain": "scripting", "python_version": "2.7", "team_size": "solo", "organisation": "small",
+        "lockfile": False, "binary_deps": "none", "os_packages": False, "windows": True,
+        "manage_python": False, "deploy": "none", "offline": False,
     }  # fmt: skip
     assert list(doc["answers"]) == [q.id for q in QUESTIONS]
     assert "python-2-7-needs-virtualenv" in doc["fired_rules"]
@@ -179,7 +186,7 @@ def test_recommend_json_envelope_contract(run_cli: Run) -> None:
     assert {"question": "python_version", "value": "3.11", "recommendation": "venv", "tie": False} in doc[
         "what_would_change"
     ]
-    assert [w["rule"] for w in doc["warnings"]] == ["python-past-end-of-life"]
+    assert [w["rule"] for w in doc["warnings"]] == ["python-3-9-and-older-end-of-life"]
     assert [n["tool"] for n in doc["not_considered"]] == ["uv", "pixi", "Hatch", "PDM", "Poetry"]
     assert all(set(n) == {"tool", "when", "source", "include"} for n in doc["not_considered"])
     assert doc["rules_files"] == [str(BUILTIN_RULES)]
@@ -191,10 +198,10 @@ def test_recommend_markdown(run_cli: Run) -> None:
     lines = result.out.splitlines()
     assert lines[0] == "# Recommended: conda"
     assert "| rank | tool | score | excluded |" in lines
-    assert "| 1 | conda | +14 | no |" in lines
+    assert "| 1 | conda | +10 | no |" in lines
     assert "## What would change the answer" in lines
-    assert "- `binary_deps`: `true`" in lines
-    assert any(line.startswith("| conda | +14 | ") and "(https://docs.conda.io/" in line for line in lines)
+    assert "- `binary_deps`: `no-wheels`" in lines  # what `true` means now
+    assert any(line.startswith("| conda | +10 | ") and "(https://docs.conda.io/" in line for line in lines)
     assert "## Not considered" in lines
 
 
@@ -210,7 +217,9 @@ def test_answer_flag_beats_answers_file(run_cli: Run, write: Callable[..., Path]
     result = run_cli("recommend", "--answers-file", str(path), "-a", "binary_deps=false", "-a", "domain=web",
                      "--defaults", "--format", "json")  # fmt: skip
     doc = json.loads(result.out)
-    assert doc["answers"]["domain"] == "web" and doc["answers"]["binary_deps"] is False
+    assert (
+        doc["answers"]["domain"] == "web" and doc["answers"]["binary_deps"] == "none"
+    )  # false, as it is now said
     assert doc["answers"]["python_version"] == "3.12"  # still from the file
     assert doc["recommendation"] == "venv"
 
@@ -256,7 +265,7 @@ def test_missing_answers_file(run_cli: Run, tmp_path: Path) -> None:
     [
         ("domian=web", "unknown question 'domian' (did you mean 'domain'?)"),
         ("deploy=herok", "invalid value 'herok' for deploy (--answer deploy=herok) (did you mean 'heroku'?)"),
-        ("python_version=3.1", "choose one of: 3.14, 3.13"),
+        ("python_version=3.1", "choose one of: 3.15, 3.15t, 3.14"),
         ("lockfile=maybe", "answer true or false"),
         ("deploy", "must look like QUESTION=VALUE"),
     ],
@@ -327,7 +336,7 @@ def test_what_would_change_names_answers_that_leave_no_tool(run_cli: Run, write:
     assert result.code == 0
     changes = result.out.split("What would change the answer\n")[1].split("\n\n")[0].splitlines()
     assert "  deploy=hpc -> no tool fits" in changes
-    assert "  binary_deps=true -> conda" in changes
+    assert "  binary_deps=no-wheels -> conda" in changes
     doc = json.loads(run_cli("recommend", "--defaults", *PY311, "--rules", str(path), "--format", "json").out)
     assert {"question": "deploy", "value": "hpc", "recommendation": None, "tie": False} in doc[
         "what_would_change"

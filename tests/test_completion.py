@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result
+from helpers import Result
 from pickenv.commands.parser import build_parser
 from pickenv.report.completion import answer_values
+
+pytestmark = pytest.mark.posix  # bash, zsh and fish (and their users' homes, with links)
 
 Run = Callable[..., Result]
 BASH = shutil.which("bash")
@@ -71,7 +73,7 @@ def test_bash_script_is_valid_bash(script: Callable[[str], Path]) -> None:
         [BASH, "--norc", "-c", f"source {shlex.quote(str(script('bash')))}; complete -p pickenv"],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
-    assert registered.stdout.strip() == "complete -o default -F _pickenv pickenv"
+    assert registered.stdout.strip() == "complete -F _pickenv pickenv"  # no file names for free text
 
 
 def test_bash_completes_commands(complete: Callable[..., list[str]]) -> None:
@@ -86,10 +88,13 @@ def test_bash_completes_commands(complete: Callable[..., list[str]]) -> None:
         "rules",
         "template",
         "completion",
+        "schema",
         "-h",
         "--help",
         "--version",
         "--traceback",
+        "-q",
+        "--quiet",
         "--color",
     ]
     assert complete("rules", "") == ["check", "show", "-h", "--help"]
@@ -103,10 +108,12 @@ def test_bash_completes_options_of_the_subcommand(complete: Callable[..., list[s
         "--help",
         "--standalone",
         "--strict",
+        "--facts",
         "--format",
         "--rules",
         "--with",
         "--traceback",
+        "--quiet",
         "--color",
     }
     assert complete("rules", "show", "--st") == []  # --strict belongs to `rules check` only
@@ -117,14 +124,14 @@ def test_bash_completes_answers(complete: Callable[..., list[str]]) -> None:
     assert "domain=web" in domains
     assert domains == [v for v in answer_values() if v.startswith("dom")]
     assert complete("recommend", "-a", "python_version=3.1") == [
-        f"python_version=3.1{n}" for n in (4, 3, 2, 1, 0)
+        f"python_version=3.1{n}" for n in ("5", "5t", "4", "4t", "3", "2", "1", "0")
     ]
     assert complete("recommend", "-a", "lockfile=") == ["lockfile=true", "lockfile=false"]
 
 
 def test_bash_completes_values_per_subcommand(complete: Callable[..., list[str]]) -> None:
     assert complete("recommend", "--format", "") == ["text", "json", "markdown"]
-    assert complete("rules", "show", "--format", "") == ["text", "json", "markdown"]
+    assert complete("rules", "show", "--format", "") == ["text", "json", "markdown", "mermaid", "dot"]
     assert complete("rules", "check", "--format", "") == ["text", "json"]  # no markdown for check
     assert [w for w in complete("completion", "") if not w.startswith("-")] == ["bash", "zsh", "fish"]
     assert complete("completion", "f") == ["fish"]
@@ -159,7 +166,7 @@ def test_bash_script_knows_every_option_of_recommend(script: Callable[[str], Pat
 
 def test_zsh_script(script: Callable[[str], Path]) -> None:
     text = script("zsh").read_text(encoding="utf-8")
-    assert "bashcompinit" in text and "complete -o default -F _pickenv pickenv" in text
+    assert "bashcompinit" in text and "complete -o filenames -F _pickenv pickenv" in text
     zsh = shutil.which("zsh")
     if zsh is None:
         pytest.skip("zsh is not installed")
@@ -170,7 +177,7 @@ def test_zsh_script(script: Callable[[str], Path]) -> None:
 def test_fish_script(script: Callable[[str], Path]) -> None:
     text = script("fish").read_text(encoding="utf-8")
     lines = text.splitlines()
-    commands = "recommend new update detect switch rules template completion"
+    commands = "recommend new update detect switch rules template completion schema"
     assert f"complete -c pickenv -n __fish_use_subcommand -f -a '{commands}'" in lines
     check = "complete -c pickenv -n '__fish_seen_subcommand_from rules && __fish_seen_subcommand_from check'"
     assert f"{check} -l format -r -f -a 'text json'" in lines
@@ -252,14 +259,14 @@ def test_bash_keeps_completion_through_bash_completion(new_user: dict[str, str])
         "COMP_WORDS=(pickenv rec); COMP_CWORD=1; _pickenv; printf '%s\\n' \"${COMPREPLY[@]}\"\n"
     )
     out = _in("bash", program, new_user, "--norc", "--noprofile")
-    assert out.splitlines() == ["complete -o default -F _pickenv pickenv", "recommend"]
+    assert out.splitlines() == ["complete -F _pickenv pickenv", "recommend"]
 
 
 def test_zsh_keeps_completion_through_zshrc(new_user: dict[str, str]) -> None:
     _in("zsh", _persistent_setup()["zsh"], new_user, "-f")
     # A new interactive zsh reads ~/.zshrc; nothing else has loaded compinit.
     out = _in("zsh", "print -r -- ${_comps[pickenv]}", new_user, "-i")
-    assert out.strip() == "_bash_complete -o default -F _pickenv"
+    assert out.strip() == "_bash_complete -o filenames -F _pickenv"
 
 
 def test_fish_keeps_completion_in_its_completions_folder(new_user: dict[str, str]) -> None:

@@ -9,10 +9,8 @@ installs with it (-r, pipenv's dev with default, uv's project), and compare()'s 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import tempfile
-import textwrap
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,13 +24,13 @@ from packaging.utils import canonicalize_name
 from rattler import MatchSpec
 
 from deporacle import OracleEnv, OracleUnreadable, compare, read_project
+from helpers import corpus_copy, realworld, snapshot, write_files
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - the test interpreter is 3.11+
     import tomli as tomllib
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 # Each corpus project and the tool its maintainers install it with; None: a tool the oracle does not read.
 TOOL_OF: dict[str, str | None] = {
     "18F+tock": "pipenv",
@@ -78,26 +76,13 @@ TOOL_OF: dict[str, str | None] = {
 def corpus(name: str, tmp_path: Path) -> Path:
     """A scratch copy of one corpus project (the oracle writes conda's temporary pip file beside
     environment.yml, and the tests edit files)."""
-    if not REALWORLD.is_dir():
-        pytest.skip(f"the real-world corpus is not at {REALWORLD}")
-    return Path(shutil.copytree(REALWORLD / name, tmp_path / name))
+    return corpus_copy(name, tmp_path)
 
 
 def stubbed_locks(root: Path) -> bool:
     """The corpus keeps big locks as header-only stubs (MISSING.txt): nothing can export them."""
     missing = root / "MISSING.txt"
     return missing.is_file() and "stub" in missing.read_text()
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text))
-    return root
 
 
 def well_formed(entry: str) -> bool:
@@ -112,9 +97,7 @@ def well_formed(entry: str) -> bool:
 
 
 def test_the_tool_map_names_every_corpus_project() -> None:
-    if not REALWORLD.is_dir():
-        pytest.skip(f"the real-world corpus is not at {REALWORLD}")
-    assert sorted(p.name for p in REALWORLD.iterdir() if p.is_dir()) == sorted(TOOL_OF)
+    assert sorted(p.name for p in realworld().iterdir() if p.is_dir()) == sorted(TOOL_OF)
 
 
 @pytest.mark.parametrize("name", sorted(TOOL_OF))
@@ -382,7 +365,7 @@ def test_compare_words_for_pins_indexes_metadata_and_groups() -> None:
 def test_compare_the_same_project_written_for_two_tools(tmp_path: Path) -> None:
     """A Pipfile and requirements files that say the same thing in each tool's words read the same:
     pipenv's bare version is ==, its marker keys are markers, its dev comes with its default."""
-    pipenv = write(
+    pipenv = write_files(
         tmp_path / "pipenv",
         {
             "Pipfile": """\
@@ -398,8 +381,9 @@ def test_compare_the_same_project_written_for_two_tools(tmp_path: Path) -> None:
             """,
             "pyproject.toml": PACKAGE,
         },
+        dedent=True,
     )
-    venv = write(
+    venv = write_files(
         tmp_path / "venv",
         {
             "requirements.txt": "django==2\nrequests[socks]>=2.31\npywin32; sys_platform == 'win32'\n",
@@ -407,6 +391,7 @@ def test_compare_the_same_project_written_for_two_tools(tmp_path: Path) -> None:
             "requirements/docs.txt": "sphinx\n",
             "pyproject.toml": PACKAGE,
         },
+        dedent=True,
     )
     old, new = read_project(pipenv, "pipenv"), read_project(venv, "venv")
     assert compare(old, new, {}) == []
@@ -435,7 +420,7 @@ PACKAGE = """\
 
 def test_requirements_files_as_pip_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEMO_TOKEN", "s3cret")
-    root = write(
+    root = write_files(
         tmp_path,
         {
             "pyproject.toml": PACKAGE,
@@ -454,6 +439,7 @@ def test_requirements_files_as_pip_reads_them(tmp_path: Path, monkeypatch: pytes
             "requirements/development.txt": "-e ./sub\n",
             "requirements/test.in": "pytest\n",
         },
+        dedent=True,
     )
     env = read_project(root, "venv")
     assert set(env.groups) == {"default", "dev", "test"}
@@ -483,7 +469,7 @@ def test_requirements_files_as_pip_reads_them(tmp_path: Path, monkeypatch: pytes
 
 
 def test_pip_compile_output_is_the_lock_of_its_in(tmp_path: Path) -> None:
-    root = write(
+    root = write_files(
         tmp_path,
         {
             "requirements.in": "django>=4\n",
@@ -504,6 +490,7 @@ def test_pip_compile_output_is_the_lock_of_its_in(tmp_path: Path) -> None:
                 --hash=sha256:dd
             """,
         },
+        dedent=True,
     )
     env = read_project(root, "venv")
     assert env.groups == {"default": frozenset({"django>=4"})}
@@ -515,7 +502,7 @@ def test_pip_compile_output_is_the_lock_of_its_in(tmp_path: Path) -> None:
 
 
 def test_conda_environments(tmp_path: Path) -> None:
-    root = write(
+    root = write_files(
         tmp_path,
         {
             "pyproject.toml": PACKAGE,
@@ -533,6 +520,7 @@ def test_conda_environments(tmp_path: Path) -> None:
             "env/extra.txt": "httpx>=0.27\n",
             "environment-docs.yaml": "dependencies: [python=3.12, sphinx]\n",
         },
+        dedent=True,
     )
     env = read_project(root, "conda")
     assert env.groups["default"] == {
@@ -552,7 +540,7 @@ def test_conda_environments(tmp_path: Path) -> None:
 
 
 def test_uv_groups_install_the_project(tmp_path: Path) -> None:
-    package = write(
+    package = write_files(
         tmp_path / "package",
         {
             "pyproject.toml": PACKAGE
@@ -567,6 +555,7 @@ def test_uv_groups_install_the_project(tmp_path: Path) -> None:
             index = [{name = "mirror", url = "https://mirror.example/simple"}]
             """,
         },
+        dedent=True,
     )
     env = read_project(package, "uv")
     base = {"<project>", "attrs>=22", "-c urllib3<2"}
@@ -578,7 +567,7 @@ def test_uv_groups_install_the_project(tmp_path: Path) -> None:
         "dev": base | {"ipython"},
     }
     assert env.indexes == {"https://mirror.example/simple"} and env.pins == {}
-    application = write(
+    application = write_files(
         tmp_path / "app",
         {
             "pyproject.toml": """\
@@ -590,6 +579,7 @@ def test_uv_groups_install_the_project(tmp_path: Path) -> None:
             dev = ["pytest"]
             """,
         },
+        dedent=True,
     )
     assert read_project(application, "uv").groups == {"default": {"flask"}, "dev": {"flask", "pytest"}}
     (application / "pyproject.toml").write_text('[dependency-groups]\na = [{include-group = "b"}]\n')
@@ -639,30 +629,34 @@ def _pipfile_table(reqs: list[_Req]) -> str:
 def test_one_declaration_reads_the_same_in_every_format(default: list[_Req], dev: list[_Req]) -> None:
     lines, dev_lines = [_pep508(*r) for r in default], [_pep508(*r) for r in dev]
     with tempfile.TemporaryDirectory() as folder:
-        venv = write(
+        venv = write_files(
             Path(folder) / "venv",
             {
                 "requirements.txt": "\n".join(lines) + "\n",
                 "requirements-dev.txt": "\n".join(["-r requirements.txt", *dev_lines]) + "\n",
             },
+            dedent=True,
         )
-        pipenv = write(
+        pipenv = write_files(
             Path(folder) / "pipenv",
             {"Pipfile": f"[packages]\n{_pipfile_table(default)}\n[dev-packages]\n{_pipfile_table(dev)}\n"},
+            dedent=True,
         )
-        uv = write(
+        uv = write_files(
             Path(folder) / "uv",
             {
                 "pyproject.toml": '[project]\nname = "demo-app"\nversion = "0"\n'
                 f"dependencies = {json.dumps(lines)}\n[dependency-groups]\ndev = {json.dumps(dev_lines)}\n"
             },
+            dedent=True,
         )
-        conda = write(
+        conda = write_files(
             Path(folder) / "conda",
             {
                 "environment.yml": yaml.safe_dump({"dependencies": [{"pip": lines}]}),
                 "environment-dev.yml": yaml.safe_dump({"dependencies": [{"pip": lines + dev_lines}]}),
             },
+            dedent=True,
         )
         pip_env = read_project(venv, "venv")
         assert {Requirement(x) for x in pip_env.groups["default"]} == {Requirement(x) for x in lines}

@@ -19,50 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Result
+from helpers import CONDA, DJANGO, LEGACY, PIPFILE, UV, Result, write_files
 from pickenv.errors import EXIT_MISFIT, EXIT_OK
 
 Run = Callable[..., Result]
 
-DJANGO = {
-    "requirements.txt": (
-        "-r requirements/base.txt\n"
-        "django==4.2.7 \\\n    --hash=sha256:"
-        "8e0f1c2c2786b5c0e39fe1afce24c926040fad47c8ea8ad30aaf1188df29fc41\n"
-    ),
-    "requirements/base.txt": "psycopg2-binary==2.9.9\ncelery==5.3.4\n",
-    "manage.py": "#!/usr/bin/env python\n",
-}
-PIPFILE = {
-    "Pipfile": (
-        '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n\n'
-        '[[source]]\nurl = "https://pypi.internal.example/simple"\nverify_ssl = true\nname = "internal"\n\n'
-        '[packages]\nfastapi = "*"\nacme-auth = {version = "*", index = "internal"}\n\n'
-        '[dev-packages]\npytest = "*"\n\n[requires]\npython_version = "3.11"\n'
-    ),
-    "Pipfile.lock": '{"_meta": {"hash": {"sha256": "0"}}, "default": {}, "develop": {}}\n',
-}
-CONDA = {
-    "environment.yml": (
-        "name: geo\nchannels: [conda-forge]\ndependencies:\n  - python=3.10\n  - gdal>=3.6\n"
-        "  - numpy\n  - pip\n  - pip:\n      - rasterio-extras==0.1\n"
-    ),
-}
-LEGACY = {
-    "setup.py": (
-        "from setuptools import setup\n\nsetup(\n    name='oldlib',\n    version='1.0',\n"
-        "    python_requires='>=2.7, !=3.0.*, !=3.1.*',\n    py_modules=['oldlib'],\n)\n"
-    ),
-    "oldlib.py": "from __future__ import print_function\n",
-}
-UV = {
-    "pyproject.toml": (
-        '[project]\nname = "svc"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n'
-        'dependencies = ["httpx"]\n\n[project.scripts]\nsvc = "svc:main"\n\n'
-        "[tool.uv]\ndev-dependencies = []\n"
-    ),
-    "uv.lock": 'version = 1\nrequires-python = ">=3.12"\n',
-}
 POETRY = {
     "pyproject.toml": (
         '[tool.poetry]\nname = "p"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.9"\n'
@@ -72,14 +33,6 @@ POETRY = {
 PACKAGE = (
     '[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n\n[project]\nname = "app"\n'
 )
-
-
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
 
 
 def detected(run_cli: Run, folder: Path, *extra: str) -> tuple[int, dict[str, object]]:
@@ -121,18 +74,23 @@ def findings(document: dict[str, object]) -> list[str]:
         # unhashed packages of requirements/base.txt, so it is no lock file
         (DJANGO, "venv", "high", {"domain": "web"}),
         (PIPFILE, "pipenv", "high", {"python_version": "3.11", "domain": "web", "lockfile": "true"}),
-        (CONDA, "conda", "high", {"python_version": "3.10", "binary_deps": "true", "domain": "data-science"}),
+        (
+            CONDA,
+            "conda",
+            "high",
+            {"python_version": "3.10", "binary_deps": "no-wheels", "domain": "data-science"},
+        ),
         # >=2.7 is a lower bound: the newest it admits, and 2/3-compatible code
-        (LEGACY, "virtualenv", "high", {"python_version": "3.14", "domain": "legacy-python2"}),
-        (UV, "uv", "high", {"python_version": "3.14", "domain": "cli", "lockfile": "true"}),
-        (POETRY, "poetry", "high", {"python_version": "3.14", "lockfile": "true"}),
+        (LEGACY, "virtualenv", "high", {"python_version": "3.15", "domain": "legacy-python2"}),
+        (UV, "uv", "high", {"python_version": "3.15", "domain": "cli", "lockfile": "true"}),
+        (POETRY, "poetry", "high", {"python_version": "3.15", "lockfile": "true"}),
     ],
     ids=["django-requirements", "pipfile", "conda", "setup-py-2.7", "uv", "poetry"],
 )
 def test_real_world_shapes(
     tmp_path: Path, run_cli: Run, files: dict[str, str], tool: str, confidence: str, answers: dict[str, str]
 ) -> None:
-    code, document = detected(run_cli, write(tmp_path, files))
+    code, document = detected(run_cli, write_files(tmp_path, files))
     assert code == EXIT_OK
     assert (document["tool"], document["confidence"]) == (tool, confidence)
     assert inferred(document) == answers
@@ -146,14 +104,14 @@ def test_the_django_fixture_is_no_lock_for_pip(tmp_path: Path) -> None:
     from pip._internal.network.session import PipSession
     from pip._internal.req.req_file import parse_requirements
 
-    write(tmp_path, DJANGO)
+    write_files(tmp_path, DJANGO)
     parsed = list(parse_requirements(str(tmp_path / "requirements.txt"), session=PipSession()))
     hashed = [bool((r.options or {}).get("hashes")) for r in parsed]
     assert len(parsed) == 3 and any(hashed) and not all(hashed)
 
 
 def test_two_tools_files_are_a_finding(tmp_path: Path, run_cli: Run) -> None:
-    code, document = detected(run_cli, write(tmp_path, {**PIPFILE, **CONDA}))
+    code, document = detected(run_cli, write_files(tmp_path, {**PIPFILE, **CONDA}))
     assert code == EXIT_OK and document["confidence"] == "medium"  # two pipenv files against one
     several = [f for f in findings(document) if f.startswith("files of several tools")]
     assert len(several) == 1 and "Pipfile (pipenv)" in several[0] and "environment.yml (conda)" in several[0]
@@ -161,7 +119,7 @@ def test_two_tools_files_are_a_finding(tmp_path: Path, run_cli: Run) -> None:
 
 
 def test_a_tie_between_tools_is_low(tmp_path: Path, run_cli: Run) -> None:
-    _, document = detected(run_cli, write(tmp_path, {"Pipfile": '[packages]\nflask = "*"\n', **CONDA}))
+    _, document = detected(run_cli, write_files(tmp_path, {"Pipfile": '[packages]\nflask = "*"\n', **CONDA}))
     assert document["confidence"] == "low"
 
 
@@ -201,7 +159,7 @@ def test_a_pickenv_project_and_a_disagreeing_one(tmp_path: Path, run_cli: Run) -
     files = {e["file"] for e in evidence(document)}
     assert {"Pipfile", ".copier-answers.yml"} <= files
     (project / "Pipfile").unlink()
-    write(project, {"requirements.txt": "flask\n"})
+    write_files(project, {"requirements.txt": "flask\n"})
     _, document = detected(run_cli, project)
     assert any(
         ".copier-answers.yml records pipenv, but the files are venv's" in f for f in findings(document)
@@ -235,7 +193,7 @@ def test_recommend_uses_the_recorded_answers(tmp_path: Path, run_cli: Run) -> No
 
 
 def test_recommend_says_whether_the_tool_fits_and_exits_for_ci(tmp_path: Path, run_cli: Run) -> None:
-    project = write(tmp_path, LEGACY)
+    project = write_files(tmp_path, LEGACY)
     code, document = detected(run_cli, project, "--recommend")
     assert code == EXIT_OK
     recommendation = document["recommendation"]
@@ -291,7 +249,7 @@ def test_an_empty_folder_has_no_tool_and_says_what_it_looked_for(tmp_path: Path,
 
 def test_a_package_alone_is_no_answer_that_says_what_it_saw(tmp_path: Path, run_cli: Run) -> None:
     pyproject = '[build-system]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "lib"\n\n'
-    write(
+    write_files(
         tmp_path, {"pyproject.toml": pyproject + '[dependency-groups]\ntest = ["pytest"]\n', "setup.cfg": ""}
     )
     code, document = detected(run_cli, tmp_path)
@@ -309,7 +267,7 @@ REQUIREMENTS = "numpy==1.26.4\npandas==2.2.2\n"
 def test_a_requirements_file_an_environment_yml_pulls_in_is_conda_s(tmp_path: Path, run_cli: Run) -> None:
     """jakevdp/PythonDataScienceHandbook's shape: conda runs `pip install -r requirements.txt`."""
     env = "name: book\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - -r requirements.txt\n"
-    write(
+    write_files(
         tmp_path,
         {
             "environment.yml": env,
@@ -348,7 +306,7 @@ def test_a_requirements_file_an_environment_yml_pulls_in_is_conda_s(tmp_path: Pa
 def test_requirements_beside_an_environment_yml_serve_pip_users(
     tmp_path: Path, run_cli: Run, files: dict[str, str], pip_files: str, conda_files: str
 ) -> None:
-    _, document = detected(run_cli, write(tmp_path, files))
+    _, document = detected(run_cli, write_files(tmp_path, files))
     assert (document["tool"], document["confidence"]) == ("conda", "high")
     assert findings(document) == [f"{pip_files} serves pip users beside {conda_files} (conda)"]
 
@@ -369,7 +327,9 @@ def test_requirements_beside_an_environment_yml_serve_pip_users(
 )
 def test_pdm_backend_settings_are_not_pdm(tmp_path: Path, run_cli: Run, settings: str, tool: str) -> None:
     lock = {"uv.lock": "version = 1\n"} if tool == "uv" else {}
-    _, document = detected(run_cli, write(tmp_path, {"pyproject.toml": f"{PACKAGE}\n{settings}", **lock}))
+    _, document = detected(
+        run_cli, write_files(tmp_path, {"pyproject.toml": f"{PACKAGE}\n{settings}", **lock})
+    )
     assert (document["tool"], document["confidence"], document["findings"]) == (tool, "high", [])
 
 
@@ -397,7 +357,7 @@ def test_pdm_backend_settings_are_not_pdm(tmp_path: Path, run_cli: Run, settings
 def test_a_runner_alone_is_named(
     tmp_path: Path, run_cli: Run, files: dict[str, str], tool: str, shown: str
 ) -> None:
-    result = run_cli("detect", str(write(tmp_path, files)))
+    result = run_cli("detect", str(write_files(tmp_path, files)))
     assert result.out.startswith(f"{tmp_path} uses {tool} (confidence: high).")
     assert f"Note: {tool} manages the environments ({shown})" in result.out
 
@@ -414,12 +374,12 @@ def test_a_runner_alone_is_named(
 def test_a_build_backend_or_linter_setting_is_no_runner(
     tmp_path: Path, run_cli: Run, files: dict[str, str]
 ) -> None:
-    _, document = detected(run_cli, write(tmp_path, files))
+    _, document = detected(run_cli, write_files(tmp_path, files))
     assert document["tool"] is None
 
 
 def test_a_runner_beside_the_project_s_tool_is_a_finding(tmp_path: Path, run_cli: Run) -> None:
-    write(
+    write_files(
         tmp_path,
         {"requirements-dev.txt": "pytest\n", "tox.ini": "[testenv]\ncommands = pytest\n", "noxfile.py": ""},
     )
@@ -434,7 +394,7 @@ def test_a_runner_beside_the_project_s_tool_is_a_finding(tmp_path: Path, run_cli
 def test_a_requirements_folder_is_venv_s(tmp_path: Path, run_cli: Run) -> None:
     """aio-libs/aiohttp: requirements/*.in compiled by pip-compile beside them."""
     compiled = "#\n# This file is autogenerated by pip-compile with Python 3.12\n#\nmultidict==6.0.5\n"
-    write(tmp_path, {"requirements/base.in": "multidict\n", "requirements/base.txt": compiled})
+    write_files(tmp_path, {"requirements/base.in": "multidict\n", "requirements/base.txt": compiled})
     _, document = detected(run_cli, tmp_path)
     assert (document["tool"], document["confidence"]) == ("venv", "high")
     assert (
@@ -447,13 +407,15 @@ def test_requirements_uv_exported_are_uv_s(tmp_path: Path, run_cli: Run) -> None
     exported = (
         "# This file was autogenerated by uv via the following command:\n#    uv export\nhttpx==0.28.1\n"
     )
-    write(tmp_path, {**UV, "requirements.txt": exported, "requirements/prod.txt": exported})
+    write_files(tmp_path, {**UV, "requirements.txt": exported, "requirements/prod.txt": exported})
     _, document = detected(run_cli, tmp_path)
     assert (document["tool"], document["confidence"], document["findings"]) == ("uv", "high", [])
 
 
 def test_a_monorepo_of_uv_projects(tmp_path: Path, run_cli: Run) -> None:
-    write(tmp_path, {f"libs/{name}/{file}": text for name in ("core", "cli") for file, text in UV.items()})
+    write_files(
+        tmp_path, {f"libs/{name}/{file}": text for name in ("core", "cli") for file, text in UV.items()}
+    )
     _, document = detected(run_cli, tmp_path)
     assert (document["tool"], document["confidence"]) == ("uv", "medium")
     assert document["members"] == ["libs/cli (uv)", "libs/core (uv)"]
@@ -472,7 +434,7 @@ def _pyproject(requires: str) -> str:
     [
         (
             {"pyproject.toml": _pyproject(">=3.8")},
-            "3.14",
+            "3.15",
             "pyproject.toml requires-python '>=3.8' (the newest it admits)",
         ),
         (
@@ -499,12 +461,12 @@ def _pyproject(requires: str) -> str:
         ),
         (
             {"setup.py": 'setup(python_requires=">=3.9")\n'},
-            "3.14",
+            "3.15",
             "setup.py python_requires '>=3.9' (the newest it admits)",
         ),
         (
             {"setup.cfg": "[options]\npython_requires = >=3.10\n"},
-            "3.14",
+            "3.15",
             "setup.cfg python_requires '>=3.10' (the newest it admits)",
         ),
         (
@@ -553,12 +515,12 @@ def _pyproject(requires: str) -> str:
 def test_the_python_target(
     tmp_path: Path, run_cli: Run, files: dict[str, str], version: str, said: str
 ) -> None:
-    _, document = detected(run_cli, write(tmp_path, files))
+    _, document = detected(run_cli, write_files(tmp_path, files))
     assert (inferred(document)["python_version"], source(document, "python_version")) == (version, said)
 
 
 def test_a_version_outside_the_bound_is_a_finding(tmp_path: Path, run_cli: Run) -> None:
-    write(
+    write_files(
         tmp_path, {"pyproject.toml": _pyproject(">=3.10"), ".python-version": "3.9\n", "requirements.txt": ""}
     )
     _, document = detected(run_cli, tmp_path)
@@ -569,7 +531,9 @@ def test_a_version_outside_the_bound_is_a_finding(tmp_path: Path, run_cli: Run) 
 
 def test_a_version_pickenv_does_not_offer_is_said(tmp_path: Path, run_cli: Run) -> None:
     env = "dependencies:\n  - python=3.5\n  - pip:\n    - -r requirements.txt\n"
-    _, document = detected(run_cli, write(tmp_path, {"environment.yml": env, "requirements.txt": "numpy\n"}))
+    _, document = detected(
+        run_cli, write_files(tmp_path, {"environment.yml": env, "requirements.txt": "numpy\n"})
+    )
     assert "python_version" not in inferred(document)
     assert findings(document) == [
         "environment.yml asks for 'python=3.5', which pickenv's questions do not offer"
@@ -597,7 +561,7 @@ def test_requires_python_targets_the_newest_version_it_admits(
     from pickenv.versions import KNOWN_VERSIONS
 
     spec = f"{op}3.{low}" + (f",<3.{low + width + 1}" if upper else "")
-    folder = write(tmp_path_factory.mktemp("py"), {"pyproject.toml": _pyproject(spec)})
+    folder = write_files(tmp_path_factory.mktemp("py"), {"pyproject.toml": _pyproject(spec)})
     target = detect(folder).inferred.answers.get("python_version")
     admitted = [v for v in KNOWN_VERSIONS if SpecifierSet(spec).contains(f"{v}.1")]
     one_minor = [m for m in range(0, 40) if SpecifierSet(spec).contains(f"3.{m}.1")]
@@ -633,7 +597,7 @@ def test_environment_yml_python_as_conda_reads_it(
     from pickenv.versions import KNOWN_VERSIONS
 
     entry = form.format(v=f"3.{minor}", n=minor + 2)
-    folder = write(tmp_path_factory.mktemp("env"), {"environment.yml": f"dependencies:\n  - {entry}\n"})
+    folder = write_files(tmp_path_factory.mktemp("env"), {"environment.yml": f"dependencies:\n  - {entry}\n"})
     target = detect(folder).inferred.answers.get("python_version")
     spec = VersionSpec(str(MatchSpec(entry).version))
 
@@ -672,7 +636,7 @@ def _random(name: str) -> Callable[[Path], None]:
 
 def _text(name: str, text: str) -> Callable[[Path], None]:
     def make(folder: Path) -> None:
-        write(folder, {name: text})
+        write_files(folder, {name: text})
 
     return make
 
@@ -682,6 +646,7 @@ ALIAS_BOMB = "dependencies:\n  - &a [python, python, python, python]\n" + "".joi
 )
 
 
+@pytest.mark.posix
 @pytest.mark.parametrize(
     ("make", "tool", "confidence", "said"),
     [
@@ -741,7 +706,7 @@ def test_a_file_that_cannot_be_read_lowers_the_confidence(
     project = tmp_path / "project"
     project.mkdir()
     if tool == "venv" and make not in (_fifo, _folder, _loop, _outside):
-        write(project, {"requirements.txt": "flask\n"})
+        write_files(project, {"requirements.txt": "flask\n"})
     make(project)
     code, document = detected(run_cli, project)
     assert (code, document["tool"], document["confidence"]) == (EXIT_OK, tool, confidence)
@@ -749,13 +714,14 @@ def test_a_file_that_cannot_be_read_lowers_the_confidence(
     assert all("\n" not in f and len(f) < 200 for f in findings(document))
 
 
+@pytest.mark.posix
 def test_a_fifo_and_an_alias_bomb_in_a_subprocess_with_little_memory(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     """The real process, its memory limited to 1 GiB: it answers in seconds."""
     import resource
 
-    project = write(tmp_path, {"environment.yml": ALIAS_BOMB})
+    project = write_files(tmp_path, {"environment.yml": ALIAS_BOMB})
     _fifo(project)
 
     def limit() -> None:
@@ -783,12 +749,12 @@ def test_a_bare_hash_line_pins_nothing(tmp_path: Path, run_cli: Run) -> None:
     from pip._internal.network.session import PipSession
     from pip._internal.req.req_file import parse_requirements
 
-    write(tmp_path, {"requirements.txt": "flask==3.0.0\n--hash=sha256:" + "0" * 64 + "\n"})
+    write_files(tmp_path, {"requirements.txt": "flask==3.0.0\n--hash=sha256:" + "0" * 64 + "\n"})
     parsed = list(parse_requirements(str(tmp_path / "requirements.txt"), session=PipSession()))
     assert [bool((r.options or {}).get("hashes")) for r in parsed] == [False]
     _, document = detected(run_cli, tmp_path)
     assert "lockfile" not in inferred(document)
-    write(tmp_path, {"requirements.txt": "flask==3.0.0 --hash=sha256:" + "0" * 64 + "\n"})
+    write_files(tmp_path, {"requirements.txt": "flask==3.0.0 --hash=sha256:" + "0" * 64 + "\n"})
     _, document = detected(run_cli, tmp_path)
     assert source(document, "lockfile") == "requirements.txt pins every package with its hashes"
 
@@ -802,7 +768,7 @@ def test_reading_is_linear_in_the_file_size(tmp_path: Path) -> None:
     def timed(lines: int) -> float:
         folder = tmp_path / str(lines)
         pins = "".join(f"package{i}==1.0.{i} \\\n    --hash=sha256:{i:064x}\n" for i in range(lines // 2))
-        write(folder, {"requirements.txt": pins})
+        write_files(folder, {"requirements.txt": pins})
         start = time.perf_counter()
         assert detect(folder).inferred.answers.get("lockfile") is True
         return time.perf_counter() - start
@@ -812,7 +778,7 @@ def test_reading_is_linear_in_the_file_size(tmp_path: Path) -> None:
 
 
 def test_a_tool_switch_cannot_move_from_gets_no_switch_outline(tmp_path: Path, run_cli: Run) -> None:
-    project = write(tmp_path, {"tox.ini": "[testenv]\ncommands = pytest\n"})
+    project = write_files(tmp_path, {"tox.ini": "[testenv]\ncommands = pytest\n"})
     result = run_cli("detect", str(project), "--recommend", "-a", "domain=web", "-a", "python_version=3.12")
     assert result.code == EXIT_MISFIT
     assert (

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pickenv.errors import EXIT_CODES
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+from helpers import README, ROOT, console_blocks, make_home, shown_part
+from pickenv.errors import EXIT_CODES
 
 
 def setup_commands() -> list[str]:
@@ -44,31 +44,9 @@ def test_readme_examples_name_real_rules() -> None:
     assert shown and shown <= ids
 
 
-CUT = "\n...\n"  # an example shown in part: its first lines, then this line
-
-
-def console_blocks(text: str = README) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every README example block, with its (command, output) pairs in order: a block
-    of several commands runs them one after the other in one folder. A cut output ends
-    at CUT."""
-    blocks = []
-    for body in re.findall(r"```console\n(\$ .*?)```", text, flags=re.S):
-        parts = re.split(r"^\$ ([^\n]*)\n", body, flags=re.M)
-        blocks.append((body, list(zip(parts[1::2], parts[2::2], strict=True))))
-    return blocks
-
-
 def console_examples() -> list[tuple[str, str]]:
     """(command, output) of every pickenv command the README shows."""
     return [pair for _, pairs in console_blocks() for pair in pairs if pair[0].startswith("pickenv ")]
-
-
-def shown_part(real: str, shown: str) -> str:
-    """The real output as the README shows it: whole, or as many lines as it shows."""
-    if CUT not in shown:
-        return real
-    kept = shown.split(CUT)[0].count("\n") + 1
-    return "\n".join(real.split("\n")[:kept]) + CUT
 
 
 def run_example(command: str, folder: Path) -> str:
@@ -78,9 +56,7 @@ def run_example(command: str, folder: Path) -> str:
     import subprocess
     import sys
 
-    home = folder / ".home"
-    home.mkdir(parents=True, exist_ok=True)
-    (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
+    home = make_home(folder / ".home")
     env = {
         "PATH": "/usr/bin:/bin",
         "NO_COLOR": "1",
@@ -97,13 +73,26 @@ def run_example(command: str, folder: Path) -> str:
     return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=folder, check=False).stdout
 
 
-def test_readme_examples_are_real_output(tmp_path: Path) -> None:
-    """Every example, run as shown in an empty folder: the same output, byte for byte.
-    After changing pickenv's output, `python tests/test_docs.py --update` rewrites them."""
+def test_the_readme_shows_examples() -> None:
     assert len(console_examples()) >= 6
-    for index, (_, pairs) in enumerate(console_blocks()):
-        for command, shown in pairs:
-            assert shown_part(run_example(command, tmp_path / f"example-{index}"), shown) == shown, command
+
+
+def _example_id(pairs: list[tuple[str, str]]) -> str:
+    """An example's test id: its (first) pickenv command."""
+    return next((command for command, _ in pairs if command.startswith("pickenv ")), pairs[0][0])
+
+
+EXAMPLES = [pairs for _, pairs in console_blocks()]
+
+
+@pytest.mark.posix
+@pytest.mark.parametrize("pairs", EXAMPLES, ids=[_example_id(pairs) for pairs in EXAMPLES])
+def test_readme_example_is_real_output(tmp_path: Path, pairs: list[tuple[str, str]]) -> None:
+    """Each example, run as shown in an empty folder: the same output, byte for byte (an
+    example of several commands runs them in order, in one folder).
+    After changing pickenv's output, `python tests/test_docs.py --update` rewrites them."""
+    for command, shown in pairs:
+        assert shown_part(run_example(command, tmp_path / "example"), shown) == shown, command
 
 
 def test_the_winner_table_is_computed_from_the_rules() -> None:
@@ -123,7 +112,13 @@ def test_the_winner_table_is_computed_from_the_rules() -> None:
         winner = decider.decide(decider.fired(answers)).winner
         assert winner is not None
         groups["all"][winner] += 1
-        group = "binary" if answers["binary_deps"] else "managed" if answers["manage_python"] else "neither"
+        group = (
+            "binary"
+            if answers["binary_deps"] == "no-wheels"
+            else "managed"
+            if answers["manage_python"]
+            else "neither"
+        )
         groups[group][winner] += 1
     table = README.split("| answers | venv | virtualenv | pipenv | conda |", 1)[1].split("\n\n", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]

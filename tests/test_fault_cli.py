@@ -13,13 +13,11 @@ work: put back, or (when the signal stopped only the report) done and kept.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import termios
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,13 +26,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import POSIX_ONLY, ROOT, git, repository, snapshot
 from pickenv.cli import NOTHING_CHANGED, STILL_UNDOING, WORK_DONE
 from pickenv.errors import EXIT_CODES, EXIT_INTERRUPTED, EXIT_PROJECT
 
+# POSIX's own modules: on Windows the module is skipped (its tests are all marked posix).
+fcntl = pytest.importorskip("fcntl", reason=POSIX_ONLY)
+termios = pytest.importorskip("termios", reason=POSIX_ONLY)
 REAL_GIT = shutil.which("git")
-ROOT = Path(__file__).resolve().parents[1]
 LINUX_PROC = Path("/proc/self/wchan").exists()
 pytestmark = [
+    pytest.mark.posix,
     pytest.mark.skipif(REAL_GIT is None, reason="git is not installed"),
     pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs Linux pipes (F_SETPIPE_SZ)"),
 ]
@@ -56,32 +58,9 @@ exec "$REAL_GIT" "$@"
 """
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder``, .git included, byte for byte; of the index, its
-    entries (the file a put-back rewrites carries new times in the index's stat cache)."""
-    files = {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.is_symlink()
-    }
-    if ".git/index" in files:
-        files[".git/index"] = git(folder, "ls-files", "--stage").encode()
-    return files
-
-
 def shop(tmp_path: Path) -> Path:
     """A small committed requirements project, as `switch` takes it."""
-    project = tmp_path / "shop"
-    project.mkdir()
-    (project / "requirements.txt").write_text("django==4.2.7\n")
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "The shop")
-    return project
+    return repository(tmp_path / "shop", {"The shop": {"requirements.txt": "django==4.2.7\n"}})
 
 
 def full_pipe() -> tuple[int, int, int]:
@@ -224,7 +203,7 @@ def test_a_signal_while_an_error_is_written_to_a_full_stderr(
     130, the moment the signal comes (before, it died of SIGTERM: 143)."""
     project = shop(tmp_path)
     (project / "requirements.txt").write_text("django==5.0\n")  # uncommitted: switch refuses
-    before = snapshot(project)
+    before = snapshot(project, git_bytes=True)
     read, write, filler = full_pipe()
     process = start(["switch", "shop", "--to", "pipenv"], subprocess_env, tmp_path,
                     stdout=subprocess.PIPE, stderr=write)  # fmt: skip
@@ -235,7 +214,7 @@ def test_a_signal_while_an_error_is_written_to_a_full_stderr(
     err = drain(read)[filler:].decode()
     assert process.returncode == EXIT_INTERRUPTED, err
     assert out == b"" and "Traceback" not in err
-    assert snapshot(project) == before
+    assert snapshot(project, git_bytes=True) == before
     # The control: the same run with stderr read is the one-line refusal, exit 12.
     control = start(["switch", "shop", "--to", "pipenv"], subprocess_env, tmp_path,
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
@@ -283,7 +262,7 @@ def test_a_signal_right_after_the_change_is_applied_puts_everything_back(
 ) -> None:
     """The change is in the work tree (`git apply` has run) and not reported yet."""
     project = shop(tmp_path)
-    before = snapshot(project)
+    before = snapshot(project, git_bytes=True)
     with hooked_git(tmp_path, subprocess_env, "apply") as env:
         process = start(["switch", "shop", "--to", "pipenv"], env, tmp_path,
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
@@ -293,7 +272,7 @@ def test_a_signal_right_after_the_change_is_applied_puts_everything_back(
         out, err = process.communicate(timeout=60)
     assert process.returncode == EXIT_INTERRUPTED, err
     assert out == b"" and err.decode() == f"\npickenv: {NOTHING_CHANGED}\n"
-    assert snapshot(project) == before
+    assert snapshot(project, git_bytes=True) == before
     assert git(project, "status", "--porcelain") == ""
 
 
@@ -304,7 +283,7 @@ def test_a_second_signal_does_not_stop_the_undo_halfway(
     answered, not obeyed, and the project ends as it was (before, the second interrupt
     broke off the undo in the middle)."""
     project = shop(tmp_path)
-    before = snapshot(project)
+    before = snapshot(project, git_bytes=True)
     hooks = tmp_path / "hooks"
     with hooked_git(tmp_path, subprocess_env, "apply", "read-tree") as env:
         process = start(["switch", "shop", "--to", "pipenv"], env, tmp_path,
@@ -323,7 +302,7 @@ def test_a_second_signal_does_not_stop_the_undo_halfway(
         out, err = process.communicate(timeout=60)
     assert process.returncode == EXIT_INTERRUPTED, err
     assert out == b"" and err.decode() == f"\npickenv: {NOTHING_CHANGED}\n"
-    assert snapshot(project) == before
+    assert snapshot(project, git_bytes=True) == before
     assert git(project, "status", "--porcelain") == ""
 
 
@@ -354,7 +333,9 @@ def test_markdown_shows_the_advice_in_its_own_words(run_cli) -> None:  # type: i
     assert result.code == 0
     lines = result.out.splitlines()
     section = lines[lines.index("## Advice") + 2 : lines.index("## What would change the answer") - 1]
-    assert section == [f"- **virtualenv**: {advice} ([{rule['id']}]({rule['source']}))"]
+    # the winner's advice first; then the advice of the other ranked tools (conda's licence)
+    assert section[0] == f"- **virtualenv**: {advice} ([{rule['id']}]({rule['source']}))"
+    assert all(line.startswith("- **") for line in section)
     assert because not in result.out and "| advice |" not in result.out
     # The text report says the same advice.
     text = run_cli("recommend", "--defaults", "-a", "domain=legacy-python2").out

@@ -30,7 +30,7 @@ import copier
 import pytest
 import yaml
 
-from conftest import Result
+from helpers import AS_ROOT, GIT_NAME, Result, git, repository
 from pickenv import __version__
 from pickenv.errors import EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE, ProjectError
 from pickenv.repo.git import git_error, subcommand
@@ -38,7 +38,7 @@ from pickenv.resources import project_template
 
 Run = Callable[..., Result]
 REAL_GIT = shutil.which("git")
-pytestmark = pytest.mark.skipif(REAL_GIT is None, reason="git is not installed")
+pytestmark = [pytest.mark.posix, pytest.mark.skipif(REAL_GIT is None, reason="git is not installed")]
 
 V1 = {
     "copier.yml": "_answers_file: .copier-answers.yml\nproject_name:\n  type: str\n  default: demo\n",
@@ -83,24 +83,10 @@ exec "$REAL_GIT" "$@"
 """
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-def write_tree(folder: Path, files: Mapping[str, str]) -> None:
-    for existing in folder.iterdir():
-        if existing.name != ".git":
-            existing.unlink()
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-
-
-def commit_all(folder: Path, message: str) -> None:
-    """Commit every file, then date the files in the past and let git note it: the
-    index then holds no entry as new as itself ("racily clean"), so that no later look
-    needs to write it again, and a snapshot of its bytes means something."""
-    git(folder, "add", "-A")
-    git(folder, "commit", "-q", "-m", message)
+def settle(folder: Path) -> None:
+    """Date the files in the past and let git note it: the index then holds no entry as
+    new as itself ("racily clean"), so that no later look needs to write it again, and a
+    snapshot of its bytes means something."""
     past = time.time() - 60
     for path in folder.rglob("*"):
         if ".git" not in path.relative_to(folder).parts[:1]:
@@ -108,19 +94,22 @@ def commit_all(folder: Path, message: str) -> None:
     git(folder, "update-index", "-q", "--refresh")
 
 
+def commit_all(folder: Path, message: str) -> None:
+    """Commit every file, then settle the index."""
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message)
+    settle(folder)
+
+
 def add_tag(repo: Path, tag: str, files: Mapping[str, str]) -> None:
-    write_tree(repo, files)
-    commit_all(repo, tag)
-    git(repo, "tag", tag)
+    """A commit of the template at ``files`` alone, tagged ``tag``; the index settled."""
+    settle(repository(repo, {tag: files}, tag=True, whole=True))
 
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
-    repo = tmp_path / "team-template"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    add_tag(repo, "v1", V1)
-    add_tag(repo, "v2", V2)
+    repo = repository(tmp_path / "team-template", {"v1": V1, "v2": V2}, tag=True, whole=True)
+    settle(repo)
     return repo
 
 
@@ -325,6 +314,7 @@ def test_a_kill_during_copier_s_update_in_place_leaves_history_alone(
     assert Snapshot.of(project).tree == before.tree and Snapshot.of(project).history == before.history
 
 
+@pytest.mark.slow  # a real update killed, then finished: 4-5 s each
 @pytest.mark.parametrize(
     ("command", "where", "nth"),
     [
@@ -346,7 +336,7 @@ def test_the_link_to_the_template_history_is_never_on_the_branch(
     folders = {"anywhere": "/", "project": f"{project}/"}
     kill_at(hook, ["update", str(project)], command, folders[where], nth)
     assert Snapshot.of(project) == before
-    assert git(project, "log", "--format=%an %s") == "Test User Initial commit from pickenv 0.1.0\n"
+    assert git(project, "log", "--format=%an %s") == f"{GIT_NAME} Initial commit from pickenv 0.1.0\n"
     finished = pickenv(hook.env, "update", str(project))
     assert finished.returncode == EXIT_OK, finished.stderr
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == __version__
@@ -507,7 +497,7 @@ def fill(disk: Path, leave: int) -> None:
     os.truncate(filler, max(0, filler.stat().st_size - leave))
 
 
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
+needs_root = pytest.mark.skipif(not AS_ROOT, reason="mounting a tmpfs needs root")
 
 
 @needs_root

@@ -40,6 +40,7 @@ from pickenv.errors import (
     EXIT_UNTRUSTED,
 )
 
+pytestmark = pytest.mark.posix  # signals, FIFOs, file modes and links throughout
 WATCHDOG = (
     120.0  # seconds before a hook that is never reached fails the test (never reached when all is well)
 )
@@ -57,8 +58,10 @@ def entry(path: Path) -> Entry:
     return ("file", mode, info.st_size, path.read_bytes())
 
 
-def snapshot(folder: Path) -> dict[str, Entry]:
-    """Every entry under ``folder``, hidden ones and .git's included (links not followed)."""
+def entries(folder: Path) -> dict[str, Entry]:
+    """Every entry under ``folder``, hidden ones and .git's included (links not followed),
+    with its kind and permission bits: what helpers.snapshot leaves out (folders, modes),
+    which pickenv must not touch either where it owns nothing."""
     return {str(p.relative_to(folder)): entry(p) for p in sorted(folder.rglob("*"))}
 
 
@@ -279,7 +282,7 @@ def test_a_rollback_keeps_what_others_wrote_during_the_build(
     project = work / "proj"
     if existing:
         user_folder(project)
-    before = snapshot(project) if existing else {}
+    before = entries(project) if existing else {}
     hook = hook_in(hooks, tmp_path / "hook")
     python = fake_python(tmp_path, hook)
     args = ["new", "proj", "--defaults", "--create-env", "--tool", "venv", "--python", str(python)]
@@ -306,11 +309,12 @@ def test_a_rollback_keeps_what_others_wrote_during_the_build(
         assert "the environment tool failed as told" in line
     else:
         assert run.code == EXIT_INTERRUPTED and line == "pickenv: interrupted; nothing was changed"
-    assert snapshot(project) == expected  # byte for byte, and nothing of pickenv's is left
+    assert entries(project) == expected  # byte for byte, and nothing of pickenv's is left
     assert sorted(os.listdir(work)) == ["proj"]  # no staging folder, no lock
 
 
 @pytest.mark.slow
+@pytest.mark.network  # the environment installs the project and pytest
 @pytest.mark.parametrize("fault", ["SIGINT", "tests fail"])
 def test_a_real_build_stopped_in_the_projects_tests_keeps_what_others_wrote(
     tmp_path: Path, subprocess_env: dict[str, str], hooks: list[Hook], fault: str
@@ -328,7 +332,7 @@ def test_a_real_build_stopped_in_the_projects_tests_keeps_what_others_wrote(
         f"if pathlib.Path({str(hook.go)!r}).read_text().strip() != 'go':\n"
         "    raise SystemExit('the tests failed as told')\n"
     )
-    before = snapshot(project)
+    before = entries(project)
     args = [
         "new",
         "built",
@@ -355,7 +359,7 @@ def test_a_real_build_stopped_in_the_projects_tests_keeps_what_others_wrote(
     assert run.code == (EXIT_INTERRUPTED if fault == "SIGINT" else EXIT_ENVIRONMENT), line
     if fault != "SIGINT":
         assert line.startswith("pickenv: error: Running the project's tests failed")
-    assert snapshot(project) == expected
+    assert entries(project) == expected
     assert sorted(os.listdir(work)) == ["built"]
 
 
@@ -392,19 +396,19 @@ def test_rollback_removes_exactly_what_was_placed(
             destination.mkdir()
             _write(destination, before)
         placement = Placement.start(destination)
-        expected = snapshot(destination) if existing else {}
+        expected = entries(destination) if existing else {}
         try:
             place(tree, placement)
         except Exception as exc:  # a user's file where the template needs a folder: refused, untouched
             assert "where the project needs a folder" in str(exc)
-            assert snapshot(destination) == expected
+            assert entries(destination) == expected
             return
         # Others write anything but pickenv's own files (those are covered end to end above:
         # a rewrite in the very clock tick of the placement could not be told apart).
         others = {name: data for name, data in meanwhile.items() if name not in template}
         expected.update(with_parents(destination, _write(destination, others)))
         placement.rollback()
-        assert (snapshot(destination) if destination.exists() else {}) == expected
+        assert (entries(destination) if destination.exists() else {}) == expected
         assert destination.exists() == bool(expected) or existing
 
 
@@ -424,7 +428,7 @@ def test_a_destination_that_appears_while_rendering_is_left_alone(
     assert hook.reached(process) == "rendering\n"
     (work / "same").mkdir()
     (work / "same" / "notes.txt").write_text("the user's notes\n")
-    expected = snapshot(work / "same")
+    expected = entries(work / "same")
     assert hook.release("go")
     run = finish(process)
 
@@ -433,7 +437,7 @@ def test_a_destination_that_appears_while_rendering_is_left_alone(
         f"pickenv: error: {work / 'same'} appeared while pickenv was rendering the project; "
         "nothing in it was touched; choose another name"
     )
-    assert snapshot(work / "same") == expected
+    assert entries(work / "same") == expected
     assert sorted(os.listdir(work)) == ["same"]
 
 
@@ -514,13 +518,11 @@ def test_a_second_run_for_a_destination_being_made_refuses_at_once(
     assert sorted(os.listdir(work)) == ["same"]
 
 
+@pytest.mark.slow  # 20 races of two real runs: 13 s
 def test_two_runs_started_together_leave_one_whole_project(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     """20 times: one run makes `same`, the other refuses with one line; `same` is whole."""
-    home = Path(subprocess_env["HOME"])
-    home.mkdir(exist_ok=True)
-    (home / ".gitconfig").write_text("[user]\n\tname = Ada\n\temail = ada@example.org\n")  # to commit
     refusals = re.compile(
         r"pickenv: error: (another pickenv run \(pid \d+\) is creating .*/same right now"
         r"|.*/same exists and is not empty|.*/same appeared while pickenv was rendering the project; "
@@ -573,11 +575,11 @@ def test_a_killed_runs_staging_folder_is_removed_by_the_next_run_never_a_live_on
     assert hook.reached(alpha) == "rendering\n"
     staging = staging_of(work, "alpha", alpha.pid)
     assert (staging / "owner").read_text() == f"{alpha.pid}\n"
-    while_alive = snapshot(staging)
+    while_alive = entries(staging)
 
     beta = finish(start(subprocess_env, "new", "beta", "--defaults", "--output-dir", str(work), cwd=tmp_path))
     assert beta.code == EXIT_OK and beta.err == ""  # alpha still runs: its folder is not beta's business
-    assert snapshot(staging) == while_alive
+    assert entries(staging) == while_alive
 
     os.killpg(alpha.pid, signal.SIGKILL)  # pickenv and the task it runs
     assert finish(alpha).code == -signal.SIGKILL
@@ -600,7 +602,7 @@ def test_a_killed_force_runs_staging_folder_inside_the_project_is_removed(
     work = tmp_path / "work"
     project = work / "proj"
     user_folder(project)
-    before = snapshot(project)
+    before = entries(project)
     hook = hook_in(hooks, tmp_path / "hook")
     template = waiting_template(tmp_path / "tpl", hook)
     args = ("new", "proj", "--template", str(template), "--trust", "--defaults", "--force")
@@ -618,7 +620,7 @@ def test_a_killed_force_runs_staging_folder_inside_the_project_is_removed(
         run.err
         == f"pickenv: note: removed {staging}, left by a pickenv run that was killed (pid {killed.pid})\n"
     )
-    after = snapshot(project)
+    after = entries(project)
     assert {k: v for k, v in after.items() if k in before} == before
     assert (project / "pyproject.toml").is_file() and left_in(project) == [] and left_in(work) == []
 
@@ -631,13 +633,13 @@ def test_a_staging_folder_whose_owner_is_unknown_is_reported_and_kept(
     old = work / ".old.k2x9_q0a.pickenv-tmp"
     (old / "src").mkdir(parents=True)
     (old / "src" / "half.py").write_text("# half made\n")
-    before = snapshot(old)
+    before = entries(old)
     run = finish(start(subprocess_env, "new", "fresh", "--defaults", "--output-dir", str(work), cwd=tmp_path))
     assert run.code == EXIT_OK
     assert run.err == (
         f"pickenv: note: {old} looks left by an interrupted pickenv run; remove it if no pickenv runs there\n"
     )
-    assert snapshot(old) == before
+    assert entries(old) == before
 
 
 # ----- a template's links that lead outside the project -----------------------------------------

@@ -21,24 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result
+from helpers import Result, git, repository, snapshot
 from pickenv.errors import EXIT_OK, EXIT_PROJECT
-from test_update import git, snapshot
 
 REAL_GIT = shutil.which("git") or "git"
 Run = Callable[..., Result]
 
 
 def project(tmp_path: Path, files: dict[str, str], name: str = "shop") -> Path:
-    folder = tmp_path / name
-    folder.mkdir()
-    for path, text in files.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_text(text)
-    git(folder, "init", "-q", "-b", "main")
-    git(folder, "add", "-A")
-    git(folder, "commit", "-q", "-m", "theirs")
-    return folder
+    return repository(tmp_path / name, {"theirs": files})
 
 
 SHOP = {"requirements.txt": "flask>=3\n", "requirements-dev.txt": "-r requirements.txt\npytest>=8\n"}
@@ -67,6 +58,7 @@ def stopping_git(bin_dir: Path, command: str, fifo: Path, reached: Path) -> None
     script.chmod(0o755)
 
 
+@pytest.mark.posix
 @pytest.mark.parametrize("command", ["clone -q", "apply --binary", "ls-files -z --"])
 def test_a_sigkill_at_any_instant_leaves_no_commit_and_a_tree_as_before_or_switched(
     tmp_path: Path, subprocess_env: dict[str, str], command: str
@@ -97,6 +89,7 @@ def test_a_sigkill_at_any_instant_leaves_no_commit_and_a_tree_as_before_or_switc
         assert snapshot(shop) == before
 
 
+@pytest.mark.posix
 def test_a_pyproject_that_is_a_symlink_out_of_the_project_is_refused(tmp_path: Path, run_cli: Run) -> None:
     outside = tmp_path / "elsewhere.toml"
     outside.write_text('[project]\nname = "x"\nversion = "1"\ndependencies = ["six"]\n')
@@ -116,6 +109,7 @@ def test_a_pyproject_that_is_a_symlink_out_of_the_project_is_refused(tmp_path: P
     assert snapshot(shop) == before and outside.read_bytes() == theirs
 
 
+@pytest.mark.posix
 def test_an_alias_bomb_in_environment_yml_is_one_line_under_a_memory_limit(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:

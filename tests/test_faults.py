@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import AS_ROOT
 from pickenv.errors import EXIT_ANSWER, EXIT_DESTINATION, EXIT_OK, EXIT_OUTPUT, EXIT_RULES
 
 
@@ -56,12 +56,14 @@ def closed_stdout(env: Mapping[str, str], *args: str, cwd: Path) -> subprocess.C
 # ----- standard output closed or full ---------------------------------------------------
 
 
+@pytest.mark.posix
 def test_recommend_into_a_closed_stdout_is_exit_11(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     result = closed_stdout(subprocess_env, "recommend", "--defaults", cwd=tmp_path)
     assert result.returncode == EXIT_OUTPUT
     assert "closed" in one_line_error(result) and "redirect standard output" in result.stderr.decode()
 
 
+@pytest.mark.posix
 def test_recommend_into_a_full_device_is_exit_11(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     with open("/dev/full", "wb") as full:
         result = pickenv(subprocess_env, "recommend", "--defaults", cwd=tmp_path, stdout=full.fileno())
@@ -69,6 +71,7 @@ def test_recommend_into_a_full_device_is_exit_11(tmp_path: Path, subprocess_env:
     assert "No space left on device" in one_line_error(result)
 
 
+@pytest.mark.posix
 @pytest.mark.parametrize("where", ["closed", "full"])
 def test_new_with_unusable_stdout_reports_the_complete_project_on_stderr(
     tmp_path: Path, subprocess_env: dict[str, str], where: str
@@ -91,6 +94,7 @@ def test_new_with_unusable_stdout_reports_the_complete_project_on_stderr(
 # ----- input files ----------------------------------------------------------------------
 
 
+@pytest.mark.posix
 def test_answers_from_a_device_are_refused_before_reading(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
@@ -99,6 +103,7 @@ def test_answers_from_a_device_are_refused_before_reading(
     assert "is not a regular file" in one_line_error(result)
 
 
+@pytest.mark.posix
 def test_rules_from_a_device_are_refused_before_reading(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
@@ -196,7 +201,8 @@ def mounted_tmpfs(where: Path, options: str) -> Iterator[Path]:
         subprocess.run(["umount", str(where)], check=True)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+@pytest.mark.posix
+@pytest.mark.skipif(not AS_ROOT, reason="mounting a small tmpfs needs root")
 def test_a_full_disk_while_rendering_names_the_space_needed(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
@@ -208,7 +214,8 @@ def test_a_full_disk_while_rendering_names_the_space_needed(
         assert list(small.iterdir()) == []
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only tmpfs needs root")
+@pytest.mark.posix
+@pytest.mark.skipif(not AS_ROOT, reason="mounting a read-only tmpfs needs root")
 def test_a_read_only_file_system_is_named(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     with mounted_tmpfs(tmp_path / "ro", "size=1m,ro") as read_only:
         result = pickenv(subprocess_env, "new", "demo", "--defaults", cwd=read_only)

@@ -21,6 +21,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from helpers import REALWORLD
 from pickenv.formats import BUILTIN, format_of, get_format
 from pickenv.formats.base import RenderOptions
 from pickenv.formats.conda import EnvironmentFormat
@@ -29,7 +30,6 @@ from pickenv.formats.files import FileError, ProjectFiles
 from pickenv.formats.matchspec import SpecError, parse_matchspec
 from pickenv.formats.model import DEFAULT, Declared, Group, Note, NoteKind, Req, SelfInstall, Source
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 FORMAT = EnvironmentFormat()
 OPTIONS = RenderOptions("demo")
 HYPOTHESIS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -710,6 +710,7 @@ def test_refused_files(tmp_path: Path, text: str, why: str) -> None:
     assert len(message) < 250 and "lol" not in message
 
 
+@pytest.mark.slow  # 300,000 lines: 4 s
 def test_a_300000_line_file_reads_in_linear_time(tmp_path: Path) -> None:
     lines = ["name: big", "channels:", "  - conda-forge", "dependencies:"]
     specs = [

@@ -29,6 +29,7 @@ from pip._internal.network.session import PipSession
 from pip._internal.req.req_file import parse_requirements
 from pipenv.utils.pylock import PylockFile  # type: ignore[import-untyped]
 
+from helpers import REALWORLD
 from pickenv.formats import format_of, get_format
 from pickenv.formats.base import RenderOptions
 from pickenv.formats.files import FileError, ProjectFiles
@@ -41,7 +42,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 UV_LOCK = UvLockFormat()
 PYLOCK = PylockFormat()
 needs_uv = pytest.mark.skipif(uv_command() is None, reason="uv is not installed")

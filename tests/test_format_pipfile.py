@@ -34,6 +34,7 @@ from pipenv.utils.dependencies import (  # type: ignore[import-untyped]
 from pipenv.utils.pipfile import Pipfile as PipenvPipfile  # type: ignore[import-untyped]
 from pipenv.vendor import plette  # type: ignore[import-untyped]
 
+from helpers import REALWORLD
 from pickenv.formats import format_of, get_format
 from pickenv.formats.base import RenderOptions
 from pickenv.formats.files import FileError, ProjectFiles
@@ -46,7 +47,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 REAL_PIPFILES = sorted(REALWORLD.glob("*/Pipfile")) if REALWORLD.is_dir() else []
 REAL_LOCKS = sorted(REALWORLD.glob("*/Pipfile.lock")) if REALWORLD.is_dir() else []
 needs_corpus = pytest.mark.skipif(not REAL_PIPFILES, reason=f"the realworld corpus is not at {REALWORLD}")
@@ -390,6 +390,7 @@ def test_error_excerpt_is_short(tmp_path: Path) -> None:
     assert excerpt is not None and len(excerpt.group(1)) <= 60 and "\n" not in str(caught.value)
 
 
+@pytest.mark.slow  # 300,000 lines, TOML's parser as the yardstick: 7 s
 def test_a_large_pipfile_reads_in_seconds(tmp_path: Path) -> None:
     """300,000 lines read in a small multiple of the time TOML's own parser takes on them
     (about 4 s with tomllib's 2.7 s on an idle machine): linear, with no pathological shape."""

@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from test_update import git
+from helpers import git
 
 PLUGIN = '''
 """A tool that keeps its packages in deps.txt, one requirement per line."""

@@ -27,6 +27,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from validate_pyproject import api as validate_api
 
+from helpers import REALWORLD, realworld, write_files
 from pickenv.formats import format_of, get_format
 from pickenv.formats.base import RenderOptions
 from pickenv.formats.files import FileError, ProjectFiles
@@ -40,14 +41,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 FORMAT = PyprojectFormat()
-
-
-def realworld(name: str = "") -> Path:
-    if not REALWORLD.is_dir():
-        pytest.skip(f"the real-world corpus is not at {REALWORLD}")
-    return REALWORLD / name
 
 
 def corpus_files() -> list[str]:
@@ -57,9 +51,7 @@ def corpus_files() -> list[str]:
 
 
 def write(folder: Path, text: str, name: str = "pyproject.toml") -> ProjectFiles:
-    (folder / name).parent.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(text)
-    return ProjectFiles(folder)
+    return ProjectFiles(write_files(folder, {name: text}))
 
 
 def flat(declared: Declared, name: str) -> Iterator[Group]:

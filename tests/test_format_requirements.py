@@ -37,6 +37,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from helpers import REALWORLD, write_files
 from pickenv.formats import format_of, get_format
 from pickenv.formats.base import RenderOptions
 from pickenv.formats.files import FileError, ProjectFiles
@@ -51,7 +52,6 @@ from pickenv.formats.requirements import (
     source_of,
 )
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 FORMAT = RequirementsFormat()
 OPTIONS = RenderOptions(project_name="demo", origin="Pipfile")
 
@@ -238,22 +238,11 @@ def pip_refuses(pip: Pip, root: Path, path: str) -> bool:
     return False
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8", newline="")
-    return root
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project pip can install (``.``) with a local package in it and another beside it."""
-    write(tmp_path, {"outside/setup.py": ""})
-    return write(
+    write_files(tmp_path, {"outside/setup.py": ""})
+    return write_files(
         tmp_path / "project", {"pyproject.toml": "[project]\nname = 'demo'\n", "localpkg/setup.py": ""}
     )
 
@@ -367,15 +356,15 @@ FIXTURES: dict[str, dict[str, str | bytes]] = {
 
 @pytest.mark.parametrize("name", sorted(set(FIXTURES) - {"includes"}))
 def test_fixture_reads_like_pip(project: Path, name: str) -> None:
-    write(project, FIXTURES[name])
+    write_files(project, FIXTURES[name])
     assert_reads_like_pip(project, "requirements.txt")
 
 
 def test_includes_read_like_pip(project: Path) -> None:
     """pip 26 refuses a cycle of -r; pickenv reads each file once. Without the cycle,
     both read the same."""
-    write(project, {**FIXTURES["includes"], "requirements/lint.in": "ruff\n"})
-    write(project, {"requirements/dev.txt": "pytest\n-r lint.in\n"})
+    write_files(project, {**FIXTURES["includes"], "requirements/lint.in": "ruff\n"})
+    write_files(project, {"requirements/dev.txt": "pytest\n-r lint.in\n"})
     declared = assert_reads_like_pip(project, "requirements.txt")
     assert declared.group(DEFAULT) is not None
     assert declared.group(DEFAULT).includes == ("dev",)  # type: ignore[union-attr]
@@ -384,7 +373,7 @@ def test_includes_read_like_pip(project: Path) -> None:
 
 
 def test_include_cycle_reads_each_file_once(project: Path) -> None:
-    write(project, FIXTURES["includes"])
+    write_files(project, FIXTURES["includes"])
     declared = FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert declared.names == (DEFAULT, "dev", "lint")
     assert declared.group("dev").includes == (DEFAULT, "lint")  # type: ignore[union-attr]
@@ -398,7 +387,7 @@ def test_include_cycle_reads_each_file_once(project: Path) -> None:
 
 
 def test_what_each_line_becomes(project: Path) -> None:
-    write(project, FIXTURES["urls"] | {"requirements-dev.txt": FIXTURES["options"]["requirements.txt"]})
+    write_files(project, FIXTURES["urls"] | {"requirements-dev.txt": FIXTURES["options"]["requirements.txt"]})
     declared = FORMAT.read(ProjectFiles(project), "requirements.txt")
     group = declared.groups[0]
     assert group.self_install is None  # the urls file: no project line
@@ -415,7 +404,7 @@ def test_what_each_line_becomes(project: Path) -> None:
     ]
     assert group.requirements[0].origin == "requirements.txt:1"
     assert [(n.kind, n.text) for n in declared.notes] == [("local", "https://example.com/unnamed.tar.gz")]
-    write(project, FIXTURES["self and local"])
+    write_files(project, FIXTURES["self and local"])
     local = FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert local.groups[0].self_install == SelfInstall(
         frozenset({"dev", "foo-bar", "cli"}), editable=True, origin="requirements.txt:1"
@@ -451,7 +440,7 @@ def test_what_each_line_becomes(project: Path) -> None:
 
 
 def test_hashes_and_per_requirement_options(project: Path) -> None:
-    write(project, FIXTURES["hashes"])
+    write_files(project, FIXTURES["hashes"])
     declared = FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert [(r.text, r.hashes) for r in declared.groups[0].requirements] == [
         ("flask==2.0.1", ("sha256:aa", "sha256:bb")),
@@ -464,7 +453,7 @@ def test_hashes_and_per_requirement_options(project: Path) -> None:
             Pin("six", "1.16.0", hashes=("sha256:cc", "sha512:dd")),
         )
     }
-    write(project, FIXTURES["per-requirement options"])
+    write_files(project, FIXTURES["per-requirement options"])
     options = FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert options.notes == (
         Note(
@@ -473,7 +462,7 @@ def test_hashes_and_per_requirement_options(project: Path) -> None:
             "option",
         ),
     )
-    write(project, {"requirements.txt": "flask --global-option=--quiet\n"})  # pip 23's, gone in pip 25
+    write_files(project, {"requirements.txt": "flask --global-option=--quiet\n"})  # pip 23's, gone in pip 25
     assert FORMAT.read(ProjectFiles(project), "requirements.txt").notes[0].text == "--global-option=--quiet"
 
 
@@ -481,7 +470,7 @@ def test_variables_are_kept_as_written(project: Path, monkeypatch: pytest.Monkey
     """pip expands ${NAME} from its environment; pickenv carries it as written, whatever
     the environment it runs in, and says so."""
     monkeypatch.setenv("PICKENV_TOKEN", "s3cret")
-    write(project, FIXTURES["variables"])
+    write_files(project, FIXTURES["variables"])
     declared = FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert declared.groups[0].requirements[0].text == (
         "private @ https://${PICKENV_TOKEN}@example.com/private-1.0.tar.gz"
@@ -520,7 +509,7 @@ BAD_LINES = [
 
 @pytest.mark.parametrize(("line", "why"), BAD_LINES)
 def test_lines_pip_refuses(project: Path, line: str, why: str) -> None:
-    write(project, {"requirements.txt": f"flask\n# fine\n\\\n\nsix\n\n{line}\nrequests\n"})
+    write_files(project, {"requirements.txt": f"flask\n# fine\n\\\n\nsix\n\n{line}\nrequests\n"})
     with pytest.raises(FileError) as raised:
         FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert raised.value.message.startswith("requirements.txt:7: ")
@@ -533,12 +522,12 @@ def test_lines_pip_refuses(project: Path, line: str, why: str) -> None:
 
 
 def test_refusal_message_is_one_short_line(project: Path) -> None:
-    write(project, {"requirements.txt": "\n" * 6 + "foo bar\n"})
+    write_files(project, {"requirements.txt": "\n" * 6 + "foo bar\n"})
     with pytest.raises(FileError) as raised:
         FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert raised.value.message == "requirements.txt:7: 'foo bar' is not a requirement pip reads"
     secret = "name @ https://user:s3cret@example.com/" + "x" * 300 + " y"
-    write(project, {"requirements.txt": secret + "\n"})
+    write_files(project, {"requirements.txt": secret + "\n"})
     with pytest.raises(FileError) as raised:
         FORMAT.read(ProjectFiles(project), "requirements.txt")
     message = raised.value.message
@@ -557,11 +546,13 @@ def test_local_paths_are_looked_up_inside_the_project_only(project: Path) -> Non
         ("./empty", "pip cannot install the folder ./empty"),
         ("-e missing", "neither a local"),
     ]:
-        write(project, {"requirements.txt": f"{line}\n"})
+        write_files(project, {"requirements.txt": f"{line}\n"})
         with pytest.raises(FileError, match=why):
             FORMAT.read(ProjectFiles(project), "requirements.txt")
         assert all(pip_refuses(pip, project, "requirements.txt") for pip in PIPS)
-    write(project, {"requirements.txt": "-e ./empty\n-e localpkg\n../missing-outside\n-e /nowhere/at/all\n"})
+    write_files(
+        project, {"requirements.txt": "-e ./empty\n-e localpkg\n../missing-outside\n-e /nowhere/at/all\n"}
+    )
     declared = FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert [(n.kind, n.text) for n in declared.notes] == [
         ("local", "-e ./empty"),
@@ -569,13 +560,13 @@ def test_local_paths_are_looked_up_inside_the_project_only(project: Path) -> Non
         ("local", "../missing-outside"),
         ("local", "-e /nowhere/at/all"),
     ]
-    write(project, {"requirements.txt": "-e ./empty\n-e localpkg\n"})
+    write_files(project, {"requirements.txt": "-e ./empty\n-e localpkg\n"})
     assert_reads_like_pip(project, "requirements.txt")  # pip reads these; the outside ones it would refuse
 
 
 # ---- what users reported ---------------------------------------------------------------------
 def test_bom(project: Path) -> None:
-    write(
+    write_files(
         project,
         {"requirements.txt": b"\xef\xbb\xbfflask\n-r other.txt\n", "other.txt": b"\xef\xbb\xbf-e .\n"},
     )
@@ -584,6 +575,7 @@ def test_bom(project: Path) -> None:
     assert declared.group("other").self_install is not None  # type: ignore[union-attr]
 
 
+@pytest.mark.posix
 @pytest.mark.parametrize(
     ("target", "why"),
     [
@@ -602,7 +594,7 @@ def test_include_targets_refused(project: Path, target: str, why: str) -> None:
     os.symlink("loop2", project / "loop")
     os.symlink("loop", project / "loop2")
     os.symlink("/etc/passwd", project / "escape")
-    write(project, {"requirements.txt": f"flask\n-r {target}\n"})
+    write_files(project, {"requirements.txt": f"flask\n-r {target}\n"})
     with pytest.raises(FileError) as raised:
         FORMAT.read(ProjectFiles(project), "requirements.txt")
     assert raised.value.message.startswith(f"requirements.txt:2: {why}")
@@ -610,7 +602,7 @@ def test_include_targets_refused(project: Path, target: str, why: str) -> None:
 
 
 def test_include_url_is_not_fetched(project: Path) -> None:
-    write(
+    write_files(
         project,
         {"requirements.txt": "-r https://example.com/requirements.txt\n-c http://example.com/c.txt\n"},
     )
@@ -622,7 +614,9 @@ def test_include_url_is_not_fetched(project: Path) -> None:
 
 
 def test_editable_self_with_extras_and_egg(project: Path) -> None:
-    write(project, {"requirements-dev.txt": "-e .[dev]\n-e git+https://github.com/o/r.git@v2#egg=Tool_X\n"})
+    write_files(
+        project, {"requirements-dev.txt": "-e .[dev]\n-e git+https://github.com/o/r.git@v2#egg=Tool_X\n"}
+    )
     declared = assert_reads_like_pip(project, "requirements-dev.txt")
     (group,) = declared.groups
     assert group.name == "dev"
@@ -632,6 +626,7 @@ def test_editable_self_with_extras_and_egg(project: Path) -> None:
     )
 
 
+@pytest.mark.slow  # 300,000 lines: 3 s
 def test_300k_lines(tmp_path: Path) -> None:
     """Linear: 300,000 lines of pins with hashes, comments and continuations."""
     lines = ["# This file is autogenerated by pip-compile with Python 3.12"]
@@ -647,7 +642,7 @@ def test_300k_lines(tmp_path: Path) -> None:
             "",
         ]
         i += 1
-    write(tmp_path, {"requirements.txt": "\n".join(lines[:300_000]) + "\n"})
+    write_files(tmp_path, {"requirements.txt": "\n".join(lines[:300_000]) + "\n"})
     start = time.perf_counter()
     declared = FORMAT.read(ProjectFiles(tmp_path), "requirements.txt")
     took = time.perf_counter() - start
@@ -794,7 +789,7 @@ def test_uv_pip_compile_output_is_a_lock(wheels: Path) -> None:
     uv = _uv()
     if uv is None:
         pytest.skip("uv is not installed")
-    write(
+    write_files(
         wheels,
         {"requirements.in": "alpha\n-e .\n", "pyproject.toml": "[project]\nname='demo'\nversion='1'\n"},
     )
@@ -820,7 +815,7 @@ def test_uv_export_output_is_a_lock(wheels: Path) -> None:
     uv = _uv()
     if uv is None:
         pytest.skip("uv is not installed")
-    write(
+    write_files(
         wheels,
         {
             "pyproject.toml": "[project]\nname = 'demo'\nversion = '0.1'\nrequires-python = '>=3.10'\n"
@@ -920,7 +915,7 @@ def test_render_new_manifest(project: Path) -> None:
         "    --hash=sha256:cc",
         "-e git+https://github.com/o/tool.git@v1#egg=tool --config-settings=k=v",
     ]
-    write(
+    write_files(
         project,
         {"requirements/dev.txt": text, "requirements.txt": "flask\n", "requirements/constraints.txt": "x\n"},
     )
@@ -955,7 +950,7 @@ def test_render_lock_pip_installs_with_require_hashes(wheels: Path) -> None:
     assert lines[2] == "--index-url https://pypi.example.com/simple"
     assert lines[3] == 'alpha==1.2.0 ; python_version >= "3" \\'
     assert not lines[-1].endswith("\\")
-    write(wheels, {"requirements.txt": text})
+    write_files(wheels, {"requirements.txt": text})
     back = assert_reads_like_pip(wheels, "requirements.txt")
     assert back.locks == {DEFAULT: tuple(sorted(pins, key=lambda p: p.name))} and back.groups == ()
     pip = [
@@ -974,7 +969,7 @@ def test_render_lock_pip_installs_with_require_hashes(wheels: Path) -> None:
         "-r",
     ]
     assert subprocess.run([*pip, "requirements.txt"], cwd=wheels, capture_output=True).returncode == 0
-    write(wheels, {"bad.txt": text.replace(pins[0].hashes[0], "sha256:" + "1" * 64)})
+    write_files(wheels, {"bad.txt": text.replace(pins[0].hashes[0], "sha256:" + "1" * 64)})
     assert subprocess.run([*pip, "bad.txt"], cwd=wheels, capture_output=True).returncode != 0
 
 
@@ -993,7 +988,7 @@ def test_render_into_existing_file_keeps_it(project: Path) -> None:
     text = FORMAT.render(existing, "requirements.txt", part, OPTIONS)
     assert text == existing + "\r\n# Moved from Pipfile by pickenv switch\r\n--pre\r\ndjango\r\n"
     assert FORMAT.render(text, "requirements.txt", part, OPTIONS) == text  # nothing new the second time
-    write(project, {"requirements.txt": text})
+    write_files(project, {"requirements.txt": text})
     back = assert_reads_like_pip(project, "requirements.txt")
     assert [r.text for r in back.groups[0].requirements] == [
         'Flask>=2; python_version > "3"',
@@ -1119,12 +1114,13 @@ def requirement_files(draw: st.DrawFn) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow  # 80 generated projects read by two pips: 8 s
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requirement_files())
 def test_generated_files_read_like_pip(files: dict[str, bytes]) -> None:
     assert "PICKENV_T0KEN" not in os.environ
     with tempfile.TemporaryDirectory() as folder:
-        root = write(
+        root = write_files(
             Path(folder),
             {
                 **files,
@@ -1142,6 +1138,7 @@ TOKENS = st.sampled_from(
 )  # fmt: skip
 
 
+@pytest.mark.slow  # 150 examples, each read by two pips: 13 s
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(TOKENS, min_size=1, max_size=8).map("".join), min_size=1, max_size=3))
 def test_token_soup_reads_like_pip_or_is_refused_like_pip(lines: list[str]) -> None:
@@ -1150,7 +1147,7 @@ def test_token_soup_reads_like_pip_or_is_refused_like_pip(lines: list[str]) -> N
     text = "\n".join(lines) + "\n"
     assume(not re.search(r"(^|\s)-[rc]\s*h|(^|\s)(/|\.\.)", text, re.M))  # the network; outside the project
     with tempfile.TemporaryDirectory() as folder:
-        root = write(Path(folder), {"requirements.txt": text, "pyproject.toml": "", "r.txt": "flask\n",
+        root = write_files(Path(folder), {"requirements.txt": text, "pyproject.toml": "", "r.txt": "flask\n",
                                     "d/setup.py": ""})  # fmt: skip
         try:
             declared = FORMAT.read(ProjectFiles(root), "requirements.txt")
@@ -1253,9 +1250,9 @@ def _projection(declared: Declared) -> tuple[Any, ...]:
 def test_render_then_read_round_trips(declared: Declared) -> None:
     options = replace(OPTIONS, group_files={DEFAULT: "requirements.txt", "dev": "requirements-dev.txt"})
     with tempfile.TemporaryDirectory() as folder:
-        root = write(Path(folder), {"localpkg/setup.py": "", "pyproject.toml": ""})  # as pip finds them
+        root = write_files(Path(folder), {"localpkg/setup.py": "", "pyproject.toml": ""})  # as pip finds them
         for group in declared.groups:
-            write(root, {group.file: FORMAT.render(None, group.file, declared, options)})
+            write_files(root, {group.file: FORMAT.render(None, group.file, declared, options)})
         back = FORMAT.read(ProjectFiles(root), "requirements-dev.txt")
     assert _projection(back) == _projection(declared)
 
@@ -1277,7 +1274,7 @@ def locks(draw: st.DrawFn) -> Declared:
 @given(locks())
 def test_lock_render_then_read_round_trips(declared: Declared) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        root = write(
+        root = write_files(
             Path(folder),
             {"requirements-dev.txt": FORMAT.render(None, "requirements-dev.txt", declared, OPTIONS)},
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import Result
+from helpers import Result
 from pickenv import __version__
 from pickenv.context import Context
 from pickenv.errors import EXIT_OK

@@ -204,28 +204,13 @@ def test_a_locked_venv_project_commits_hashed_requirements(tmp_path: Path) -> No
     assert {"requirements.txt", "requirements-dev.txt"} <= set(tracked.split())
 
 
-def test_pipenv_for_python_3_9_runs_its_pinned_release(tmp_path: Path) -> None:
-    """Current pipenv fails inside a 3.9 environment; pickenv runs `pipenv<2026.1` from its cache."""
-    if _interpreter_path("3.9") is None:
-        pytest.skip("no Python 3.9 on this machine")
+def test_pipenv_for_python_3_9_is_refused_with_the_reason(tmp_path: Path) -> None:
+    """pipenv needs Python 3.10 since 2025.1.1, and the last release that still ran inside a
+    3.9 environment misses the security fixes of 2026.7.1 (rules.yaml:
+    pipenv-needs-python-3-10): `--tool pipenv` for 3.9 is refused, nothing is made."""
     result = new(
-        tmp_path,
-        "old-web",
-        "--defaults",
-        "-a",
-        "domain=web",
-        "-a",
-        "python_version=3.9",
-        "--tool",
-        "pipenv",
-        "--create-env",
+        tmp_path, "old-web", "--defaults", "-a", "domain=web", "-a", "python_version=3.9", "--tool", "pipenv"
     )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    titles = [s["title"] for s in report["environment"]["steps"]]
-    assert titles[:2] == ["Preparing pipenv<2026.1 in pickenv's cache", "Installing pipenv<2026.1"]
-    assert "pipx install 'pipenv<2026.1'" in report["environment"]["commands"]
-    project = tmp_path / "old-web"
-    assert version_of(project / ".venv" / "bin" / "python") == "3.9"
-    lock = json.loads((project / "Pipfile.lock").read_text())
-    assert "flask" in lock["default"] and "pytest" in lock["develop"]
+    assert result.returncode == 3 and result.stdout == ""
+    assert "pipenv is ruled out for these answers" in result.stderr and "Python 3.10" in result.stderr
+    assert not (tmp_path / "old-web").exists()

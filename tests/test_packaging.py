@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from pickenv import __version__
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pickenv's wheel, built as pip builds it: in isolation, with the build backend fetched
+    from the package index (so every test using it is network)."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)], check=True
@@ -27,6 +28,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.network  # the wheel fixture fetches the build backend
 def test_wheel_contains_rules_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "pickenv/rules.yaml" in names
@@ -131,6 +133,9 @@ def test_recommend_imports_no_copier_questionary_or_yaml(tmp_path: Path) -> None
     assert result.stdout.strip() == ""
 
 
+@pytest.mark.slow
+@pytest.mark.network
+@pytest.mark.posix  # bash, and the environment's bin/ folder
 def test_readme_main_command_on_a_fresh_copy(tmp_path: Path) -> None:
     """The README's first command, run verbatim in a clean copy of the project."""
     if not shutil.which("git"):
@@ -159,11 +164,6 @@ def test_readme_main_command_on_a_fresh_copy(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Created " in result.stdout and "/myproject for venv" in result.stdout
-
-
-test_readme_main_command_on_a_fresh_copy = pytest.mark.network(
-    pytest.mark.slow(test_readme_main_command_on_a_fresh_copy)
-)
 
 
 def test_rules_commands_never_import_copier_or_questionary(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BUILTIN_RULES, TEAM_NO_VENV_ON_HEROKU, OracleDecision, oracle, oracle_decide
+from helpers import BUILTIN_RULES, TEAM_NO_VENV_ON_HEROKU, OracleDecision, oracle, oracle_decide
 from pickenv.questionnaire.questions import QUESTIONS, Value
 from pickenv.rules.check import check_rules
 from pickenv.rules.engine import Decider, recommend
@@ -28,6 +28,7 @@ RULES = load_rules([RulesSource.from_path(BUILTIN_RULES)])
 TOOLS = RULES.tools
 ALL_ANSWERS = st.fixed_dictionaries({q.id: st.sampled_from(q.values) for q in QUESTIONS})
 BELOW_3_9 = select_versions("<3.9")
+BELOW_3_10 = select_versions("<3.10")
 
 # The whole space has 28 800 combinations; the exhaustive tests below walk all of them.
 SAMPLED = settings(max_examples=150, deadline=None)
@@ -119,16 +120,16 @@ def test_binary_deps_only_ever_move_the_answer_to_conda(answers: dict[str, Value
 
 @SAMPLED
 @given(
-    ALL_ANSWERS.map(lambda a: {**a, "binary_deps": True, "manage_python": True}),
+    ALL_ANSWERS.map(lambda a: {**a, "binary_deps": "no-wheels", "manage_python": True, "os_packages": False}),
     st.sampled_from(["none", "hpc"]),
     st.sampled_from(["web", "data-science", "library", "cli", "scripting"]),
     st.sampled_from(sorted(select_versions(">=3.6"))),
 )
-def test_binary_deps_and_a_managed_python_off_the_cloud_get_conda(
+def test_libraries_without_wheels_and_a_managed_python_off_the_cloud_get_conda(
     answers: dict[str, Value], deploy: str, domain: str, version: str
 ) -> None:
-    # conda >= 14 + 3 - 1 (lock file) - 2 (hpc) = 14; the most any other tool reaches
-    # outside Python 2 code is pipenv's 5 + 4 + 4 = 13 (lock file, pyenv, web team).
+    # conda >= 10 + 6 - 3 (hpc) = 13; the most any other tool reaches outside Python 2
+    # code is pipenv's 5 + 4 + 2 = 11 (lock file, web team, pyenv).
     changed = {**answers, "deploy": deploy, "domain": domain, "python_version": version}
     assert recommend(RULES, changed).recommendation == "conda"
 
@@ -142,12 +143,15 @@ def test_data_science_or_hpc_alone_never_gets_conda(answers: dict[str, Value]) -
 
 
 @SAMPLED
-@given(ALL_ANSWERS.map(lambda a: {**a, "binary_deps": False, "manage_python": True}))
-def test_a_managed_python_alone_gets_conda_only_for_data_science(answers: dict[str, Value]) -> None:
-    # conda 3 (conda-installs-python) + 2 (data-science-stack) beats pipenv's 4 only
-    # there; elsewhere pipenv (with pyenv) or venv (with the pyenv advice) wins.
-    if recommend(RULES, answers).recommendation == "conda":
-        assert answers["domain"] == "data-science"
+@given(ALL_ANSWERS.map(lambda a: {**a, "manage_python": True}))
+def test_a_managed_python_is_never_silently_ignored(answers: dict[str, Value]) -> None:
+    # conda installs Python itself; any other winner carries a `needs` line (pyenv,
+    # pyenv-win, `py install`) or, where the platform brings Python (Docker, Heroku,
+    # Lambda), the advice that says so.
+    result = recommend(RULES, answers)
+    winner = next(a for a in result.ranking if a.tool == result.recommendation)
+    platform = any(r.rule == "the-platform-installs-python" for r in winner.reasons)
+    assert winner.tool == "conda" or winner.needs or platform
 
 
 @SAMPLED
@@ -188,37 +192,75 @@ def test_every_combination_has_exactly_one_eligible_winner() -> None:
         assert decision.winner is not None, answers
         winners[decision.winner] += 1
         total += 1
-    assert total == 28800
+    assert total == TOTAL == 336960
     assert set(winners) == set(TOOLS)  # every tool is the answer somewhere
+
+
+TOTAL = 1
+for _question in QUESTIONS:
+    TOTAL *= len(_question.values)
 
 
 @dataclasses.dataclass
 class Walk:
-    """Every combination with the rules it fires, decided the slow, obvious way."""
+    """Every combination with the rules it fires, decided the slow, obvious way. A
+    combination's winner depends only on the rules it fires, so combinations that fire
+    the same rules are decided once: ``cases`` holds one example of each fired set and
+    how many combinations fire it (336 960 combinations, ~112 000 fired sets)."""
 
-    cases: list[tuple[dict[str, Value], tuple[Rule, ...]]]
-    no_tool: list[dict[str, Value]]
+    cases: list[tuple[dict[str, Value], tuple[Rule, ...], int]]
+    no_tool: list[tuple[dict[str, Value], int]]
     ties: int
     fired_sets: set[frozenset[str]]
 
+    @property
+    def combinations(self) -> int:
+        return sum(count for *_, count in self.cases)
+
 
 def brute_force(rules: RuleSet) -> Walk:
+    # Each rule is matched against each single answer by Rule.matches itself; a
+    # combination fires the rules every one of its answers admits.
+    admits: list[list[tuple[Value, int]]] = []
+    for question in QUESTIONS:
+        per_value = []
+        for value in question.values:
+            mask = 0
+            for bit, rule in enumerate(rules.rules):
+                if all(value in c.allowed for c in rule.when if c.question == question.id):
+                    mask |= 1 << bit
+            per_value.append((value, mask))
+        admits.append(per_value)
+    everything = (1 << len(rules.rules)) - 1
+    counts: dict[int, list[object]] = {}
+    for combination in itertools.product(*admits):
+        mask = everything
+        for _, admitted in combination:
+            mask &= admitted
+        seen = counts.get(mask)
+        if seen is None:
+            counts[mask] = [combination, 1]
+        else:
+            seen[1] += 1  # type: ignore[operator]
     walk = Walk([], [], 0, set())
-    for answers in every_combination():
-        fired = tuple(r for r in rules.rules if r.matches(answers))
-        walk.cases.append((answers, fired))
+    ids = [q.id for q in QUESTIONS]
+    for mask, (combination, count) in counts.items():
+        answers = dict(zip(ids, (value for value, _ in combination), strict=True))  # type: ignore[attr-defined]
+        fired = tuple(r for bit, r in enumerate(rules.rules) if mask >> bit & 1)
+        assert fired == tuple(r for r in rules.rules if r.matches(answers))
+        walk.cases.append((answers, fired, count))  # type: ignore[arg-type]
         walk.fired_sets.add(frozenset(r.id for r in fired))
         decision = oracle_decide(rules.tools, fired)
         if decision.winner is None:
-            walk.no_tool.append(answers)
+            walk.no_tool.append((answers, count))  # type: ignore[arg-type]
         elif decision.tie:
-            walk.ties += 1
+            walk.ties += count  # type: ignore[operator]
     return walk
 
 
 def changes_some_winner(rules: RuleSet, walk: Walk, rule_id: str) -> bool:
     """Does removing one rule change the winner of any combination that fires it?"""
-    for _, fired in walk.cases:
+    for _, fired, _ in walk.cases:
         if any(r.id == rule_id for r in fired):
             without = [r for r in fired if r.id != rule_id]
             if oracle_decide(rules.tools, fired).winner != oracle_decide(rules.tools, without).winner:
@@ -242,7 +284,7 @@ def test_rules_check_of_the_builtin_rules_agrees_with_brute_force() -> None:
     report = check_rules(RULES)
     walk = brute_force(RULES)
     assert report.files == (str(BUILTIN_RULES),)
-    assert report.combinations == len(walk.cases) == 28800
+    assert report.combinations == walk.combinations == TOTAL == 336960
     assert report.errors == 0 and walk.no_tool == []
     assert report.no_tool.count == 0 and report.no_tool.examples == ()
     assert report.never_fire == ()
@@ -252,7 +294,7 @@ def test_rules_check_of_the_builtin_rules_agrees_with_brute_force() -> None:
     # The declared order (tie_break) is explained, so ties are counted, not warned about.
     assert RULES.tie_break and not report.undeclared_ties
     assert report.warnings == 0
-    assert sum(count for _, count in report.winners) == 28800
+    assert sum(count for _, count in report.winners) == TOTAL
     assert report.distinct_cases == len(walk.fired_sets)
     for example in report.tie_break.examples:
         assert oracle(RULES, dict(example)).tie
@@ -274,12 +316,14 @@ def test_rules_check_of_a_broken_team_file_agrees_with_brute_force(write: Callab
     rules = load_rules([RulesSource.from_path(BUILTIN_RULES), RulesSource.from_path(path)])
     report = check_rules(rules, judged=[str(path)])  # as `pickenv rules check team.yaml` judges it
     walk = brute_force(rules)
-    # heroku excludes conda, the team excludes venv and virtualenv, and <3.9 excludes pipenv.
-    assert len(walk.no_tool) == 28800 // 5 * len(BELOW_3_9) // 10 == 2304
-    assert all(a["deploy"] == "heroku" and a["python_version"] in BELOW_3_9 for a in walk.no_tool)
-    assert report.no_tool.count == len(walk.no_tool)
+    # heroku excludes conda, the team excludes venv and virtualenv, and <3.10 excludes pipenv.
+    no_tool = sum(count for _, count in walk.no_tool)
+    assert no_tool == TOTAL // 5 * len(BELOW_3_10) // 13 == 25920
+    assert all(a["deploy"] == "heroku" and a["python_version"] in BELOW_3_10 for a, _ in walk.no_tool)
+    assert report.no_tool.count == no_tool
     assert report.errors == 1
-    assert report.no_tool.examples and all(dict(e) in walk.no_tool for e in report.no_tool.examples)
+    for example in report.no_tool.examples:
+        assert oracle(rules, dict(example)).winner is None
     assert report.tie_break.count == walk.ties
     assert report.distinct_cases == len(walk.fired_sets)
     assert report.never_fire == ()
@@ -334,11 +378,11 @@ def test_rules_check_of_random_rules_agrees_with_brute_force(seed: int, write: C
     rules = load_rules([RulesSource.from_path(write("rules.yaml", random_rules(seed, 24)))])
     report = check_rules(rules)
     walk = brute_force(rules)
-    decisions = [oracle_decide(rules.tools, fired) for _, fired in walk.cases]
-    assert report.no_tool.count == len(walk.no_tool)
+    decisions = [(oracle_decide(rules.tools, fired), count) for _, fired, count in walk.cases]
+    assert report.no_tool.count == sum(count for _, count in walk.no_tool)
     assert report.tie_break.count == walk.ties
-    assert report.near_tie.count == sum(1 for d in decisions if not d.tie and lead(d, rules.tools) == 1)
-    assert dict(report.winners) == {t: sum(1 for d in decisions if d.winner == t) for t in rules.tools}
+    assert report.near_tie.count == sum(c for d, c in decisions if not d.tie and lead(d, rules.tools) == 1)
+    assert dict(report.winners) == {t: sum(c for d, c in decisions if d.winner == t) for t in rules.tools}
     assert report.distinct_cases == len(walk.fired_sets)
     fired_ever = set().union(*walk.fired_sets)
     assert report.never_fire == tuple(r.id for r in rules.rules if r.id not in fired_ever)

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 import pytest
 import yaml
 
+from helpers import signals
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.versions import PythonVersion, closest_known
 
 pexpect = pytest.importorskip("pexpect")
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pty")
+pytestmark = pytest.mark.posix  # pexpect.spawn needs a POSIX pty
 
 UP, DOWN, ENTER = "\x1b[A", "\x1b[B", "\r"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -81,8 +82,10 @@ def test_data_science_with_binary_deps_gets_conda(session) -> None:  # type: ign
     s.ask("domain", *moves("scripting", "data-science", DOMAINS), ENTER)
     s.ask("python_version", ENTER)  # the preselected default
     s.ask("team_size", ENTER)
+    s.ask("organisation", ENTER)
     s.ask("lockfile", "n")
-    s.ask("binary_deps", "y")
+    s.ask("binary_deps", DOWN, DOWN, ENTER)  # no-wheels
+    s.ask("os_packages", "n")
     s.ask("windows", "n")
     s.ask("manage_python", "n")
     s.ask("deploy", ENTER)
@@ -92,8 +95,9 @@ def test_data_science_with_binary_deps_gets_conda(session) -> None:  # type: ign
     assert "Recommended: conda" in output
     default_version = closest_known(PythonVersion(*sys.version_info[:2]))
     assert answers_line(output) == (
-        f"Answers: domain=data-science python_version={default_version} team_size=solo lockfile=false "
-        "binary_deps=true windows=false manage_python=false deploy=none offline=false"
+        f"Answers: domain=data-science python_version={default_version} team_size=solo "
+        "organisation=small lockfile=false binary_deps=no-wheels os_packages=false windows=false "
+        "manage_python=false deploy=none offline=false"
     )
     assert "Traceback" not in output
 
@@ -103,16 +107,16 @@ def test_legacy_project_defaults_to_2_7_and_gets_virtualenv(session) -> None:  #
     s.ask("domain", *moves("scripting", "legacy-python2", DOMAINS), ENTER)
     s.ask("python_version", ENTER)  # the default now depends on the first answer: 2.7
     s.ask("team_size", DOWN, ENTER)  # small
-    for question in ("lockfile", "binary_deps", "windows", "manage_python"):
-        s.ask(question, ENTER)  # confirm prompts default to no
+    for question in ("organisation", "lockfile", "binary_deps", "os_packages", "windows", "manage_python"):
+        s.ask(question, ENTER)  # selects keep their default, confirm prompts default to no
     s.ask("deploy", DOWN, ENTER)  # docker
     s.ask("offline", "y")
     code, output = s.finish()
     assert code == 0, output
     assert "Recommended: virtualenv" in output
     assert answers_line(output) == (
-        "Answers: domain=legacy-python2 python_version=2.7 team_size=small lockfile=false "
-        "binary_deps=false windows=false manage_python=false deploy=docker offline=true"
+        "Answers: domain=legacy-python2 python_version=2.7 team_size=small organisation=small lockfile=false "
+        "binary_deps=none os_packages=false windows=false manage_python=false deploy=docker offline=true"
     )
     assert "virtualenv<20.22" in output
 
@@ -120,24 +124,26 @@ def test_legacy_project_defaults_to_2_7_and_gets_virtualenv(session) -> None:  #
 def test_arrow_keys_pick_an_old_python_that_excludes_pipenv(session) -> None:  # type: ignore[no-untyped-def]
     versions = [c.value for c in QUESTIONS[1].choices]
     default_version = closest_known(PythonVersion(*sys.version_info[:2]))
-    s = session("-a", "domain=web", "-a", "team_size=small")
+    s = session("-a", "domain=web", "-a", "team_size=small", "-a", "organisation=small")
     s.ask("python_version", *moves(default_version, "3.8", versions), ENTER)
     s.ask("lockfile", "y")
-    for question in ("binary_deps", "windows", "manage_python"):
+    s.ask("binary_deps", ENTER)  # none
+    for question in ("os_packages", "windows", "manage_python"):
         s.ask(question, "n")
     s.ask("deploy", ENTER)
     s.ask("offline", "n")
     code, output = s.finish()
     assert code == 0, output
     assert "python_version=3.8 " in answers_line(output) and "lockfile=true" in answers_line(output)
-    assert "Recommended: venv" in output  # pipenv would win on 3.9+, but needs 3.9
-    assert "[pipenv-needs-python-3-9]" in output.split("Excluded")[1]
+    assert "Recommended: venv" in output  # pipenv would win on 3.10+, but needs 3.10
+    assert "[pipenv-needs-python-3-10]" in output.split("Excluded")[1]
 
 
 def test_pre_answered_questions_are_not_asked(session) -> None:  # type: ignore[no-untyped-def]
     given = {
         "domain": "web", "python_version": "3.12", "team_size": "small", "binary_deps": "false",
         "windows": "false", "manage_python": "false", "deploy": "none", "offline": "false",
+        "organisation": "small", "os_packages": "false",
     }  # fmt: skip
     s = session(*(arg for k, v in given.items() for arg in ("--answer", f"{k}={v}")))
     s.ask("lockfile", "y")
@@ -153,7 +159,16 @@ def test_ctrl_c_at_a_prompt_exits_130_quietly(session, question: str) -> None:  
     s = (
         session()
         if question == "domain"
-        else session("-a", "domain=web", "-a", "python_version=3.12", "-a", "team_size=solo")
+        else session(
+            "-a",
+            "domain=web",
+            "-a",
+            "python_version=3.12",
+            "-a",
+            "team_size=solo",
+            "-a",
+            "organisation=small",
+        )
     )
     s.ask(question)
     s.child.sendcontrol("c")
@@ -202,8 +217,9 @@ def test_color_never_makes_the_prompts_monochrome(
 # ---- the review of `pickenv new`: back, Esc, Abort, and signals at a prompt ----------------------------
 
 ESC = "\x1b"
-GIVEN = ("domain=web", "python_version=3.12", "team_size=solo", "binary_deps=false", "windows=false",
-         "manage_python=false", "deploy=none", "offline=false")  # fmt: skip
+GIVEN = ("domain=web", "python_version=3.12", "team_size=solo", "organisation=small",
+         "binary_deps=false", "os_packages=false", "windows=false", "manage_python=false", "deploy=none",
+         "offline=false")  # fmt: skip
 FLAGS = ("--description", "A demo", "--author", "Ada", "--license", "MIT", "--no-create-env")
 
 
@@ -300,7 +316,7 @@ def test_abort_at_the_review_says_aborted(new_session, tmp_path) -> None:  # typ
     assert not (tmp_path / "demo").exists()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+@pytest.mark.parametrize("signum", signals("SIGTERM", "SIGHUP"), ids=lambda s: signal.Signals(s).name)
 def test_a_signal_at_a_prompt_exits_130_with_nothing_made(new_session, tmp_path, signum: int) -> None:  # type: ignore[no-untyped-def]
     s = new_session("--answer=lockfile=false", "--tool", "venv")
     s.review()

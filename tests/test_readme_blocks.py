@@ -13,14 +13,14 @@ set through the environment (FLASK_RUN_PORT, JUPYTER_PORT; BROWSER=true so no
 browser is asked for); the test requests a page from them on loopback and then
 stops them. conda projects run only where a conda is on PATH (none can be installed
 on this machine); their files are validated by tests/test_template.py instead.
-Slow and network: every case installs real packages from the package index.
+Slow and network: every case installs real packages from the package index (its downloads
+and wheels come from the run's shared cache after the first case that needs them).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -35,12 +35,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import fresh_shell, sh_blocks
 from pickenv.questionnaire.questions import QUESTIONS
 
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 TOOLS = ["venv", "virtualenv", "pipenv", "uv", "conda"]
-PYENV_VERSIONS = Path(os.environ.get("PYENV_ROOT", "~/.pyenv")).expanduser() / "versions"
-pytestmark = [pytest.mark.slow, pytest.mark.network]
 
 
 @dataclass(frozen=True)
@@ -59,75 +58,22 @@ SERVERS = (
 )
 
 
-def sh_blocks(readme: str) -> list[list[str]]:
-    """The ```sh blocks of a README, each as its lines."""
-    return [block.splitlines() for block in re.findall(r"^```sh\n(.*?)^```$", readme, re.M | re.S)]
-
-
 def test_sh_blocks_finds_every_block() -> None:
     text = "# T\n```sh\na\nb\n```\nprose `x`\n```toml\nc = 1\n```\n```sh\nd\n```\n"
     assert sh_blocks(text) == [["a", "b"], ["d"]]
 
 
-def _python_links(folder: Path) -> Path:
-    """A folder of ``pythonX.Y`` commands, one per installed interpreter."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for version in sorted(PYENV_VERSIONS.glob("*")) if PYENV_VERSIONS.is_dir() else []:
-        match = re.fullmatch(r"(\d+)\.(\d+)\.\d+", version.name)
-        executable = version / "bin" / f"python{match[1]}.{match[2]}" if match else None
-        if executable is not None and executable.exists():
-            link = folder / executable.name
-            if not link.exists():
-                link.symlink_to(executable)
-    pipx = Path(sys.executable).parent / "pipx"
-    if not (folder / "pipx").exists():
-        (folder / "pipx").symlink_to(pipx)
-    return folder
-
-
-_NOT_FRESH = (
-    "VIRTUAL_ENV",
-    "PYTHONPATH",
-    "PYTHONHOME",
-    "PIPENV_",
-    "PICKENV_",
-    "CONDA_",
-    "UV_",
-    "PIPX_",
-    "XDG_",
-    "PYTEST_",
-    "COV_",
-    "NO_COLOR",
-    "FORCE_COLOR",
-)
-
-
 @pytest.fixture(scope="module")
-def fresh_shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def shell_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The environment of a new login: nothing of the test run's virtual environment.
     One pipx home per worker, so a tool pipx installed once is reused."""
     root = tmp_path_factory.mktemp("shell")
-    home = root / "home"
-    home.mkdir()
+    env = fresh_shell(root)
     if os.geteuid() == 0:
         # CI runs as root, and Jupyter refuses root unless its user config allows it.
-        config = home / ".jupyter" / "jupyter_server_config.json"
+        config = Path(env["HOME"]) / ".jupyter" / "jupyter_server_config.json"
         config.parent.mkdir()
         config.write_text(json.dumps({"ServerApp": {"allow_root": True}}))
-    links = _python_links(root / "pythons")
-    pipx_bin = root / "pipx-bin"
-    system_path = [p for p in os.environ["PATH"].split(os.pathsep) if Path(sys.executable).parent != Path(p)]
-    # The machine's own settings (certificates, the package index) stay, as in any new
-    # shell; what belongs to the test run's environment or to the developer goes.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_NOT_FRESH)}
-    env.update(
-        HOME=str(home),
-        PATH=os.pathsep.join([str(pipx_bin), str(links), *system_path]),
-        PIPX_HOME=str(root / "pipx"),
-        PIPX_BIN_DIR=str(pipx_bin),
-        LANG="C.UTF-8",
-        TERM="dumb",
-    )
     # A conda keeps its named environments here, not in the developer's conda.
     env["CONDA_ENVS_PATH"] = str(root / "conda-envs")
     yield env
@@ -195,12 +141,15 @@ def _serve_and_ask(project: Path, line: str, server: Server, env: dict[str, str]
                 process.wait()
 
 
+@pytest.mark.slow
+@pytest.mark.network
+@pytest.mark.posix  # bash, and servers stopped with SIGINT
 @pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_readme_block_works_literally(
-    tmp_path: Path, fresh_shell: dict[str, str], tool: str, domain: str
+    tmp_path: Path, shell_env: dict[str, str], tool: str, domain: str
 ) -> None:
-    if tool == "conda" and shutil.which("conda", path=fresh_shell["PATH"]) is None:
+    if tool == "conda" and shutil.which("conda", path=shell_env["PATH"]) is None:
         pytest.skip("no conda on PATH: conda cannot be installed on this machine")
     project = _render(tmp_path, tool, domain)
     blocks = sh_blocks((project / "README.md").read_text())
@@ -213,13 +162,13 @@ def test_every_readme_block_works_literally(
             if server is None:
                 plain.append(line)
                 continue
-            _run_block(project, plain, fresh_shell)  # what comes before the server, in order
+            _run_block(project, plain, shell_env)  # what comes before the server, in order
             plain = []
-            answer = _serve_and_ask(project, line, server, fresh_shell)
+            answer = _serve_and_ask(project, line, server, shell_env)
             assert server.expect in answer, answer
             served.append(server.command)
         if plain:
-            _run_block(project, plain, fresh_shell)
+            _run_block(project, plain, shell_env)
     expected_servers = {"web": ["flask --app"], "data-science": ["jupyter lab"]}.get(domain, [])
     assert served == expected_servers
     # The blocks made the environment the README promised, in the project folder.

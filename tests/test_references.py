@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import REALWORLD, write_files
 from pickenv.existing.references import (
     FILE_LIMIT,
     Mention,
@@ -27,7 +28,6 @@ from pickenv.existing.references import (
     mentions_for,
 )
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 BIN = Path(sys.executable).parent
 
 REPO = {
@@ -64,13 +64,7 @@ REPO = {
 
 def write_repo(root: Path, extra: dict[str, str | bytes] | None = None) -> list[str]:
     files: dict[str, str | bytes] = {**REPO, **(extra or {})}
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
+    write_files(root, files)
     return sorted(files)
 
 
@@ -168,6 +162,7 @@ def test_bounded_count_and_text(tmp_path: Path) -> None:
     assert all(len(r.text) <= 120 for r in refs) and refs.found[-1].text.endswith("…")
 
 
+@pytest.mark.posix
 def test_a_symlink_out_of_the_project_is_not_read(tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("pipenv install\n")
@@ -197,6 +192,7 @@ def test_many_files_are_searched_quickly(tmp_path: Path) -> None:
 
 
 # ---- the realworld tox.ini files, tox as the oracle ----------------------------------------
+@pytest.mark.slow  # tox itself on every corpus tox.ini: 5 s
 @pytest.mark.skipif(not REALWORLD.is_dir(), reason=f"the realworld corpus is not at {REALWORLD}")
 def test_realworld_tox_files_name_the_requirement_files_tox_uses(tmp_path: Path) -> None:
     """Removing every requirement and constraints file: the tox.ini lines found name exactly the

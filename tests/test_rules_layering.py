@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILTIN_RULES, RULE_TAIL, answers_with
-from conftest import rules_problems as errors
+from helpers import BUILTIN_RULES, RULE_TAIL, answers_with
+from helpers import rules_problems as errors
 from pickenv.rules.engine import recommend
 from pickenv.rules.loader import RulesSource, load_rules
 from pickenv.rules.model import RuleSet
@@ -69,9 +69,9 @@ def test_override_of_an_unknown_id(team: Callable[..., RuleSet]) -> None:
 def test_disable_by_id(team: Callable[..., RuleSet], builtin_rules: RuleSet) -> None:
     old_lockfile = answers_with(python_version="3.8", lockfile=True, domain="web")
     assert recommend(builtin_rules, old_lockfile).recommendation == "venv"
-    rules = team("schema_version: 1\ndisable: [pipenv-needs-python-3-9]\n")
-    assert rules.disabled == ("pipenv-needs-python-3-9",)
-    assert "pipenv-needs-python-3-9" not in [r.id for r in rules.rules]
+    rules = team("schema_version: 1\ndisable: [pipenv-needs-python-3-10]\n")
+    assert rules.disabled == ("pipenv-needs-python-3-10",)
+    assert "pipenv-needs-python-3-10" not in [r.id for r in rules.rules]
     assert len(rules.rules) == len(builtin_rules.rules) - 1
     assert recommend(rules, old_lockfile).recommendation == "pipenv"
 
@@ -93,10 +93,8 @@ def test_unknown_top_level_key_in_a_team_file(team: Callable[..., RuleSet]) -> N
 
 
 def test_tools_reorder_changes_the_tie_break(team: Callable[..., RuleSet], builtin_rules: RuleSet) -> None:
-    # venv 3+4 = conda 14+4+3-14 = 7
-    tie = answers_with(
-        domain="library", binary_deps=True, windows=True, manage_python=True, deploy="serverless"
-    )
+    # venv 3 = conda 2+1 (data science with compiled wheels)
+    tie = answers_with(domain="data-science", binary_deps="wheels")
     base = recommend(builtin_rules, tie)
     assert (base.recommendation, base.tie_break) == ("venv", True)
     assert base.tie_break_reason == builtin_rules.tie_break != ""

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILTIN_RULES, RULE_TAIL
-from conftest import rules_problems as errors
+from helpers import BUILTIN_RULES, RULE_TAIL
+from helpers import rules_problems as errors
 from pickenv.commands.wording import WORDING
 from pickenv.errors import RulesError
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.rules.loader import RulesSource, load_rules
 from pickenv.rules.model import RuleSet
-from pickenv.versions import KNOWN_VERSIONS
+from pickenv.versions import KNOWN_VERSIONS, TARGETS
 
 
 @pytest.fixture
@@ -36,15 +36,18 @@ def test_builtin_rules_load(builtin_rules: RuleSet) -> None:
     assert len(ids) == len(set(ids)) >= 20
     for rule in builtin_rules.rules:
         assert rule.because and rule.source.startswith("https://"), rule.id
-        assert rule.exclude or rule.score or rule.advice or rule.warn, rule.id
+        assert rule.exclude or rule.score or rule.advice or rule.needs or rule.warn, rule.id
         assert rule.origin.startswith(f"{BUILTIN_RULES}:")
 
 
 def test_builtin_version_conditions_are_compared_as_versions(builtin_rules: RuleSet) -> None:
-    pipenv = builtin_rules.rule("pipenv-needs-python-3-9")
+    pipenv = builtin_rules.rule("pipenv-needs-python-3-10")
     assert pipenv.exclude == ("pipenv",)
     (condition,) = pipenv.when
-    assert condition.allowed == {"2.7", "3.6", "3.7", "3.8"}
+    assert condition.allowed == {"2.7", "3.6", "3.7", "3.8", "3.9"}
+    # A free-threaded build is its version for a specifier, and only itself by name.
+    assert builtin_rules.rule("python-3-14-end-of-life").when[0].allowed == {"3.14", "3.14t"}
+    assert builtin_rules.rule("free-threaded-needs-its-own-wheels").when[0].allowed == {"3.14t", "3.15t"}
     assert builtin_rules.rule("venv-needs-python-3-3").when[0].allowed == {"2.7"}
     assert builtin_rules.rule("virtualenv-pin-for-python-2-7-and-3-6").when[0].allowed == {"2.7", "3.6"}
 
@@ -139,7 +142,7 @@ def test_unknown_rule_key_has_did_you_mean(team: Callable[..., RuleSet]) -> None
         5,
         5,
         "unknown key 'becuase' in a rule (did you mean 'because'?); allowed: "
-        "id, when, exclude, score, advice, warn, because, source",
+        "id, when, exclude, score, advice, needs, warn, end_of_life, because, source, facts",
     ) in messages
     assert (3, 5, "rule x has no `because`; every rule needs one") in messages
 
@@ -184,7 +187,7 @@ def test_yaml_1_1_boolean_in_a_condition_is_an_error(team: Callable[..., RuleSet
     ("condition", "needle"),
     [
         ('python_version: "=>3.8"', "bad python_version specifier"),
-        ('python_version: ">3.14"', "matches none of 2.7, 3.6"),
+        ('python_version: ">3.15"', "matches none of 2.7, 3.6"),
         ("lockfile: 1", "invalid value 1 for lockfile"),
         ("domain: true", "invalid value True for domain"),
         ("domain: []", "empty list of values for domain"),
@@ -322,7 +325,6 @@ def test_a_copy_of_the_builtin_rules_loads_standalone(
 
 def test_every_known_version_is_reachable_by_some_condition() -> None:
     # Guards the list the loader expands specifiers against.
-    assert (
-        tuple(str(v) for v in next(q for q in QUESTIONS if q.id == "python_version").values)[::-1]
-        == KNOWN_VERSIONS
-    )
+    offered = [str(v) for v in next(q for q in QUESTIONS if q.id == "python_version").values]
+    assert [v for v in offered if not v.endswith("t")][::-1] == list(KNOWN_VERSIONS)
+    assert sorted(offered) == sorted(TARGETS)

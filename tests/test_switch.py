@@ -27,7 +27,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import Result
+from helpers import CONDA, DJANGO, LEGACY, PIPFILE, UV, Result, git, repository, snapshot
 from pickenv.errors import (
     EXIT_ANSWER,
     EXIT_ENVIRONMENT,
@@ -37,8 +37,6 @@ from pickenv.errors import (
     EXIT_PROJECT,
     EXIT_USAGE,
 )
-from test_detect import CONDA, DJANGO, LEGACY, PIPFILE, UV
-from test_update import git, snapshot
 
 Run = Callable[..., Result]
 TOOLS = ("venv", "virtualenv", "pipenv", "conda")
@@ -80,12 +78,8 @@ def new_project(tmp_path: Path, run_cli: Run, tool: str, name: str = "shop", ver
         "--output-dir", str(tmp_path),
     )  # fmt: skip
     assert made.code == EXIT_OK, made.err
-    project = tmp_path / name
-    # pickenv committed it when git knows who you are (the isolated HOME does not)
-    if subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=project, check=False).returncode:
-        git(project, "add", "-A")
-        git(project, "commit", "-q", "-m", "from pickenv")
-    return project
+    assert "Git: initialised with a first commit." in made.out  # the suite's home has a git identity
+    return tmp_path / name
 
 
 def add_user_packages(project: Path, tool: str) -> None:
@@ -247,13 +241,7 @@ def test_a_users_readme_notes_survive_and_the_ci_workflow_follows(tmp_path: Path
 
 # ---- ordinary projects -------------------------------------------------------------------------------
 def plain(tmp_path: Path, files: dict[str, str]) -> Path:
-    from test_detect import write
-
-    project = write(tmp_path / "plain", files)
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "theirs")
-    return project
+    return repository(tmp_path / "plain", {"theirs": files})
 
 
 def test_a_django_project_with_includes_and_hashes_moves_to_pipenv(tmp_path: Path, run_cli: Run) -> None:
@@ -522,6 +510,7 @@ def test_the_old_environment_in_the_way_is_named(tmp_path: Path, run_cli: Run) -
     assert "The old venv environment, if any, is kept; remove it with: rm -rf .venv" in plain_switch.out
 
 
+@pytest.mark.posix
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_while_creating_the_environment_puts_everything_back(

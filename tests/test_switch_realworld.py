@@ -37,11 +37,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from rattler import MatchSpec
 
-from conftest import Result
 from deporacle import OracleEnv, OracleUnreadable, compare, read_project
+from helpers import CORPUS, REALWORLD, Result, git, realworld, repository, snapshot
 from pickenv.errors import EXIT_OK, EXIT_PROJECT
-from test_detect_realworld import CASES, REALWORLD
-from test_update import git, snapshot
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,7 +55,7 @@ TOOLS = ("venv", "virtualenv", "pipenv", "conda", "uv")  # the tools switch move
 # The corpus's projects as detect answers them (test_detect_realworld asserts it): those
 # whose tool switch moves from, where detect is certain of it.
 PROJECTS = {
-    folder: case[0] for folder, case in sorted(CASES.items()) if case[0] in TOOLS and case[1] == "high"
+    folder: case[0] for folder, case in sorted(CORPUS.items()) if case[0] in TOOLS and case[1] == "high"
 }
 PAIRS = [(folder, to) for folder, tool in PROJECTS.items() for to in TOOLS if to != tool]
 
@@ -208,15 +206,8 @@ def _xfail(reason: str | None) -> list[pytest.MarkDecorator]:
 def checkout(folder: str, into: Path, files: Mapping[str, str] | None = None) -> Path:
     """The corpus folder as its maintainers' checkout: a folder named like the repository
     (`flasky`, not `miguelgrinberg+flasky`), with one commit (of ``files`` too)."""
-    project = into / folder.split("+", 1)[1]
-    shutil.copytree(REALWORLD / folder, project)
-    for name, text in (files or {}).items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "theirs")
-    return project
+    project = Path(shutil.copytree(realworld(folder), into / folder.split("+", 1)[1]))
+    return repository(project, {"theirs": files or {}})
 
 
 # uv writes uv.lock itself (`uv lock`, with the old pins as constraints): that needs the
@@ -522,6 +513,7 @@ def _diff_files(diff: str) -> list[str]:
     return re.findall(r"^diff --git a/(.+?) b/", diff, flags=re.MULTILINE)
 
 
+@pytest.mark.slow  # the corpus switched twice more (43 cases, 9 s)
 @pytest.mark.parametrize(("folder", "to"), cases(SWITCHED, WRONG_DRY_RUN))
 def test_the_dry_run_is_the_real_run(folder: str, to: str, tmp_path: Path, run_cli: Run) -> None:
     """--dry-run makes the switch in a scratch copy: its diff is what the real run changes, as
@@ -546,6 +538,7 @@ def test_the_dry_run_is_the_real_run(folder: str, to: str, tmp_path: Path, run_c
     assert {k: would[k] for k in same} == {k: did[k] for k in same}
 
 
+@pytest.mark.slow  # the corpus switched twice more (39 cases, 9 s)
 @pytest.mark.parametrize(("folder", "to"), cases(REFUSED, WRONG_ACCEPTED))
 def test_accepting_the_losses_switches_with_the_same_ledger(
     folder: str, to: str, tmp_path: Path, run_cli: Run
@@ -629,18 +622,11 @@ def _pip_install(python: Path, project: Path, env: Mapping[str, str]) -> subproc
     )
 
 
-@pytest.fixture(scope="session")
-def pip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pip cache for every worker of the run (xdist's share the base's parent)."""
-    base = tmp_path_factory.getbasetemp()
-    return (base.parent if base.name.startswith("popen-gw") else base) / "pip-cache"
-
-
 @pytest.mark.slow
 @pytest.mark.network
 @pytest.mark.parametrize("folder", BUILDABLE)
 def test_the_project_still_installs_after_the_switch(
-    folder: str, tmp_path: Path, run_cli: Run, subprocess_env: dict[str, str], pip_cache: Path
+    folder: str, tmp_path: Path, run_cli: Run, subprocess_env: dict[str, str]
 ) -> None:
     """`pip install --no-deps -e .` (pip fetching the build backend) works after the switch that
     changes pyproject.toml (to uv, or leaving it) where it worked before; the switch is made
@@ -653,7 +639,7 @@ def test_the_project_still_installs_after_the_switch(
         pytest.skip("no python3.12 to build with (the switches target 3.12)")
     to = _install_target(folder)
     files = package_files(folder)
-    env = {**subprocess_env, "PIP_CACHE_DIR": str(pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {**subprocess_env, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # pip's cache: the run's (conftest)
     subprocess.run([python312, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=120)
     python = tmp_path / "venv" / "bin" / "python"
 
@@ -674,7 +660,7 @@ def test_the_project_still_installs_after_the_switch(
 
 # The corpus's other projects: tools switch does not move from (tox, nox, hatch, poetry,
 # pdm, pixi), a monorepo, one whose files name no tool, one with only a tests/ file.
-UNMOVABLE = {folder: case for folder, case in sorted(CASES.items()) if folder not in PROJECTS}
+UNMOVABLE = {folder: case for folder, case in sorted(CORPUS.items()) if folder not in PROJECTS}
 _REFUSED_BECAUSE = (
     "whose files pickenv cannot carry yet",  # tox, nox, hatch, poetry, pdm, pixi
     "has no dependency files of a tool pickenv knows",  # nothing found

@@ -13,7 +13,19 @@ import pexpect
 import pytest
 import yaml
 
-from conftest import Result
+from helpers import (
+    README,
+    ROOT,
+    Result,
+    console_blocks,
+    fresh_shell,
+    git,
+    make_home,
+    repository,
+    sh_blocks,
+    shown_part,
+    write_files,
+)
 from pickenv.context import Context
 from pickenv.errors import EXIT_OK, EXIT_TEMPLATE, EXIT_UNTRUSTED, EXIT_UPDATE_AVAILABLE, EXIT_USAGE
 from pickenv.templating.render import render
@@ -52,25 +64,15 @@ FILES = {
 TASK = '_tasks:\n  - "echo from-task > task-ran.txt"\n'
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
 def make_template(
     folder: Path, tags: Mapping[str, Mapping[str, str]] | None = None, repo: bool = True
 ) -> Path:
     """A team template: a git repository with a tag per version (or a plain folder)."""
-    folder.mkdir(parents=True)
     versions = tags or {"v1.0.0": FILES}
     if repo:
-        git(folder, "init", "-q", "-b", "main")
-    for tag, files in versions.items():
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        if repo:
-            git(folder, "add", "-A")
-            git(folder, "commit", "-q", "-m", tag)
-            git(folder, "tag", tag)
+        return repository(folder, versions, tag=True)
+    for files in versions.values():
+        write_files(folder, files)
     return folder
 
 
@@ -186,6 +188,7 @@ def test_trust_from_the_user_config_is_a_prefix(
     assert (tmp_path / "app" / "task-ran.txt").exists()
 
 
+@pytest.mark.posix
 def test_consent_at_a_prompt(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     template = make_template(tmp_path / "t", {"v1": {**FILES, "copier.yml": CONFIG + TASK}})
     for key, created in (("n", False), ("y", True)):
@@ -273,12 +276,7 @@ def make_team(tmp_path: Path, template: Path, ref: str, extra: str = "") -> Path
     return team
 
 
-def test_a_team_file_brings_template_pin_rules_answers_and_data(
-    tmp_path: Path, run_cli: Run, isolated_env: dict[str, str]
-) -> None:
-    home = Path(isolated_env["HOME"])
-    home.mkdir(exist_ok=True)
-    (home / ".gitconfig").write_text("[user]\n\tname = Ada\n\temail = ada@example.org\n")  # a first commit
+def test_a_team_file_brings_template_pin_rules_answers_and_data(tmp_path: Path, run_cli: Run) -> None:
     template = make_template(tmp_path / "t", {"v1.0.0": FILES, "v2.0.0": {**FILES, "NEWS.md": "v2\n"}})
     team = make_team(tmp_path, template, "v1.0.0")
     out = tmp_path / "out"
@@ -384,7 +382,7 @@ def test_the_example_team_file_and_template(
 
     from validate_pyproject.api import Validator
 
-    examples = Path(__file__).resolve().parent.parent / "examples"
+    examples = ROOT / "examples"
     for name in ("acme-template", "acme-rules.yaml", "acme-team.yaml"):
         source = examples / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
@@ -459,17 +457,6 @@ def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run, isolated_env: 
     recorded = answers(tmp_path / "app")
     assert recorded["_src_path"] == f"git+file://{template}" and recorded["_commit"] == "v1.0.0"
     # A newer tag of the URL template is found by asking the remote for its tags.
-    git(
-        tmp_path / "app",
-        "-c",
-        "user.name=Ada",
-        "-c",
-        "user.email=ada@example.org",
-        "commit",
-        "-q",
-        "-m",
-        "made",
-    )
     git(template, "tag", "v2.0.0")
     check = run_cli("update", str(tmp_path / "app"), "--check")
     assert check.code == EXIT_UPDATE_AVAILABLE and "v1.0.0 -> v2.0.0" in check.out, check.err
@@ -483,6 +470,7 @@ def test_a_team_file_from_a_git_url(tmp_path: Path, run_cli: Run, isolated_env: 
 # ---- the README's team flow, as a newcomer runs it ------------------------------------------
 
 
+@pytest.mark.posix
 def test_the_readme_team_flow_works_from_a_git_checkout(tmp_path: Path) -> None:
     """The README's "For teams" block, run as a newcomer pastes it into one shell, in a git
     checkout of pickenv (as the README's set-up leaves them): every output is the one
@@ -492,19 +480,15 @@ def test_the_readme_team_flow_works_from_a_git_checkout(tmp_path: Path) -> None:
     import shlex
     import shutil
 
-    from test_docs import README, ROOT, console_blocks, shown_part
-
     block = next(pairs for _, pairs in console_blocks(README) if any("acme-demo" in c for c, _ in pairs))
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n")
+    home = make_home(tmp_path / "home")
     checkout = tmp_path / "pickenv"
     checkout.mkdir()
     shutil.copytree(ROOT / "examples", checkout / "examples")
     shutil.copy(ROOT / "README.md", checkout / "README.md")
     git(checkout, "init", "-q", "-b", "main")
     git(checkout, "add", "-A")
-    git(checkout, "-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-q", "-m", "pickenv")
+    git(checkout, "commit", "-q", "-m", "pickenv")
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",  # `pickenv` as the set-up installs it
         "NO_COLOR": "1",
@@ -536,7 +520,7 @@ def _example_project(tmp_path: Path, run_cli: Run) -> Path:
     """billing, made from examples/ with the team file (pipenv, docker, gitlab)."""
     import shutil
 
-    examples = Path(__file__).resolve().parent.parent / "examples"
+    examples = ROOT / "examples"
     shutil.copytree(examples, tmp_path / "examples")
     template = tmp_path / "examples" / "acme-template"
     git(template, "init", "-q", "-b", "main")
@@ -575,6 +559,7 @@ def _docker_build_stage(project: Path, context: Path, python: Path, env: dict[st
     return 0
 
 
+@pytest.mark.posix
 @pytest.mark.slow
 @pytest.mark.network
 def test_the_example_pipenv_project_is_set_up_as_its_readme_says_and_built_from_its_lock(
@@ -583,20 +568,11 @@ def test_the_example_pipenv_project_is_set_up_as_its_readme_says_and_built_from_
     """Every shell block of billing's README, run literally in a fresh shell (pipx and
     the Python the README names on PATH), then the Dockerfile's build stage: it builds
     from the lock the README's install wrote, and refuses a missing or stale lock."""
-    import os
     import re
 
-    from test_readme_blocks import _NOT_FRESH, _python_links, sh_blocks
-
     project = _example_project(tmp_path, run_cli)
-    shell = tmp_path / "shell"
-    links = _python_links(shell / "pythons")
-    system_path = [p for p in os.environ["PATH"].split(os.pathsep) if Path(sys.executable).parent != Path(p)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_NOT_FRESH)}
-    path = os.pathsep.join([str(shell / "bin"), str(links), *system_path])
-    env.update(HOME=str(shell / "home"), PIPX_HOME=str(shell / "pipx"), PIPX_BIN_DIR=str(shell / "bin"),
-               PATH=path, LANG="C.UTF-8")  # fmt: skip
-    (shell / "home").mkdir()
+    env = fresh_shell(tmp_path / "shell")
+    links = tmp_path / "shell" / "pythons"
     blocks = sh_blocks((project / "README.md").read_text())
     assert blocks, "the README says how to set the project up"
     for block in blocks:

@@ -53,8 +53,10 @@ def answers(tool: str, domain: str, **extra: object) -> dict[str, object]:
         "domain": domain,
         "python_version": _python_for(tool, domain),
         "team_size": "small",
+        "organisation": "large",
         "lockfile": tool == "pipenv",
-        "binary_deps": tool == "conda",
+        "binary_deps": "no-wheels" if tool == "conda" else "none",
+        "os_packages": False,
         "windows": True,
         "manage_python": False,
         "deploy": "none",
@@ -237,6 +239,12 @@ def test_template_questions_match_pickenv_questions() -> None:
     for question in QUESTIONS:
         if question.kind == "bool":
             assert config[question.id]["type"] == "bool"
+        elif question.legacy:  # binary_deps: recorded true/false of earlier projects stay valid
+            assert config[question.id]["type"] == "yaml"
+            assert all(f"'{v}'" in config[question.id]["validator"] for v in question.values)
+        elif question.kind == "version":  # pickenv new scaffolds GIL builds only (3.14, not 3.14t)
+            offered = [format_value(v) for v in question.values if not str(v).endswith("t")]
+            assert sorted(config[question.id]["choices"]) == sorted(offered)
         else:
             assert sorted(config[question.id]["choices"]) == sorted(format_value(v) for v in question.values)
     assert config["tool"]["choices"] == list(TOOLS)

@@ -21,24 +21,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import REALWORLD, write_files
 from pickenv.existing.testcommand import TestCommand, find_test_command
 from pickenv.formats.files import FileError, ProjectFiles
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def project(root: Path, **files: str | bytes) -> ProjectFiles:
     """The files (paths with "/") written under ``root``, dedented."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"))
-    return ProjectFiles(root)
+    texts = {k: v if isinstance(v, bytes) else textwrap.dedent(v).lstrip("\n") for k, v in files.items()}
+    return ProjectFiles(write_files(root, texts))
 
 
 def found(root: Path, **files: str | bytes) -> TestCommand:
@@ -283,6 +277,7 @@ def test_corpus_project(name: str) -> None:
         assert command is not None and (command.argv, command.source, command.certain) == (*expected, True)
 
 
+@pytest.mark.slow  # tox itself on every corpus tox file: 4 s
 @needs_corpus
 def test_corpus_tox_commands_agree_with_tox_config(tmp_path: Path) -> None:
     """tox itself reads each corpus tox file (in a copy); the test it runs is the one found."""
@@ -610,6 +605,7 @@ def test_credentials_in_a_command_are_masked_and_the_text_bounded(tmp_path: Path
     assert len(command.text) == 120 and command.text.endswith("…")
 
 
+@pytest.mark.slow  # 300,000 lines: 2 s
 def test_large_configurations_parse_in_linear_time(tmp_path: Path) -> None:
     lines = 300_000
     tox = "[testenv]\ncommands =\n" + "".join(f"    py{i % 7}: echo {{posargs:{i}}}\n" for i in range(lines))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILTIN_RULES, answers_with
+from helpers import BUILTIN_RULES, answers_with
 from pickenv.errors import EnvironmentCreationError
 from pickenv.resources import bundled_layers, project_template
 from pickenv.rules.engine import Decider
@@ -216,6 +216,7 @@ def test_a_plugin_registers_through_the_entry_point_group(tmp_path: Path) -> Non
     assert not (tmp_path / "demo").exists()
 
 
+@pytest.mark.posix
 def test_the_completion_offers_every_tool() -> None:
     from pickenv.commands.parser import build_parser
     from pickenv.report.completion import completion_script

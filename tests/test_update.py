@@ -4,7 +4,6 @@ rendered by copier and edited by their user, and pickenv's own template history.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import copier
 import pytest
 import yaml
 
-from conftest import Result
+from helpers import Result, git, make_home, repository, signals, snapshot
 from pickenv import __version__
 from pickenv.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE
 from pickenv.resources import project_template
@@ -50,54 +49,15 @@ V4 = {
 }
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-def write_tree(folder: Path, files: Mapping[str, str]) -> None:
-    for existing in folder.iterdir():
-        if existing.name != ".git":
-            existing.unlink()
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-
-
 def add_tag(repo: Path, tag: str, files: Mapping[str, str]) -> None:
-    write_tree(repo, files)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", tag)
-    git(repo, "tag", tag)
+    """A commit of the template at ``files`` alone, tagged ``tag``."""
+    repository(repo, {tag: files}, tag=True, whole=True)
 
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     """A team template repository with tags v1 and v2."""
-    repo = tmp_path / "team-template"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    add_tag(repo, "v1", V1)
-    add_tag(repo, "v2", V2)
-    return repo
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file, ignored ones included, and the repository's state: its refs, the
-    index's entries and what git says is changed (not git's own bookkeeping, such as
-    the index's timestamps or the reflog)."""
-    files = {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(folder).parts[:1]
-    }
-    if (folder / ".git").is_dir():
-        for name, args in {
-            "refs": ("show-ref", "--head"),
-            "index": ("ls-files", "--stage"),
-            "status": ("status", "--porcelain", "--ignored", "--untracked-files=all"),
-        }.items():
-            done = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
-            files[f"<git {name}>"] = done.stdout + done.stderr
-    return files
+    return repository(tmp_path / "team-template", {"v1": V1, "v2": V2}, tag=True, whole=True)
 
 
 def user_project(tmp_path: Path, template: Path, ref: str = "v1") -> Path:
@@ -204,7 +164,8 @@ def test_a_failed_update_leaves_the_project_exactly_as_it_was(
     assert git(project, "status", "--porcelain", "--ignored") == "!! .venv/\n"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.posix
+@pytest.mark.parametrize("signum", signals("SIGINT", "SIGTERM", "SIGHUP"))
 def test_a_signal_during_the_update_restores_the_project(
     tmp_path: Path, template: Path, subprocess_env: dict[str, str], signum: int
 ) -> None:
@@ -320,10 +281,15 @@ def test_a_project_from_a_newer_pickenv_asks_for_that_pickenv(tmp_path: Path, ru
 def test_new_records_the_history_tag_whose_render_is_the_project(
     tmp_path: Path, run_subprocess: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    home = tmp_path / "home"
+    home = make_home(tmp_path / "home")  # a home of its own, its cache made by this run
     # The default cache folder, under the home folder: recorded as ~/..., on any machine.
     result = run_subprocess(
-        "new", "tagged", "--defaults", "--output-dir", str(tmp_path), env={"XDG_CACHE_HOME": ""}
+        "new",
+        "tagged",
+        "--defaults",
+        "--output-dir",
+        str(tmp_path),
+        env={"XDG_CACHE_HOME": "", "HOME": str(home)},
     )
     assert result.code == EXIT_OK, result.err
     project = tmp_path / "tagged"

@@ -202,7 +202,7 @@ def _main(
     *,
     owner: bool,
 ) -> int:
-    from pickenv.commands.parser import build_parser
+    from pickenv.commands.parser import build_parser, missing_subcommand
 
     env = dict(os.environ) if env is None else env
     parser = build_parser()
@@ -215,12 +215,10 @@ def _main(
         return stop.code(exc.code if isinstance(exc.code, int) else EXIT_OK)
     except (OSError, ValueError):  # --help to a closed or full stdout
         return stop.code(EXIT_OUTPUT)
-    if args.command is None or (args.command == "rules" and args.rules_command is None):
-        from pickenv.report.completion import subparsers
-
-        target = parser if args.command is None else subparsers(parser)["rules"]
+    group = missing_subcommand(parser, args)
+    if group is not None:  # `pickenv`, `pickenv rules`: what the group offers, as a usage error
         with contextlib.suppress(OSError, ValueError):
-            target.print_help(stdout)
+            group.print_help(stderr)
         return stop.code(EXIT_USAGE)
     outcome = _run(stop, args, env, stdin, stdout, stderr, owner=owner)
     if isinstance(outcome, int):
@@ -242,23 +240,30 @@ def _run(
     owner: bool,
 ) -> Outcome | int:
     """Run the command: its outcome, or the exit code of its error (said on stderr)."""
-    import traceback
-
     from pickenv.commands.parser import command_module
     from pickenv.commands.terminal import Terminal
     from pickenv.commands.wording import WORDING
     from pickenv.context import Context
-    from pickenv.errors import PickenvError
+    from pickenv.errors import PickenvError, UsageError
 
     outcome: Outcome | None = None
     try:
-        terminal = Terminal(stdin, stdout, stderr, args.color, env, verbose=getattr(args, "verbose", False))
-        outcome = command_module(args.command).run(args, Context.from_environment(env), terminal)
+        verbose = getattr(args, "verbose", False)
+        if verbose and args.quiet:
+            raise UsageError("--quiet and --verbose ask for opposite things; pass one of them")
+        terminal = Terminal(stdin, stdout, stderr, args.color, env, verbose=verbose, quiet=args.quiet)
+        ctx = Context.from_environment(env)
+        outcome = command_module(args.command).run(args, ctx, terminal)
+        if outcome.kind:  # the one place a result becomes text, markdown or JSON
+            from pickenv.report.formats import View, render
+
+            view = View(ctx.cwd, terminal.style(), terminal.width(), verbose, args.quiet, WORDING, ctx.system)
+            outcome = outcome._replace(output=render(outcome.kind, outcome.result, args.format, view))
         stop.done(outcome.changed)
     except PickenvError as exc:
         stop.ending(NOTHING_CHANGED)  # the command has undone its work
         if args.traceback:
-            traceback.print_exc(file=stderr)
+            _print_traceback(stderr)
         for line in exc.lines(WORDING):
             # A stop the user chose (Abort) is not an error.
             prefix = "" if exc.exit_code == EXIT_INTERRUPTED else "error: "
@@ -269,12 +274,12 @@ def _run(
         words = WORK_DONE if outcome is not None and outcome.changed else NOTHING_CHANGED
         stop.ending(words)
         if args.traceback:
-            traceback.print_exc(file=stderr)
+            _print_traceback(stderr)
         return stop.interrupted(stdout, stderr, words, owner=owner)
     except Exception as exc:  # a bug: say so in one line unless asked for the traceback
         stop.ending(NOTHING_CHANGED)
         if args.traceback:
-            traceback.print_exc(file=stderr)
+            _print_traceback(stderr)
         else:
             name = type(exc).__name__
             _say(stderr, f"pickenv: internal error: {name}: {exc} (rerun with --traceback and report it)\n")
@@ -304,3 +309,9 @@ def _write_output(outcome: Outcome, stdout: TextIO, stderr: TextIO) -> int:
         )
         return EXIT_OUTPUT
     return outcome.code
+
+
+def _print_traceback(stderr: TextIO) -> None:
+    import traceback  # only with --traceback: 1.5 ms of start-up otherwise (python -X importtime)
+
+    traceback.print_exc(file=stderr)

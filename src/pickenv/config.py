@@ -17,6 +17,7 @@ from pickenv.resources import builtin_rules_path, bundled_layers
 
 CONFIG_NAME = "config.yaml"
 RULES_ENV = "PICKENV_RULES"
+TEAM_ENV = "PICKENV_TEAM"
 _KEYS = ("rules", "with", "trust", "team")
 
 
@@ -72,6 +73,16 @@ def read_user_config(config_dir: Path, home: Path) -> UserConfig | None:
     return UserConfig(path, rules, tuple(values["with"]), tuple(values["trust"]), team)
 
 
+def chosen_team(flag: str | None, ctx: Context) -> str | None:
+    """The team file in force: --team, then PICKENV_TEAM, then the user config."""
+    if flag:
+        return flag
+    if ctx.env.get(TEAM_ENV):
+        return ctx.env[TEAM_ENV]
+    config = read_user_config(ctx.config_dir, ctx.home)
+    return config.team if config else None
+
+
 def _unknown_layer(name: str) -> str:
     from pickenv.yamlio import excerpt  # only on this error: start-up never imports YAML
 
@@ -99,8 +110,7 @@ def rules_paths(
     if team_layers:
         if config is not None:
             paths.extend(config.rules)
-        separator = ";" if ctx.platform == "win32" else ":"  # a list like PATH
-        for entry in ctx.env.get(RULES_ENV, "").split(separator):
+        for entry in ctx.system.split_path_list(ctx.env.get(RULES_ENV, "")):  # a list like PATH
             if entry.strip():
                 paths.append(expand_user(entry.strip(), ctx.home))
     paths.extend(cli_rules)

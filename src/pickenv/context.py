@@ -2,8 +2,8 @@
 
 It is built once, by the CLI, from the environment mapping ``main()`` was given
 (never ``os.environ`` or ``Path.home()`` directly), so tests and embedding programs
-control every input: the home folder, the per-user config and cache folders, and the
-interpreter running pickenv.
+control every input: the home folder, the per-user config and cache folders, the
+interpreter running pickenv, and the platform's conventions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pickenv.platforms import Platform
 from pickenv.versions import PythonVersion
 
 APP = "pickenv"
@@ -28,6 +29,8 @@ class Context:
     host_python: str  # the interpreter running pickenv
     host_version: PythonVersion
     platform: str  # sys.platform
+    # Its conventions as data: venv layout, PATH, the shell displayed commands are for.
+    system: Platform
     cwd: Path  # where relative paths the user typed start
 
     @classmethod
@@ -49,6 +52,7 @@ class Context:
             host_python=executable,
             host_version=version or PythonVersion(sys.version_info[0], sys.version_info[1]),
             platform=platform,
+            system=Platform.from_environment(platform, env),
             cwd=cwd or Path.cwd(),
         )
 

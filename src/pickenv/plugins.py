@@ -2,7 +2,8 @@
 path, others from an entry-point group, each loaded only when asked for.
 
 Scanning the installed distributions for entry points costs ~10 ms: it happens once
-per run, and only when a name is not built in or every name is listed.
+per run for every group together (`pickenv new` asks for tools and formats), and only
+when a name is not built in or every name is listed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,22 @@ T = TypeVar("T")
 
 
 @cache
+def _all_entry_points() -> dict[str, dict[str, str]]:
+    """Every pickenv group's entries, from one scan: group -> name -> "module:attribute"."""
+    from importlib.metadata import distributions
+
+    groups: dict[str, dict[str, str]] = {}
+    for dist in distributions():  # as entry_points() does: the first on sys.path wins
+        for ep in dist.entry_points:
+            if ep.group.startswith("pickenv."):
+                groups.setdefault(ep.group, {}).setdefault(ep.name, ep.value)
+    return groups
+
+
 def entry_points_of(group: str, builtin: tuple[str, ...]) -> dict[str, str]:
     """The group's entries that are not built in: name -> "module:attribute"."""
-    from importlib.metadata import entry_points
-
-    return {ep.name: ep.value for ep in entry_points(group=group) if ep.name not in builtin}
+    found = _all_entry_points().get(group, {})
+    return {name: value for name, value in found.items() if name not in builtin}
 
 
 def load_class(path: str, base: type[T], name: str) -> type[T]:

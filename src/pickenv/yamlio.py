@@ -27,6 +27,9 @@ from typing import Any, TypeVar
 import yaml
 
 from pickenv.errors import FileProblemsError, Problem
+from pickenv.excerpts import EXCERPT as EXCERPT  # re-exported: readers import them from here
+from pickenv.excerpts import excerpt as excerpt
+from pickenv.excerpts import parser_reason
 
 try:  # the C parser is several times faster when libyaml is available
     from yaml import CSafeLoader as _Loader
@@ -43,18 +46,8 @@ MAX_DEPTH = 64  # nesting levels: rules files use 6, copier.yml files fewer than
 MAX_SHOWN = 10  # located problems printed before "and N more"
 NODE_LIMIT = 100_000  # values of a copier.yml and its includes, aliases expanded
 INCLUDE_DEPTH = 8  # a copier.yml including a file that includes a file ...
-EXCERPT = 60  # characters of a value shown in a message
 
 E = TypeVar("E", bound=FileProblemsError)
-
-
-def excerpt(value: object, width: int = EXCERPT) -> str:
-    """``repr(value)`` cut to ``width`` characters: a message never prints a whole file
-    (a rules file that is really /etc/passwd is one long YAML string)."""
-    if isinstance(value, str) and len(value) > width:
-        return repr(value[: width - 3] + "...")
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -101,6 +94,15 @@ class Located:
         if self.value is None:
             return "nothing (null)"
         return excerpt(self.value)
+
+
+def foreign(root: Located, keys: Sequence[str], what: str) -> Problem | None:
+    """The one problem of a mapping with none of ``keys`` at its top: not ``what`` at all (a
+    JSON document, ``name: value`` lines); listing its keys as unknown would print it back."""
+    if not isinstance(root.value, dict) or not root.value or set(root.value) & set(keys):
+        return None
+    first = excerpt(next(iter(root.value)), 40)
+    return root.problem(f"not {what}: none of its top-level keys ({first}, ...) is one of {', '.join(keys)}")
 
 
 def _explicit_str(node: yaml.ScalarNode, source: str) -> bool:
@@ -199,10 +201,9 @@ def load_located(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(file, line, column, f"invalid YAML: {reason}")]
+        return None, [Problem(file, line, column, f"invalid YAML: {parser_reason(exc)}")]
     except yaml.YAMLError as exc:
-        return None, [Problem(file, 1, 1, f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else exc}")]
+        return None, [Problem(file, 1, 1, f"invalid YAML: {parser_reason(exc)}")]
     if node is None:
         return None, problems
     try:
@@ -352,10 +353,9 @@ def load_documents(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        reason = exc.problem or exc.context or "invalid YAML"
-        raise YAMLInputError(f"{file}:{line}: not valid YAML ({reason})") from None
+        raise YAMLInputError(f"{file}:{line}: not valid YAML ({parser_reason(exc)})") from None
     except yaml.YAMLError as exc:
-        raise YAMLInputError(f"{file}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise YAMLInputError(f"{file}: not valid YAML ({parser_reason(exc)})") from None
     except RecursionError:  # includes within deeply nested values: Python's stack, not the budget
         raise YAMLInputError(f"{file}: nested too deep with its includes") from None
     finally:

@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import argparse
 
-from pickenv.commands import Outcome
-from pickenv.commands.options import FORMATS, add_answers, add_project_path, given_answers, rules_of
+from pickenv.commands import Outcome, result_of
+from pickenv.commands.options import Examples, add_answers, add_format, add_project_path, answering_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.errors import EXIT_MISFIT, EXIT_OK
 
 NAME = "detect"
 HELP = "say which tool an existing project uses, and whether it still fits"
+DESCRIPTION = (
+    "Say which environment tool an existing project uses, from its files (Pipfile, "
+    "environment.yml, uv.lock, requirements files...), with the evidence. --recommend also "
+    "infers the questionnaire's answers from the project and says whether pickenv would pick the "
+    "same tool."
+)
+EXAMPLES: Examples = (
+    ("the tool of the project here", "pickenv detect"),
+    ("does it still fit? (exit 15 if not)", "pickenv detect path/to/project --recommend"),
+    ("for a program", "pickenv detect --format json"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,39 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"also recommend a tool for the inferred answers; exit {EXIT_MISFIT} if it is not the one used",
     )
     add_answers(parser)
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    add_format(parser, "detect")
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
-    from pickenv.existing.detect import detect
-    from pickenv.report import detect as report
+    from pickenv.existing.review import review_project
 
-    found = detect((ctx.cwd / args.path).resolve())
-    recommendation = None
-    given, _ = given_answers(args, terminal.stdin)
-    if args.recommend:
-        from pickenv.rules.service import recommend_for
-
-        recommendation = recommend_for(
-            ctx,
-            cli_rules=rules_of(args, ctx),
-            layers=args.layers,
-            given={**found.inferred.answers, **given},  # what the user says wins
-            use_defaults=True,  # the unknown answers: pickenv's defaults (shown as such)
-            ask=None,
-        )
-    misfit = (
-        recommendation is not None and found.tool is not None and found.tool != recommendation.recommendation
-    )
-    outline = None
-    if misfit and recommendation is not None:
-        from pickenv.existing.outline import switch_outline
-
-        outline = switch_outline(found, recommendation.recommendation)
-    if args.format == "json":
-        output = report.detection_json(found, recommendation, frozenset(given), outline)
-    elif args.format == "markdown":
-        output = report.detection_markdown(found, recommendation, ctx.cwd, frozenset(given), outline)
-    else:
-        output = report.detection_text(found, recommendation, ctx.cwd, frozenset(given), outline)
-    return Outcome(output, EXIT_MISFIT if misfit else EXIT_OK)
+    answering, _ = answering_of(args, ctx, terminal.stdin)
+    review = review_project((ctx.cwd / args.path).resolve(), answering, ctx, recommend=args.recommend)
+    return result_of("detect", review, EXIT_MISFIT if review.misfit else EXIT_OK)

@@ -4,19 +4,28 @@ file, prompt or default), then scaffold with ``project.create.create_project``."
 from __future__ import annotations
 
 import argparse
-import contextlib
 from pathlib import Path
 
-from pickenv.commands import Outcome, new_template
-from pickenv.commands.options import add_answers
+from pickenv.commands import Outcome, new_template, result_of
+from pickenv.commands.options import Examples, add_answers, add_format
 from pickenv.commands.terminal import Terminal
-from pickenv.commands.wording import WORDING
 from pickenv.context import Context
 from pickenv.creation.fields import LICENSES
 from pickenv.errors import EXIT_NO_ENVIRONMENT, EXIT_OK
 
 NAME = "new"
 HELP = "scaffold a project for the recommended (or chosen) tool"
+DESCRIPTION = (
+    "Recommend a tool as `pickenv recommend` does (or take --tool), then render a copier template "
+    "for it into the new folder NAME: pickenv's own, or a team's (--template, --team). With "
+    "--create-env it also creates the environment, installs the project and runs its tests. "
+    "With --quiet only the project's path is printed (JSON output stays whole)."
+)
+EXAMPLES: Examples = (
+    ("every answer its default, no environment", "pickenv new myproject --defaults"),
+    ("a uv project with its environment, tested", "pickenv new mylib --tool uv --defaults --create-env"),
+    ("show the files and commands, write nothing", "pickenv new myproject --defaults --dry-run"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="show the files and commands, write nothing")
     parser.add_argument("--verbose", "-v", action="store_true", help="report each step and its time")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser, "new")
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
@@ -71,12 +80,11 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     name = validate_project_name(args.name)
     destination = check_destination(args.output_dir / name, args.force)
     template = new_template.choose_template(args, ctx, terminal)
-    if template.info is not None and args.create_env is None:
-        args.create_env = False  # a team template's environment is set up as its README says
     answering = NewAnswers(args, ctx, terminal, name, template.tools)
     if template.info is not None:
         answering.template_defaults = template.info.shared_defaults()
         answering.refuse = template.info.refuse
+        answering.template_fields["create_env"] = False  # its README says how to set it up
     gathered = answering.gather()
     values = gathered.values
     request = NewRequest(
@@ -103,19 +111,14 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     )
     with terminal.activity(prompts=request.ask_template) as activity:
         result = create_project(request, ctx, activity.step)
-    for note in result.leftovers:  # on stderr: stdout may be JSON
-        with contextlib.suppress(OSError, ValueError):  # the project is made: a note is not worth an error
-            terminal.stderr.write(f"pickenv: note: {note}\n")
-    from pickenv.report import new as report
+    for note in result.leftovers:  # on stderr (stdout may be JSON), unless --quiet
+        terminal.note(note)
+    from pickenv.report.new import Made
 
     missing_env = result.environment.requested and not result.environment.created and not result.dry_run
     repeat = repeat_command(args, name, gathered) if gathered.asked else ""
-    output = (
-        report.result_json(result, WORDING, repeat)
-        if args.format == "json"
-        else report.result_text(result, args.verbose, WORDING, ctx.cwd, repeat)
-    )
-    return Outcome(output, EXIT_NO_ENVIRONMENT if missing_env else EXIT_OK, changed=not result.dry_run)
+    code = EXIT_NO_ENVIRONMENT if missing_env else EXIT_OK
+    return result_of("new", Made(result, repeat), code, changed=not result.dry_run)
 
 
 def _trusts(args: argparse.Namespace, ctx: Context, location: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from pickenv.commands.options import rules_of
+from pickenv.commands.options import answering_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.creation.fields import LICENSES, check_bool, check_license, git_user_name, one_line
@@ -83,11 +83,17 @@ class NewAnswers:
         scaffolded: tuple[str, ...],
     ) -> None:
         self.args, self.ctx, self.terminal, self.name = args, ctx, terminal, name
+        # The run's answers by the one policy (flags, answers file, team file), read once;
+        # the answers file's other keys are the project's fields.
+        self.policy, self.extras = answering_of(args, ctx, terminal.stdin)
         self.scaffolded = scaffolded  # the tools the template has files for
         # A team template's own limits on pickenv's questions: defaults among its
         # choices, and a check of the answers against them.
         self.template_defaults: dict[str, Value] = {}
         self.refuse: Callable[[Mapping[str, Value]], None] | None = None
+        # Fields settled by the template when no flag or answers file says (a team
+        # template's environment is set up as its README says: create_env is no).
+        self.template_fields: dict[str, object] = {}
         self.prompting = terminal.interactive and not args.defaults
         self._prompts: Prompts | None = None
 
@@ -109,7 +115,7 @@ class NewAnswers:
         answers = dict(result.answers)
 
         def outside(tool: str) -> Assessment | None:
-            return assess_with_layer(self.ctx, rules_of(self.args, self.ctx), self.args.layers, answers, tool)
+            return assess_with_layer(self.ctx, self.policy.rules, self.policy.layers, answers, tool)
 
         return ToolChoice(result, [t for t in known if t in scaffolded], known, outside)
 
@@ -144,8 +150,6 @@ class NewAnswers:
         return self.prompts.text(f"{LABELS[key]}?", str(default), check, TEXT_HELP[key], back=back)
 
     def gather(self) -> Gathered:
-        from pickenv.commands.recommend import recommendation
-
         asked = False
         prompted: set[str] = set()
 
@@ -155,9 +159,13 @@ class NewAnswers:
             prompted.add(question.id)
             return self.prompts.question(question, default)
 
-        result, extras = recommendation(
-            self.args, self.ctx, self.terminal, ask if self.prompting else None, self.template_defaults
+        result = self.policy.recommend(
+            self.ctx,
+            use_defaults=self.args.defaults,
+            ask=ask if self.prompting else None,
+            template_defaults=self.template_defaults,
         )
+        extras = self.extras
         if self.refuse is not None:
             self.refuse(dict(result.answers))
         choice = self.choice(result)
@@ -174,6 +182,8 @@ class NewAnswers:
         chosen: set[str] = set()
         for key in FIELDS:
             given = _given(self.args, extras, key)
+            if given is None and key in self.template_fields:
+                given = (self.template_fields[key], "the template")
             if given is not None:
                 chosen.add(key)
             elif self.prompting:
@@ -241,7 +251,7 @@ class NewAnswers:
         same order, with its answer chosen; what flags or files gave stays."""
         answers = dict(gathered.result.answers)
         fixed = {k: v for k, v in answers.items() if k not in gathered.prompted}
-        result = self._recommend(fixed, ask=partial(self.prompts.question, back=True), defaults=answers)
+        result = self._recommend(fixed, ask=partial(self.prompts.question, back=True), preselected=answers)
         again = self._rechoose(gathered, result, ask_tool="tool" not in gathered.prompted)
         values = dict(again.values)
         for key in FIELDS:
@@ -254,18 +264,18 @@ class NewAnswers:
         return replace(again, values=values, chosen=chosen)
 
     def _recommend(
-        self, given: Mapping[str, Value], ask: Callable[[Question, Value], Value] | None, **more: Any
+        self,
+        given: Mapping[str, Value],
+        ask: Callable[[Question, Value], Value] | None,
+        preselected: Mapping[str, Value] | None = None,
     ) -> Recommendation:
-        from pickenv.rules.service import recommend_for
-
-        return recommend_for(
+        return self.policy.recommend(
             self.ctx,
-            cli_rules=rules_of(self.args, self.ctx),
-            layers=self.args.layers,
-            given=given,
             use_defaults=False,
             ask=ask,
-            **more,
+            given=given,
+            template_defaults=self.template_defaults,
+            preselected=preselected,
         )
 
     def _rechoose(self, gathered: Gathered, result: Recommendation, *, ask_tool: bool = True) -> Gathered:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from pickenv.commands.options import team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
 from pickenv.errors import Fix, TemplateError, UsageError
-from pickenv.templating.source import TemplateInfo, TemplateSource
+
+if TYPE_CHECKING:
+    # Every start builds the parser, which imports this module for add_arguments: the
+    # template machinery (hashlib, subprocess, git) loads only when a template is chosen.
+    from pickenv.templating.source import TemplateInfo, TemplateSource
 
 
 @dataclass(frozen=True)

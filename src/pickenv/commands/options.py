@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pickenv.errors import AnswerError
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, format_value, get_question
@@ -12,17 +12,66 @@ from pickenv.report.completion import offer
 from pickenv.resources import bundled_layers
 
 if TYPE_CHECKING:
+    from pickenv.answering.policy import Answering
     from pickenv.context import Context
     from pickenv.templating.team import TeamFile
 
-FORMATS = ("text", "json", "markdown")
-
 
 class Parser(argparse.ArgumentParser):
-    """argparse, with the documented exit code 2 and a one-line hint instead of full usage."""
+    """argparse, with the documented exit code 2, a one-line hint instead of full usage,
+    did-you-mean for a mistyped subcommand or choice, and descriptions and examples kept
+    as written (their examples are lines to copy, not prose to re-wrap)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+    def format_help(self) -> str:
+        # Wrapped here, not when the parser is built: every run builds it, few show help.
+        if self.description and "\n" not in self.description:
+            import textwrap
+
+            self.description = textwrap.fill(self.description, 78)
+        return super().format_help()
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # argparse lists every choice; the one the user most likely meant helps more.
+        # Subcommands are choices too (a dict of their parsers), so `pickenv recomend` gets it.
+        if action.choices is None or value in action.choices:
+            return
+        names = [str(c) for c in action.choices]
+        hint = suggest(str(value), names) or f" (choose from {', '.join(map(repr, names))})"
+        raise argparse.ArgumentError(action, f"invalid choice: {excerpt_arg(value)}{hint}")
+
+
+def suggest(word: str, names: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the name ``word`` most likely meant, or "": the same
+    name in other letter case first (`mit` for `MIT`), then difflib's closest."""
+    from pickenv.questionnaire.questions import did_you_mean
+
+    same = [n for n in names if n.lower() == word.lower()]
+    return f" (did you mean {same[0]!r}?)" if same else did_you_mean(word, names)
+
+
+Examples = tuple[tuple[str, str], ...]  # (what it does, the command line)
+
+
+def about(description: str, examples: Examples) -> dict[str, Any]:
+    """A (sub)command's ``description`` and ``epilog`` for ``add_parser``: what it does
+    (wrapped when shown), then examples to copy (tests parse every one)."""
+    lines = ["examples:"]
+    for what, command in examples:
+        lines += [f"  # {what}", f"  {command}"]
+    return {"description": description, "epilog": "\n".join(lines)}
+
+
+def excerpt_arg(value: object) -> str:
+    """A command-line word in a message: quoted, and cut when someone pasted a file."""
+    text = repr(str(value))
+    return text if len(text) <= 40 else text[:36] + "...'"
 
 
 def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -35,10 +84,39 @@ def add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
         help="show the full traceback on errors",
     )
     parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="no progress lines or notes on stderr (errors are still said); `new` prints only the "
+        "project's path",
+    )
+    parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto" if top else argparse.SUPPRESS,
-        help="colour the text output (auto: only on a terminal and when NO_COLOR is unset)",
+        help="colour the text output; auto: on a terminal, unless NO_COLOR is set, and also in a pipe "
+        "when FORCE_COLOR is set (--color wins over both)",
+    )
+
+
+def add_format(parser: argparse.ArgumentParser, kind: str) -> None:
+    """--format, with the formats the registry gives results of ``kind`` (``report.formats``),
+    whose JSON envelope is ``pickenv/KIND``."""
+    from pickenv.report.formats import formats
+
+    others = {
+        "json": f"json for programs (JSON Schema: `pickenv schema {kind}`)",
+        "markdown": "markdown",
+        "mermaid": "a decision map for mermaid",
+        "dot": "the same map for Graphviz (dot)",
+    }
+    choices = formats(kind)
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default="text",
+        help="text for people (default), " + ", ".join(others[f] for f in choices if f != "text"),
     )
 
 
@@ -127,15 +205,26 @@ def given_answers(args: argparse.Namespace, stdin: TextIO) -> tuple[dict[str, Va
 def team_of(args: argparse.Namespace, ctx: Context) -> TeamFile | None:
     """The team file in force for this run, read once."""
     if not hasattr(args, "_team"):
-        from pickenv.templating.team import chosen_team, load_team
+        from pickenv.config import chosen_team
 
         given = chosen_team(getattr(args, "team", None), ctx)
-        args._team = load_team(given, ctx) if given else None
+        if given:
+            from pickenv.templating.team import load_team
+
+            args._team = load_team(given, ctx)
+        else:
+            args._team = None
     team: TeamFile | None = args._team
     return team
 
 
-def rules_of(args: argparse.Namespace, ctx: Context) -> list[Path]:
-    """Rules layered by the user for this run: the team file's, then --rules."""
-    team = team_of(args, ctx)
-    return [*(team.rules if team else ()), *args.rules]
+def answering_of(
+    args: argparse.Namespace, ctx: Context, stdin: TextIO
+) -> tuple[Answering, dict[str, object]]:
+    """The run's sources of answers as plain values (``answering.policy``), read once; and
+    the answers file's other keys (pickenv new's project answers)."""
+    from pickenv.answering.policy import Answering
+
+    given, extras = given_answers(args, stdin)
+    answering = Answering.of(given, team_of(args, ctx), tuple(args.rules), tuple(args.layers))
+    return answering, extras

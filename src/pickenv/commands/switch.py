@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from pickenv.commands import Outcome
-from pickenv.commands.options import add_answers, add_project_path, given_answers, rules_of
+from pickenv.commands import Outcome, result_of
+from pickenv.commands.options import Examples, add_answers, add_format, add_project_path, answering_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
@@ -14,7 +14,17 @@ from pickenv.errors import EXIT_ENVIRONMENT, EXIT_NO_ENVIRONMENT, EXIT_OK, EXIT_
 from pickenv.report.completion import offer
 
 NAME = "switch"
-HELP = "move a project to another tool (venv, virtualenv, pipenv, conda), keeping every dependency"
+HELP = "move a project to another tool, keeping every dependency"
+DESCRIPTION = (
+    "Move an existing project to another environment tool: every dependency is carried into the "
+    "new tool's files and the old tool's files are removed. What cannot be carried is listed, "
+    "and nothing changes unless --accept-losses. The project must be a clean git work tree; "
+    "--dry-run shows the switch as a diff."
+)
+EXAMPLES: Examples = (
+    ("show the switch to uv as a diff, change nothing", "pickenv switch --to uv --dry-run"),
+    ("switch to pipenv, then create the environment and test", "pickenv switch --to pipenv --create-env"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,13 +62,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_answers(parser)
     add_trust(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser, "switch")
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.errors import Fix, UsageError
     from pickenv.existing.switch import SwitchRequest, switch_project
-    from pickenv.report import switch as report
     from pickenv.tools import UnknownToolError, get_tool, tool_names
 
     try:
@@ -73,7 +82,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         raise UsageError("--tests-must-pass is about the tests --create-env runs; pass both or neither")
     if args.dry_run and args.create_env:
         raise UsageError("--dry-run changes nothing, so it creates no environment; pass one of them")
-    given, _ = given_answers(args, terminal.stdin)
+    answering, _ = answering_of(args, ctx, terminal.stdin)
     request = SwitchRequest(
         project=(ctx.cwd / args.path).resolve(),
         to=args.to,
@@ -82,15 +91,12 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         create_env=args.create_env,
         tests_must_pass=args.tests_must_pass,
         python=args.python,
-        cli_rules=rules_of(args, ctx),
-        layers=tuple(args.layers),
-        given=given,
+        answering=answering,
         allow=lambda unsafe, location: consent(unsafe, location, args, ctx, terminal),
     )
     with terminal.activity() as activity:
         activity.step(f"Switching to {args.to}" + (" (dry run)" if args.dry_run else ""))
         result = switch_project(request, ctx, activity.step)
-    output = report.result_json(result) if args.format == "json" else report.result_text(result, ctx.cwd)
     code = (
         EXIT_PROJECT
         if result.refused
@@ -100,4 +106,4 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         if result.tests is not None and not result.tests.passed
         else EXIT_OK
     )
-    return Outcome(output, code, changed=not (result.dry_run or result.refused))
+    return result_of("switch", result, code, changed=not (result.dry_run or result.refused))

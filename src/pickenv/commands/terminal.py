@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import select
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pickenv.report.style import Style
+
+if TYPE_CHECKING:
+    import threading
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -70,6 +72,7 @@ class Terminal:
     color: str  # "auto", "always" or "never" (--color)
     env: Mapping[str, str]
     verbose: bool = False
+    quiet: bool = False  # --quiet: no progress and no notes on stderr; errors are still said
 
     @property
     def interactive(self) -> bool:
@@ -77,10 +80,16 @@ class Terminal:
         return is_terminal(self.stdin) and is_terminal(self.stdout)
 
     def style(self) -> Style:
+        """Colour, decided in this order: --color always/never; NO_COLOR (no-color.org: set
+        and not empty) turns it off; FORCE_COLOR (force-color.org: set and not empty) turns
+        it on in a pipe or a dumb terminal too; otherwise only on a terminal that is not
+        dumb. NO_COLOR wins over FORCE_COLOR as in CPython's own colouring (3.13)."""
         if self.color == "always":
             return Style(True)
-        if self.color == "never" or self.env.get("NO_COLOR"):  # no-color.org: set and not empty
+        if self.color == "never" or self.env.get("NO_COLOR"):
             return Style(False)
+        if self.env.get("FORCE_COLOR"):
+            return Style(True)
         return Style(is_terminal(self.stdout) and self.env.get("TERM") != "dumb")
 
     def width(self) -> int | None:
@@ -101,8 +110,21 @@ class Terminal:
     def activity(self, *, prompts: bool = False) -> Activity:
         """Progress of slow steps: live on a terminal, plain lines with --verbose,
         nothing in a pipe otherwise. ``prompts``: something may ask questions during
-        the steps, so no live line may write over them."""
+        the steps, so no live line may write over them. Nothing with --quiet."""
+        if self.quiet:
+            return Activity(self.stderr, live=False, verbose=False)
         return Activity(self.stderr, live=is_terminal(self.stderr) and not prompts, verbose=self.verbose)
+
+    def note(self, text: str) -> None:
+        """``pickenv: note: TEXT`` on stderr (stdout may be JSON), unless --quiet. A note
+        comes after the work is done: a stderr that cannot take it is not an error."""
+        if self.quiet:
+            return
+        try:
+            self.stderr.write(f"pickenv: note: {text}\n")
+            self.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
 
 class Activity:
@@ -168,6 +190,8 @@ class Activity:
             if not quiet_for:
                 self._write(self._line("0s"))
                 self._shown = True
+            import threading  # only commands that show progress need it, not every start
+
             self._stop = threading.Event()
             self._thread = threading.Thread(target=self._tick, args=(self._stop, quiet_for), daemon=True)
             self._thread.start()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from pickenv.commands import Outcome
+from pickenv.commands import Outcome, result_of
 from pickenv.commands.new_template import data_pairs
-from pickenv.commands.options import add_project_path, team_of
+from pickenv.commands.options import Examples, add_format, add_project_path, team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
@@ -15,6 +15,17 @@ from pickenv.errors import EXIT_OK, EXIT_UPDATE_AVAILABLE
 
 NAME = "update"
 HELP = "update a project made by pickenv (or from a team template) to its template's newest version"
+DESCRIPTION = (
+    "Bring a project made by `pickenv new` (or from a team's copier template) to the newest "
+    "version of its template, or to --to VERSION, keeping your own changes as copier's update "
+    "does. The project must be a clean git work tree. --check changes nothing and says whether "
+    "there is an update."
+)
+EXAMPLES: Examples = (
+    ("is a newer template out? (exit 13 if so)", "pickenv update --check"),
+    ("update the project in ./myproject", "pickenv update myproject"),
+    ("update, and change a recorded answer with it", "pickenv update --data 'description=A better one'"),
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,11 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="change a recorded answer as part of the update (repeatable; never the tool)",
     )
     add_trust(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser, "update")
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
-    from pickenv.report import update as report
     from pickenv.templating.update import UpdateRequest, update_project
 
     team = team_of(args, ctx)
@@ -64,6 +74,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     with terminal.activity() as activity:
         activity.step("Checking for a template update" if args.check else "Updating the project")
         result = update_project(request, ctx)
-    output = report.result_json(result) if args.format == "json" else report.result_text(result, ctx.cwd)
     code = EXIT_UPDATE_AVAILABLE if result.checked and result.available else EXIT_OK
-    return Outcome(output, code, changed=not result.checked and (result.available or bool(result.changes)))
+    return result_of(
+        "update", result, code, changed=not result.checked and (result.available or bool(result.changes))
+    )

@@ -7,7 +7,6 @@ all of it: exactly what pickenv made, nothing anyone else did (see ``placement``
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import shutil
 import tempfile
@@ -29,21 +28,21 @@ from pickenv.creation.placement import (
     refuse_outside_links,
 )
 from pickenv.creation.runs import DestinationLock, Staging, sweep
-from pickenv.errors import (
-    AnswerError,
-    DestinationError,
-    EnvironmentCreationError,
-    Fix,
-    UsageError,
-)
+from pickenv.errors import DestinationError, Fix, UsageError
 from pickenv.questionnaire.questions import Value
 from pickenv.repo import git
 from pickenv.templating.history import template_ref
 from pickenv.templating.render import render
 from pickenv.templating.source import TemplateSource
 from pickenv.tools.base import EnvTool, ToolContext
-from pickenv.tools.interpreters import find_interpreter, interpreter_version
-from pickenv.tools.steps import Plan, Progress, StepResult, run_steps
+from pickenv.tools.environments import (
+    create_environment,
+    refuse_replacing,
+    remove_environment,
+    target_interpreter,
+    tool_context,
+)
+from pickenv.tools.steps import Plan, Progress, StepResult
 from pickenv.versions import PythonVersion
 
 
@@ -137,40 +136,6 @@ def _all_data(request: NewRequest, record: Mapping[str, str] | None) -> dict[str
     }
 
 
-def _target_interpreter(request: NewRequest, ctx: Context) -> str | None:
-    """The interpreter to create the environment with (None: not found)."""
-    if not request.create_env or request.tool.interpreter == "unused":
-        return None
-    if request.python:
-        found = interpreter_version(request.python)
-        if found is None:
-            raise UsageError(
-                f"{request.python} is not a working Python interpreter",
-                fixes=[Fix.GIVE_INTERPRETER],
-                facts={"version": str(request.version)},
-            )
-        if found != request.version:
-            raise AnswerError(
-                f"{request.python} is Python {found}, but the project targets {request.version}",
-                fixes=[Fix.MATCH_VERSION],
-                facts={"version": str(request.version), "found": str(found)},
-            )
-        return request.python
-    return find_interpreter(request.version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version))
-
-
-def _check_tool_paths(request: NewRequest) -> None:
-    if not request.create_env:
-        return
-    for name in (*request.tool.writes, *request.tool.lock_files(request.locked)):
-        path = request.destination / name
-        if path.exists() or path.is_symlink():
-            raise DestinationError(
-                f"{path} exists and creating the {request.tool.name} environment would replace it",
-                fixes=[Fix.REMOVE_OR_SKIP_ENV],
-            )
-
-
 def _tool_outputs(request: NewRequest) -> tuple[str, ...]:
     """What creating the environment adds to the project: the tool's own paths, its
     lock files, and the build's (setuptools writes NAME.egg-info beside the package;
@@ -230,7 +195,7 @@ def _build(
     destination, tree = request.destination, staging.tree
     timings: list[tuple[str, float]] = []
     started = time.monotonic()
-    env_started = False
+    env_made = False  # the environment exists: a later failure removes it too
     try:
         progress(f"Rendering the project into {destination}")
         record = None
@@ -245,8 +210,8 @@ def _build(
         if request.create_env and plan.available:
             for name in _tool_outputs(request):
                 placement.claim(name)
-            env_started = True
-            steps = tuple(request.tool.create(destination, tool_ctx, progress, plan))
+            steps = create_environment(destination, request.tool, tool_ctx, plan, progress)
+            env_made = True
             timings += [(s.title, s.seconds) for s in steps]
         git_started = time.monotonic()
         if not placement.was_empty:
@@ -257,15 +222,12 @@ def _build(
             placement.claim(".git")
             outcome = git.initialise(destination, ctx.env)
         timings.append(("git", time.monotonic() - git_started))
-    except OSError as exc:
+    except BaseException as exc:
         placement.rollback()
-        raise _disk_error(exc, destination, request.template) from None
-    except BaseException:
-        placement.rollback()
-        if env_started and plan.cleanup:
-            # Best effort: the original error is the one to report.
-            with contextlib.suppress(EnvironmentCreationError):
-                run_steps(plan.cleanup, destination.parent, ctx.env, lambda _: None)
+        if env_made:
+            remove_environment(plan, destination, ctx.env)
+        if isinstance(exc, OSError):
+            raise _disk_error(exc, destination, request.template) from None
         raise
     return files, placement, steps, outcome, timings
 
@@ -319,16 +281,12 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
             f"the README of {request.template.location} says how to set up its projects",
             fixes=[Fix.SKIP_ENV_TEAM],
         )
-    _check_tool_paths(request)
-    tool_ctx = ToolContext(
-        env=ctx.env,
-        cache_dir=ctx.cache_dir,
-        host_python=ctx.host_python,
-        python=_target_interpreter(request, ctx),
-        version=request.version,
-        project_name=request.name,
-        probe=request.create_env,
-        locked=request.locked,
+    python = None
+    if request.create_env:
+        refuse_replacing(request.destination, request.tool, request.locked)
+        python = target_interpreter(request.tool, request.version, ctx, request.python)
+    tool_ctx = tool_context(
+        ctx, request.version, request.name, python, probe=request.create_env, locked=request.locked
     )
     plan = request.tool.plan(tool_ctx)
     builtin = request.template.kind == "builtin"
@@ -366,12 +324,16 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
             # A team template's files are its own: its README says how to set it up.
             commands=(
                 f"cd {request.name}",
-                *(request.tool.manual(request.version, request.name, request.locked) if builtin else ()),
+                *(
+                    request.tool.manual(request.version, request.name, request.locked, platform=ctx.system)
+                    if builtin
+                    else ()
+                ),
             ),
             note=note,
             fix=fix,
             fix_facts=(("version", str(request.version)),),
-            activate=request.tool.activation(request.name).posix,
+            activate=request.tool.activation(request.name).line(ctx.system),
         ),
         git=outcome,
         dry_run=request.dry_run,

@@ -38,17 +38,7 @@ def check_bool(value: object, origin: str) -> bool:
 
 
 def git_user_name(env: Mapping[str, str]) -> str:
-    import subprocess
+    """The author by default: git's user.name, git found on ``env``'s PATH."""
+    from pickenv.repo.git import user_name  # git only when the author is asked for
 
-    try:
-        result = subprocess.run(
-            ["git", "config", "user.name"],
-            capture_output=True,
-            text=True,
-            env=dict(env),
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except OSError:
-        return "Your Name"
-    return result.stdout.strip() or "Your Name"
+    return user_name(env, "Your Name")

@@ -11,12 +11,12 @@ before too (a test that needs the network), unless the user asked for passing te
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pickenv.context import Context
 from pickenv.errors import EnvironmentCreationError
+from pickenv.tools import environments
 from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.steps import Progress, StepResult, run_steps
 from pickenv.versions import PythonVersion
@@ -48,10 +48,8 @@ def tool_context(
 ) -> ToolContext:
     """The switched project's ToolContext (``ctx`` None: the commands as a person types them)."""
     if ctx is None:
-        base = ToolContext.for_text(version, name)
-    else:
-        base = ToolContext(ctx.env, ctx.cache_dir, ctx.host_python, python, version, name, probe=True)
-    return replace(base, **setup)  # type: ignore[arg-type]
+        return replace(ToolContext.for_text(version, name), **setup)  # type: ignore[arg-type]
+    return environments.tool_context(ctx, version, name, python, setup=setup)
 
 
 def create_environment(
@@ -66,28 +64,23 @@ def create_environment(
     tests_must_pass: bool = False,
 ) -> Made:
     """Create ``target``'s environment in ``project`` (version, name and the layout's
-    setup in ``context``) and run the tests; raise when the environment cannot be made."""
-    from pickenv.tools.interpreters import find_interpreter
-
+    setup in ``context``) with ``python`` (checked before the switch began; None: one
+    is found) and run the tests; raise when the environment cannot be made."""
     version, name, setup = context
-    if target.interpreter != "unused" and python is None:
-        python = find_interpreter(version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version))
-    steps = target.plan(tool_context(version, name, setup, ctx, python))
+    python = python or environments.target_interpreter(target, version, ctx)
+    tool_ctx = tool_context(version, name, setup, ctx, python)
+    steps = target.plan(tool_ctx)
     if not steps.available:
         return Made(note=f"{steps.missing}; create it with the commands below")
-    try:
-        created = run_steps((*steps.prepare, *steps.create), project, ctx.env, progress)
-    except BaseException:
-        if steps.cleanup:
-            with suppress(EnvironmentCreationError):
-                run_steps(steps.cleanup, project.parent, ctx.env, lambda _: None)
-        raise
+    created = environments.create_environment(project, target, tool_ctx, steps, progress, tests=False)
     source = test_source or "pytest, the default"
     try:
-        created += run_steps((steps.test,), project, ctx.env, progress)
-        tests = TestRun(steps.test.display(), source, True)
-    except EnvironmentCreationError as exc:
-        if tests_must_pass:
+        created += tuple(run_steps((steps.test,), project, ctx.env, progress, tool_ctx.platform))
+        tests = TestRun(steps.test.display(tool_ctx.platform), source, True)
+    except BaseException as exc:
+        if tests_must_pass or not isinstance(exc, EnvironmentCreationError):
+            # The switch is put back: the environment goes too, wherever it lives.
+            environments.remove_environment(steps, project, ctx.env)
             raise
-        tests = TestRun(steps.test.display(), source, False, exc.message)
-    return Made(tuple(created), tests)
+        tests = TestRun(steps.test.display(tool_ctx.platform), source, False, exc.message)
+    return Made(created, tests)

@@ -15,14 +15,15 @@ commits (copier's merge needs one) stay in the clone.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pickenv.answering.policy import Answering
 from pickenv.context import Context
 from pickenv.creation.choice import ToolChoice
 from pickenv.creation.name import usable_name
-from pickenv.errors import AnswerError, Fix, ProjectError, UsageError
+from pickenv.errors import Fix, ProjectError, UsageError
 from pickenv.existing.carry import Carried
 from pickenv.existing.environment import TestRun, create_environment, tool_context
 from pickenv.existing.ledger import Ledger
@@ -30,6 +31,7 @@ from pickenv.formats.model import Declared, Package
 from pickenv.questionnaire.questions import Value
 from pickenv.repo.worktree import WorkTree
 from pickenv.tools.base import EnvTool, ToolContext
+from pickenv.tools.environments import checked_interpreter, found_interpreter, refuse_old_environment
 from pickenv.tools.steps import Progress, StepResult
 from pickenv.versions import PythonVersion
 
@@ -43,9 +45,7 @@ class SwitchRequest:
     create_env: bool = False
     python: str | None = None  # the interpreter for --create-env (default: found on PATH)
     tests_must_pass: bool = False  # put everything back when the project's tests fail in the new environment
-    cli_rules: Sequence[Path] = ()
-    layers: Sequence[str] = ()
-    given: dict[str, Value] | None = None  # answers the user gave (--answer)
+    answering: Answering = field(default_factory=Answering)  # the run's answers and rules
     allow: Callable[[tuple[str, ...], str], bool] = lambda unsafe, location: False
 
 
@@ -73,13 +73,15 @@ class SwitchResult:
     diff: str = ""  # --dry-run, or a refusal: the change as a diff
     dry_run: bool = False
     refused: bool = False  # the ledger lists losses the user did not accept: nothing was changed
+    recommended: str = ""  # the tool pickenv recommends for the project's answers (the policy's)
 
 
 def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> SwitchResult:
     from pickenv.existing.detect import detect
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.package import read_package
-    from pickenv.templating.update import is_builtin, recorded_answers
+    from pickenv.templating.answers import recorded_answers
+    from pickenv.templating.update import is_builtin
     from pickenv.tools import get_tool, tool_names
 
     project = request.project
@@ -120,20 +122,33 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
             "pickenv creates environments for its own template only; the project's README says how",
             fixes=[Fix.SKIP_ENV_TEAM],
         )
-    answers = _answers(found.inferred.answers, recorded, request.given or {})
+    answering = request.answering.with_project(found.inferred.answers, found.inferred.sources)
+    answers = _answers(recorded, answering)
     offered = _offered(recorded, ctx) if team and recorded is not None else None
-    choice = _judge(request, ctx, answers, found.tool, offered)
+    choice = _judge(request, ctx, answering, found.tool, offered)
     version = choice.version
-    _check_python(request.python if request.create_env else None, version)
+    if request.create_env and request.python:  # refused before anything changes
+        checked_interpreter(request.python, version)
     name = str(answers.get("project_name") or package.name or usable_name(project.name))
     tree = WorkTree.of(project, ctx.env)
     head = tree.require_clean()
     reasons = (choice.reasons(found.tool), choice.reasons(target.name))
     locked = template and bool(answers.get("lockfile")) and target.can_lock(version)
-    stated = found.inferred.python_stated or "python_version" in (request.given or {}) or bool(request.python)
-    plan = _Plan(old_tool, target, version, name, template, reasons, locked, team, stated=stated)
+    stated = found.inferred.python_stated or "python_version" in answering.stated or bool(request.python)
+    plan = _Plan(
+        old_tool,
+        target,
+        version,
+        name,
+        template,
+        reasons,
+        locked,
+        team,
+        stated,
+        choice.recommendation.recommendation,
+    )
     if request.create_env:
-        _check_env_paths(project, target, old_tool.removal(project, name))
+        refuse_old_environment(project, target, old_tool.removal(project, name, ctx.system), ctx.system)
     progress(f"Carrying {len(old.groups)} group{'s' * (len(old.groups) != 1)} into {target.name}'s files")
     result, patch, plan = _in_scratch(plan, request, tree, ctx, old, package)
     if result.refused or request.dry_run:
@@ -173,6 +188,7 @@ class _Plan:
     # The version was given (an answer, --python) or a file names it; else it is the newest
     # a bound admits, and the new files keep the old files' bound instead of pinning it.
     stated: bool = True
+    recommended: str = ""
     # How the new files are installed and tested (ToolContext's install, install_project,
     # locked and test), once they are written; and where the test command was read.
     setup: Mapping[str, object] = field(default_factory=dict)
@@ -230,11 +246,12 @@ def _in_scratch(
         removed=carried.removed,
         changes=changes,
         conflicts=conflicts,
-        old_env=plan.old.removal(request.project, plan.name),
+        old_env=plan.old.removal(request.project, plan.name, ctx.system),
         next=_next(plan),
         diff=diff if request.dry_run else "",
         dry_run=request.dry_run,
         refused=refused,
+        recommended=plan.recommended,
     )
     return result, patch, plan
 
@@ -270,11 +287,7 @@ def _next(plan: _Plan) -> tuple[str, ...]:
 
 def _lock_context(plan: _Plan, request: SwitchRequest, ctx: Context) -> ToolContext:
     """What a tool that locks itself (uv) locks with: the project's Python, where there is one."""
-    from pickenv.tools.interpreters import find_interpreter
-
-    python = request.python or find_interpreter(
-        plan.version, ctx.env, ctx.home, (ctx.host_python, ctx.host_version)
-    )
+    python = request.python or found_interpreter(plan.version, ctx)
     return tool_context(plan.version, plan.name, {}, ctx, python)
 
 
@@ -314,12 +327,13 @@ def _references(
 
 
 # ---- answers and rules ------------------------------------------------------------------------
-def _answers(inferred: Mapping[str, Value], recorded: object, given: dict[str, Value]) -> dict[str, Value]:
-    """The recorded answers of a template's project, else what the files say."""
-    answers: dict[str, Value] = dict(inferred)
+def _answers(recorded: object, answering: Answering) -> dict[str, Value]:
+    """The questions' answers as the policy settles them, over the other answers a
+    template's project recorded (its name, whether it asked for a lock file)."""
+    answers: dict[str, Value] = {}
     if isinstance(recorded, dict):
         answers.update({k: v for k, v in recorded.items() if not k.startswith("_")})
-    return {**answers, **given}
+    return {**answers, **answering.given}
 
 
 def _offered(recorded: Mapping[str, object], ctx: Context) -> tuple[str, ...]:
@@ -332,22 +346,18 @@ def _offered(recorded: Mapping[str, object], ctx: Context) -> tuple[str, ...]:
 
 
 def _judge(
-    request: SwitchRequest, ctx: Context, answers: dict[str, Value], old: str, offered: tuple[str, ...] | None
+    request: SwitchRequest, ctx: Context, answering: Answering, old: str, offered: tuple[str, ...] | None
 ) -> ToolChoice:
     """The rules must allow the new tool for this project, as `pickenv new --tool` does."""
-    from pickenv.questionnaire.questions import QUESTIONS
     from pickenv.rules.engine import Assessment
-    from pickenv.rules.service import assess_with_layer, recommend_for
+    from pickenv.rules.service import assess_with_layer
     from pickenv.tools import tool_names
 
-    given = {q.id: answers[q.id] for q in QUESTIONS if q.id in answers}
-    result = recommend_for(
-        ctx, cli_rules=request.cli_rules, layers=request.layers, given=given, use_defaults=True, ask=None
-    )
+    result = answering.recommend(ctx, use_defaults=True)
     rated = dict(result.answers)
 
     def outside(tool: str) -> Assessment | None:
-        return assess_with_layer(ctx, request.cli_rules, request.layers, rated, tool)
+        return assess_with_layer(ctx, answering.rules, answering.layers, rated, tool)
 
     known = tool_names()
     usable = [t for t in known if offered is None or t in offered]
@@ -367,36 +377,3 @@ def _judge(
             facts={"tools": ", ".join(allowed) or "none"},
         )
     return choice
-
-
-def _check_python(python: str | None, version: PythonVersion) -> None:
-    """A --python that cannot create the environment is found before anything changes."""
-    if python is None:
-        return
-    from pickenv.tools.interpreters import interpreter_version
-
-    found = interpreter_version(python)
-    if found is None:
-        raise UsageError(
-            f"{python} is not a working Python interpreter",
-            fixes=[Fix.GIVE_INTERPRETER],
-            facts={"version": str(version)},
-        )
-    if found != version:  # the new files name the project's version
-        raise AnswerError(
-            f"{python} is Python {found}, but the project targets {version}",
-            fixes=[Fix.MATCH_VERSION],
-            facts={"version": str(version), "found": str(found)},
-        )
-
-
-def _check_env_paths(project: Path, target: EnvTool, removal: str) -> None:
-    for path in target.writes:
-        if path in (*target.files(False), *target.files(True)):
-            continue
-        if (project / path).exists():
-            raise ProjectError(
-                f"{project / path} exists (the old environment) and {target.name} would create its own there",
-                fixes=[Fix.REMOVE_OLD_ENV],
-                facts={"command": removal or f"rm -rf {path}"},
-            )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem, ProjectError
+from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
 from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
 from pickenv.questionnaire.questions import (
     QUESTION_IDS,
@@ -97,34 +97,6 @@ def coerce_bounded(question: Question, raw: object, *, origin: str = "") -> Valu
     return coerce(question, raw, origin=origin)
 
 
-def read_recorded_answers(path: Path) -> dict[str, object]:
-    """The answers a project made from a copier template recorded (its
-    ``.copier-answers.yml``), read as copier reads them (YAML 1.1 types), bounded, and
-    checked to name its template (``_src_path``). The project was made from a template:
-    a broken file is worded as that file's problem (ProjectError, exit 12), with the
-    way back (git has the good version), never as "not a pickenv project"."""
-    from pickenv.yamlio import YAMLInputError, excerpt, load_documents
-
-    restore = f"fix it, or restore it from git (git checkout -- {path.name})"
-    try:
-        documents = load_documents(read_text(path, ANSWERS_LIMIT), str(path))  # aliases bounded
-        if len(documents) > 1:
-            raise YAMLInputError(f"{path} holds {len(documents)} YAML documents, not one")
-        data = documents[0] if documents else None
-    except InputError as exc:
-        raise ProjectError(f"the answers file {path} {exc}; {restore}") from None
-    except YAMLInputError as exc:
-        raise ProjectError(f"the answers file {exc}; {restore}") from None
-    if not isinstance(data, dict):
-        shown = "nothing" if data is None else f"not a mapping ({excerpt(data)})"
-        raise ProjectError(
-            f"the answers file {path} holds {shown}: copier writes ANSWER: VALUE lines; {restore}"
-        )
-    if not isinstance(data.get("_src_path"), str) or not data["_src_path"].strip():
-        raise ProjectError(f"the answers file {path} records no template (_src_path); {restore}")
-    return {str(k): v for k, v in data.items()}
-
-
 def collect_answers(
     given: Mapping[str, Value],
     *,
@@ -136,7 +108,11 @@ def collect_answers(
     """Complete, validated answers in question order. ``defaults`` (a team's) replace
     pickenv's own defaults for the questions they name."""
     preferred = defaults or {}
-    resolver = Resolver(use_defaults=use_defaults, can_ask=ask is not None)
+    # Questions added after answers files were written (QUESTION.optional) are asked in a
+    # questionnaire, but take their default when every other question is answered: an
+    # answers file or a script that was complete stays complete.
+    scripted = all(q.id in given for q in QUESTIONS if not q.optional)
+    resolver = Resolver(use_defaults=use_defaults or scripted, can_ask=ask is not None)
     answers: dict[str, Value] = {}
     for question in QUESTIONS:
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pickenv.errors import AnswerError
-from pickenv.versions import KNOWN_VERSIONS, PythonVersion, closest_known
+from pickenv.versions import FREE_THREADED, KNOWN_VERSIONS, PythonVersion, closest_known
 
 Value = str | bool
 Answers = Mapping[str, Value]
@@ -35,14 +35,43 @@ class Question:
     prompt: str
     help: str
     choices: tuple[Choice, ...]
+    # Values an earlier pickenv accepted, and what they mean now (answers files, team
+    # files and recorded copier answers keep working): README "Questions" lists them.
+    legacy: tuple[tuple[bool, Value], ...] = ()
+    # New since answers files were first written: asked in a questionnaire, but taking its
+    # default when every other question is answered (answers.collect_answers).
+    optional: bool = False
 
     @property
     def values(self) -> tuple[Value, ...]:
         return tuple(c.value for c in self.choices)
 
+    def migrate(self, raw: object) -> object:
+        """An old answer in today's terms (``binary_deps: true`` -> ``no-wheels``); any
+        other answer unchanged."""
+        if not self.legacy:
+            return raw
+        old: bool | None = raw if isinstance(raw, bool) else None
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            old = raw.strip().lower() in _TRUE
+        for before, now in self.legacy:
+            if old is not None and old == before:
+                return now
+        return raw
+
 
 def _bool_choices() -> tuple[Choice, ...]:
     return (Choice(True, "yes"), Choice(False, "no"))
+
+
+def _version_choices() -> tuple[Choice, ...]:
+    """Newest first, each free-threaded build after its version."""
+    choices = []
+    for version in reversed(KNOWN_VERSIONS):
+        choices.append(Choice(version, version))
+        if f"{version}t" in FREE_THREADED:
+            choices.append(Choice(f"{version}t", f"{version}t (free-threaded)"))
+    return tuple(choices)
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -64,8 +93,8 @@ QUESTIONS: tuple[Question, ...] = (
         "python_version",
         "version",
         "Which Python version will the project run on?",
-        "Default: the Python running pickenv (2.7 for legacy-python2 projects).",
-        tuple(Choice(v, v) for v in reversed(KNOWN_VERSIONS)),
+        "Default: the Python running pickenv (2.7 for legacy-python2 projects); 3.14t: free-threaded.",
+        _version_choices(),
     ),
     Question(
         "team_size",
@@ -79,6 +108,18 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        "organisation",
+        "choice",
+        "For whom is it made?",
+        "Anaconda's licence depends on the organisation's size, not the team's.",
+        (
+            Choice("small", "small: yourself, or an organisation of fewer than 200 people"),
+            Choice("large", "large: an organisation of 200 or more employees and contractors"),
+            Choice("education", "education: teaching at a university or school"),
+        ),
+        optional=True,
+    ),
+    Question(
         "lockfile",
         "bool",
         "Do you need a lockfile that pins every dependency (with hashes)?",
@@ -87,10 +128,29 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "binary_deps",
+        "choice",
+        "Does it need compiled libraries beyond everyday wheels?",
+        "no-wheels: not on PyPI as wheels for your platforms (an old true means no-wheels, false none).",
+        (
+            Choice("none", "none: pure Python, or everyday wheels (NumPy, pandas)"),
+            Choice(
+                "wheels",
+                "wheels: heavy binaries that ship as wheels (PyTorch with CUDA, rasterio, pyogrio, mpi4py)",
+            ),
+            Choice(
+                "no-wheels",
+                "no-wheels: libraries with no wheel for your platforms (GDAL's bindings, PyGObject, R)",
+            ),
+        ),
+        legacy=((True, "no-wheels"), (False, "none")),
+    ),
+    Question(
+        "os_packages",
         "bool",
-        "Does it need non-Python binary dependencies (CUDA, GDAL, MKL, compilers)?",
-        "Libraries that pip cannot install from wheels alone.",
+        "Does it import Python modules that the OS installs (apt, dnf)?",
+        "Such as Raspberry Pi OS's picamera2 or python3-gi: only the OS's own Python can import them.",
         _bool_choices(),
+        optional=True,
     ),
     Question(
         "windows",
@@ -103,7 +163,7 @@ QUESTIONS: tuple[Question, ...] = (
         "manage_python",
         "bool",
         "Must the tool install or pin the Python interpreter itself?",
-        "Yes if you cannot rely on a system or python.org installer.",
+        "Yes if you cannot rely on a system or python.org installer; otherwise pickenv says what to add.",
         _bool_choices(),
     ),
     Question(
@@ -135,8 +195,10 @@ _BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
 _STATIC_DEFAULTS: dict[str, Value] = {
     "domain": "scripting",
     "team_size": "solo",
+    "organisation": "small",
     "lockfile": False,
-    "binary_deps": False,
+    "binary_deps": "none",
+    "os_packages": False,
     "windows": False,
     "manage_python": False,
     "deploy": "none",
@@ -185,6 +247,7 @@ def parse_bool(raw: object, what: str, origin: str = "") -> bool:
 def coerce(question: Question, raw: object, *, origin: str = "") -> Value:
     """Validate one answer, typed or read from a file, and return its canonical value."""
     where = f" ({origin})" if origin else ""
+    raw = question.migrate(raw)
     if question.kind == "bool":
         return parse_bool(raw, question.id, origin)
     if not isinstance(raw, str):

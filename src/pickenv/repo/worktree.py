@@ -17,20 +17,18 @@ work tree and the index only, never a ref.
 from __future__ import annotations
 
 import errno
-import re
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pickenv.errors import Fix, ProjectError
-from pickenv.repo.git import disk_trouble, git_error, last_complaint, probe, shown
+from pickenv.inputs import ANSWERS_LIMIT, InputError, decode
+from pickenv.repo.git import Git, GitRun, disk_trouble, last_complaint, probe, shown
+from pickenv.templating.answers import ANSWERS_FILE, parse_answers, read_answers
 
-ANSWERS_FILE = ".copier-answers.yml"
-_COMMIT_LINE = re.compile(r"^_commit:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _SHOWN = 3  # leftover files named in a message; the rest are counted
 
 
@@ -59,34 +57,29 @@ class Change:
 @dataclass(frozen=True)
 class WorkTree:
     top: Path  # the repository's top folder
-    git: str
-    env: Mapping[str, str]
+    git: Git
 
     @classmethod
     def of(cls, folder: Path, env: Mapping[str, str]) -> WorkTree:
-        git = shutil.which("git", path=env.get("PATH"))
-        if git is None:
-            raise ProjectError("git is not installed; changing a project needs it", fixes=[Fix.INSTALL_GIT])
+        git = Git.needed(env, "changing a project needs it")
         if not folder.is_dir():
             raise ProjectError(f"{shown(folder)} is not a folder", fixes=[Fix.NOT_A_PROJECT])
-        found = _git(git, ["rev-parse", "--show-toplevel"], folder, env)
-        if found.returncode != 0:
+        found = git.run("rev-parse", "--show-toplevel", cwd=folder, check=False)
+        if not found.ok:
             raise ProjectError(f"{shown(folder)} is not in a git repository", fixes=[Fix.GIT_INIT])
         # Only git's line end: a folder's name may end in a space or even a line break.
-        top = found.stdout.decode("utf-8", "surrogateescape").removesuffix("\n")
-        return cls(Path(top), git, env)
+        return cls(Path(found.out.removesuffix("\n")), git)
 
     def run(self, *args: str, check: bool = True) -> str:
-        result = _git(self.git, args, self.top, self.env)
-        if check and result.returncode != 0:
-            raise git_error(args, self.top, _text(result.stderr))
-        return _text(result.stdout)
+        return self._git(*args, check=check).out
+
+    def _git(
+        self, *args: str, check: bool = True, stdin: bytes | None = None, where: Path | None = None
+    ) -> GitRun:
+        return self.git.run(*args, cwd=self.top, input=stdin, check=check, where=where)
 
     def _bytes(self, *args: str, stdin: bytes | None = None, where: Path | None = None) -> bytes:
-        result = _git(self.git, args, self.top, self.env, stdin)
-        if result.returncode != 0:
-            raise git_error(args, where or self.top, _text(result.stderr))
-        return result.stdout
+        return self._git(*args, stdin=stdin, where=where).stdout
 
     def patch(self) -> bytes:
         """Everything staged, as a binary patch (bytes: files need not be UTF-8)."""
@@ -97,9 +90,9 @@ class WorkTree:
         or nothing, as `git apply` checks every hunk before it writes."""
         if not patch:
             return
-        result = _git(self.git, ["apply", "--binary", "--whitespace=nowarn", "-"], self.top, self.env, patch)
-        if result.returncode != 0:
-            why = _text(result.stderr)
+        result = self._git("apply", "--binary", "--whitespace=nowarn", "-", check=False, stdin=patch)
+        if not result.ok:
+            why = result.err
             trouble = disk_trouble(self.top, why)
             raise ProjectError(
                 trouble or f"the change could not be made in {shown(self.top)}: {last_complaint(why)}"
@@ -114,7 +107,7 @@ class WorkTree:
     def committed(self, path: Path) -> bool:
         """Whether the last commit holds ``path`` (a file or folder of this tree)."""
         relative = path.relative_to(self.top).as_posix()
-        return _git(self.git, ["cat-file", "-e", f"HEAD:{relative}"], self.top, self.env).returncode == 0
+        return self._git("cat-file", "-e", f"HEAD:{relative}", check=False).ok
 
     def status(self) -> list[tuple[str, str]]:
         """(two-letter status, path) of every changed or untracked file."""
@@ -181,22 +174,24 @@ class WorkTree:
         )
 
     def _answers_change(self, path: str) -> str:
-        old = _COMMIT_LINE.search(self.run("show", f"HEAD:{path}", check=False))
-        target = self.top / path
-        try:  # a regular file of an answers file's size, never a FIFO that would block
-            text = (
-                target.read_text("utf-8", "replace")
-                if target.is_file() and target.stat().st_size < 1 << 20
-                else ""
-            )
-        except OSError:
-            text = ""
-        new = _COMMIT_LINE.search(text)
+        old = self._committed_template(path)
+        new = _template_version(lambda: read_answers(self.top, path, template=False))
         if new and not old:  # a project linked to its template's history in this update
-            return f"{path} records template {new.group(1)[:40]}, not committed"
-        if old and new and old.group(1) != new.group(1):
-            return f"{path} records template {new.group(1)[:40]}, the last commit {old.group(1)[:40]}"
+            return f"{path} records template {new[:40]}, not committed"
+        if old and new and old != new:
+            return f"{path} records template {new[:40]}, the last commit {old[:40]}"
         return f"{path} changed"
+
+    def _committed_template(self, path: str) -> str:
+        """The template version the last commit's answers file records ("": none), read
+        as the work tree's is: its size asked of git first, so that a huge committed file
+        is never read."""
+        blob = f"HEAD:{path}"
+        size = self._git("cat-file", "-s", blob, check=False)
+        if not size.ok or not size.out.strip().isdigit() or int(size.out) > ANSWERS_LIMIT:
+            return ""
+        data = self._git("cat-file", "blob", blob, check=False).stdout
+        return _template_version(lambda: parse_answers(decode(data), blob, template=False))
 
     def require_writable(self) -> None:
         """A read-only tree is refused before anything is written."""
@@ -351,26 +346,14 @@ def require_usable_temp() -> None:
 _MARGIN = 64 * 1024  # the file system's own blocks
 
 
-def _git(
-    git: str, args: Sequence[str], cwd: Path, env: Mapping[str, str], stdin: bytes | None = None
-) -> subprocess.CompletedProcess[bytes]:
+def _template_version(read: Callable[[], Mapping[str, object]]) -> str:
+    """The ``_commit`` an answers file records ("": none, or the file cannot be read:
+    the update then says only that it changed)."""
     try:
-        return subprocess.run(
-            [git, *args],
-            cwd=cwd,
-            env=dict(env),
-            input=stdin,
-            stdin=subprocess.DEVNULL if stdin is None else None,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:  # the folder went away, or git cannot be started
-        raise ProjectError(f"cannot run git in {cwd}: {exc.strerror or exc}") from None
-
-
-def _text(output: bytes) -> str:
-    """git's output as text; names that are not UTF-8 survive as the same bytes."""
-    return output.decode("utf-8", "surrogateescape")
+        commit = read().get("_commit")
+    except (ProjectError, InputError):
+        return ""
+    return str(commit).strip() if commit is not None else ""
 
 
 def _names(paths: Sequence[str], shown: int) -> str:

@@ -1,5 +1,13 @@
 """Shell completion scripts generated from the argparse parser itself, so they never
-drift from the real options."""
+drift from the real options.
+
+What a value completes to is decided once, here, for every shell (``value_kind``):
+an option's choices (or the values ``offer`` lists), else by what the value is named:
+folders for a ``DIR``, a ``SOURCE`` and a project's ``path``; files for a ``FILE``,
+``FILE_OR_URL`` and an ``INTERPRETER``; nothing for free text (a name, an author, a
+description, ``NAME=VALUE``, a version), where a list of files would only mislead.
+``complete_as`` overrides that for one argument.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +33,11 @@ def _walk(parser: argparse.ArgumentParser, path: str = "") -> list[tuple[str, ar
 
 # An option whose values are listed only for completion (see ``offer``).
 VALUES = "pickenv_values"
+# What an argument's value completes to, when its name does not say (see ``complete_as``).
+COMPLETES = "pickenv_completes"
+FOLDERS, FILES, NOTHING = "folders", "files", "nothing"
+_BY_METAVAR = {"DIR": FOLDERS, "SOURCE": FOLDERS, "FILE": FILES, "FILE_OR_URL": FILES, "INTERPRETER": FILES}
+_BY_DEST = {"path": FOLDERS, "source": FOLDERS, "file": FILES}  # positionals, which have no metavar
 
 
 def offer(action: argparse.Action, values: Callable[[], Sequence[str]]) -> None:
@@ -33,22 +46,50 @@ def offer(action: argparse.Action, values: Callable[[], Sequence[str]]) -> None:
     setattr(action, VALUES, values)
 
 
-def _options(parser: argparse.ArgumentParser) -> tuple[list[str], dict[str, list[str]]]:
-    """All option strings, and for options taking a value: their choices ([] = files)."""
-    words: list[str] = []
-    valued: dict[str, list[str]] = {}
+def complete_as(action: argparse.Action, kind: str) -> None:
+    """Complete ``action``'s value as ``FOLDERS``, ``FILES`` or ``NOTHING``, whatever its name."""
+    setattr(action, COMPLETES, kind)
+
+
+def value_kind(action: argparse.Action) -> str | list[str]:
+    """What the value of ``action`` completes to: its choices, or FOLDERS, FILES or NOTHING."""
+    values = getattr(action, VALUES, None)  # values known only when asked (plugins)
+    if values is not None:
+        return list(values())
+    if action.choices:
+        return [str(c) for c in action.choices]
+    if action.option_strings and action.option_strings[0] in ("--answer", "-a"):
+        return answer_values()
+    explicit: str | None = getattr(action, COMPLETES, None)
+    if explicit is not None:
+        return explicit
+    if isinstance(action.metavar, str) and action.metavar in _BY_METAVAR:
+        return _BY_METAVAR[action.metavar]
+    if not action.option_strings:
+        return _BY_DEST.get(action.dest, NOTHING)
+    return NOTHING
+
+
+def _positional(parser: argparse.ArgumentParser) -> argparse.Action | None:
+    """The parser's positional argument (pickenv's commands have one at most)."""
     for action in parser._actions:
-        words += [o for o in action.option_strings]
+        if not action.option_strings and not isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def _options(parser: argparse.ArgumentParser) -> tuple[list[str], dict[str, str | list[str]]]:
+    """All option strings (and a positional's choices), and what each option's value completes to."""
+    words: list[str] = []
+    valued: dict[str, str | list[str]] = {}
+    for action in parser._actions:
+        words += list(action.option_strings)
         positional = not action.option_strings and not isinstance(action, argparse._SubParsersAction)
         if positional and action.choices:
             words += [str(c) for c in action.choices]  # a positional with choices: `completion bash`
         if action.option_strings and action.nargs != 0:
-            choices = [str(c) for c in action.choices] if action.choices else []
-            values = getattr(action, VALUES, None)  # values known only when asked (plugins)
-            if values is not None:
-                choices = list(values())
             for option in action.option_strings:
-                valued[option] = choices
+                valued[option] = value_kind(action)
     return words, valued
 
 
@@ -56,45 +97,78 @@ def answer_values() -> list[str]:
     return [f"{q.id}={format_value(v)}" for q in QUESTIONS for v in q.values]
 
 
-def _bash(parser: argparse.ArgumentParser) -> str:
+def _bash_reply(kind: str | list[str]) -> str:
+    if isinstance(kind, list):
+        return f'COMPREPLY=($(compgen -W "{" ".join(kind)}" -- "$cur"))'
+    if kind in (FOLDERS, FILES):
+        return f"_pickenv_paths {kind}"
+    return "COMPREPLY=()"  # free text: nothing to offer
+
+
+def _bash(parser: argparse.ArgumentParser, register: str) -> str:
     cases = []
     takes: set[str] = set()
     prev_cases = []
-    for path, sub in _walk(parser):
+    walked = _walk(parser)
+    groups = " ".join(f"|{path}|" for path, sub in walked if subparsers(sub))
+    for path, sub in walked:
         words, valued = _options(sub)
         words = list(subparsers(sub)) + words
-        cases.append(f'    "{path}") opts="{" ".join(words)}" ;;')
+        positional = _positional(sub)
+        pos = "" if positional is None or positional.choices else value_kind(positional)
+        cases.append(f'    "{path}") opts="{" ".join(words)}"; pos="{pos}" ;;')
         # Per subcommand: the same option may take different values (`rules check --format`).
-        for option, choices in sorted(valued.items()):
+        for option, kind in sorted(valued.items()):
             takes.add(option)
-            if option in ("--answer", "-a"):
-                choices = answer_values()
-            if choices:
-                reply = f'COMPREPLY=($(compgen -W "{" ".join(choices)}" -- "$cur"))'
-            else:
-                reply = 'COMPREPLY=($(compgen -f -- "$cur"))'
-            prev_cases.append(f'    "{path}|{option}") {reply}; return ;;')
+            prev_cases.append(f'    "{path}|{option}") {_bash_reply(kind)}; return ;;')
     takes_value = " ".join(sorted(takes))
     return f"""# pickenv bash completion: eval "$(pickenv completion bash)"
+_pickenv_paths() {{  # $1: folders or files
+  local IFS=$'\\n'  # one name a line: names with spaces stay whole
+  compopt -o filenames 2>/dev/null || :  # bash: quote names, mark folders (zsh: -o filenames)
+  local flag=-f
+  if [ "$1" = folders ]; then flag=-d; fi
+  COMPREPLY=($(compgen "$flag" -- "$cur"))
+}}
 _pickenv() {{
   local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}"
-  local path="" skip="" w opts
-  for w in "${{COMP_WORDS[@]:1:COMP_CWORD-1}}"; do
+  local path="" skip="" w opts pos given=0
+  for w in "${{COMP_WORDS[@]:1:$((COMP_CWORD - 1))}}"; do  # zsh: an arithmetic length
     if [ -n "$skip" ]; then skip=""; continue; fi
     case " {takes_value} " in *" $w "*) skip=1; continue ;; esac
-    case "$w" in -*) ;; *) case "$path" in ""|rules) path="${{path:+$path }}$w" ;; esac ;; esac
+    case "$w" in
+      -*) ;;
+      *) case " {groups} " in *" |$path| "*) path="${{path:+$path }}$w" ;; *) given=$((given + 1)) ;; esac ;;
+    esac
   done
   case "$path|$prev" in
 {chr(10).join(prev_cases)}
   esac
   case "$path" in
 {chr(10).join(cases)}
-    *) opts="" ;;
+    *) opts="" pos="" ;;
   esac
+  if [ -n "$pos" ] && [ "$given" -eq 0 ] && [ "${{cur#-}}" = "$cur" ]; then
+    case "$pos" in folders|files) _pickenv_paths "$pos" ;; *) COMPREPLY=() ;; esac
+    return
+  fi
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }}
-complete -o default -F _pickenv pickenv
+{register}
 """
+
+
+_FISH_DIRS = "(__fish_complete_directories (commandline -ct) '')"
+
+
+def _fish_value(kind: str | list[str]) -> str:
+    if isinstance(kind, list):
+        return f" -r -f -a '{' '.join(kind)}'"
+    if kind == FOLDERS:
+        return f' -r -f -a "{_FISH_DIRS}"'
+    if kind == FILES:
+        return " -r -F"
+    return " -r -f"  # free text: a value is required, and nothing is offered for it
 
 
 def _fish(parser: argparse.ArgumentParser) -> str:
@@ -105,18 +179,26 @@ def _fish(parser: argparse.ArgumentParser) -> str:
         condition = " && ".join(f"__fish_seen_subcommand_from {word}" for word in path.split())
         condition = condition or "__fish_use_subcommand"
         children = subparsers(sub)
-        if children and path:
-            lines.append(f"complete -c pickenv -n '{condition}' -f -a '{' '.join(children)}'")
-        for action in sub._actions:  # positional choices, e.g. `completion bash`
-            if not action.option_strings and action.choices and not children:
-                values = " ".join(str(c) for c in action.choices)
-                lines.append(f"complete -c pickenv -n '{condition}' -f -a '{values}'")
+        if children and path:  # a group's subcommands, until one is given
+            names = " ".join(children)
+            chosen = f"not __fish_seen_subcommand_from {names}"
+            lines.append(f"complete -c pickenv -n '{condition} && {chosen}' -f -a '{names}'")
+        positional = _positional(sub)
+        if positional is not None and not children and path:
+            kind = value_kind(positional)
+            if isinstance(kind, list):  # positional choices, e.g. `completion bash`
+                lines.append(f"complete -c pickenv -n '{condition}' -f -a '{' '.join(kind)}'")
+            elif kind == FOLDERS:
+                lines.append(f"complete -c pickenv -n '{condition}' -f -a \"{_FISH_DIRS}\"")
+            elif kind == NOTHING:
+                lines.append(f"complete -c pickenv -n '{condition}' -f")
+        elif not children and path:
+            lines.append(f"complete -c pickenv -n '{condition}' -f")  # no positional: no file names
         words, valued = _options(sub)
         for option in words:
             if not option.startswith("--"):
                 continue
-            choices = answer_values() if option == "--answer" else valued.get(option)
-            extra = f" -r -f -a '{' '.join(choices)}'" if choices else (" -r -F" if option in valued else "")
+            extra = _fish_value(valued[option]) if option in valued else ""
             lines.append(f"complete -c pickenv -n '{condition}' -l {option[2:]}{extra}")
     return "\n".join(lines) + "\n"
 
@@ -124,13 +206,16 @@ def _fish(parser: argparse.ArgumentParser) -> str:
 def completion_script(shell: str, parser: argparse.ArgumentParser) -> str:
     if shell == "fish":
         return _fish(parser)
-    script = _bash(parser)
     if shell == "zsh":
         # zsh runs bash completion functions through bashcompinit, whose `complete`
-        # needs compinit's compdef: a plain ~/.zshrc has not loaded it.
+        # needs compinit's compdef: a plain ~/.zshrc has not loaded it. Without -o default
+        # nothing falls back to file names (free text offers none); -o filenames makes
+        # the files and folders it offers behave as zsh's own.
         return (
             '# pickenv zsh completion: eval "$(pickenv completion zsh)"\n'
             "(( $+functions[compdef] )) || { autoload -Uz compinit && compinit; }\n"
-            "autoload -U +X bashcompinit && bashcompinit\n" + script
+            "autoload -U +X bashcompinit && bashcompinit\n"
+            + _bash(parser, "complete -o filenames -F _pickenv pickenv")
         )
-    return script
+    # No -o default: bash would offer file names wherever the function offers nothing.
+    return _bash(parser, "complete -F _pickenv pickenv")

@@ -1,29 +1,17 @@
-"""Render `pickenv detect` as text, markdown or a versioned JSON envelope."""
+"""Render `pickenv detect` (``existing.review.Review``) as text, markdown or a versioned
+JSON envelope."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from pickenv.existing.detect import Detection
-from pickenv.existing.outline import SwitchOutline
+from pickenv.existing.review import Review
 from pickenv.questionnaire.questions import format_value
 from pickenv.report.envelope import envelope
-from pickenv.report.new import shown_path
-from pickenv.rules.engine import Recommendation
+from pickenv.report.formats import View
+from pickenv.report.paths import shown_path
 
 
-def _reasons(result: Recommendation, tool: str) -> list[str]:
-    """The rules in the tool's favour (what `recommend` lists with a +)."""
-    assessment = next((a for a in result.ranking if a.tool == tool), None)
-    return [r.because for r in assessment.reasons if r.effect.startswith("+")] if assessment else []
-
-
-def detection_json(
-    found: Detection,
-    result: Recommendation | None,
-    given: frozenset[str] = frozenset(),
-    outline: SwitchOutline | None = None,
-) -> str:
+def detection_json(review: Review, view: View) -> str:
+    found, result, outline, given = review.found, review.recommendation, review.outline, review.given
     payload: dict[str, object] = {
         "path": str(found.path),
         "tool": found.tool,
@@ -50,22 +38,17 @@ def detection_json(
         )
         payload["recommendation"] = {
             "tool": result.recommendation,
-            "fits": found.tool == result.recommendation,
+            "fits": review.verdict == "fits",
             "switch": switch,
             "answers": {k: format_value(v) for k, v in result.answers},
-            "reasons": _reasons(result, result.recommendation),
+            "reasons": list(review.reasons),
         }
     return envelope("detect", payload)
 
 
-def detection_text(
-    found: Detection,
-    result: Recommendation | None,
-    cwd: Path,
-    given: frozenset[str] = frozenset(),
-    outline: SwitchOutline | None = None,
-) -> str:
-    where = shown_path(found.path, cwd)
+def detection_text(review: Review, view: View) -> str:
+    found, result, outline, given = review.found, review.recommendation, review.outline, review.given
+    where = shown_path(found.path, view.cwd)
     where = found.path.name if where == "." else where
     if found.tool is None:
         lines = [f"{where}: no environment tool's files found."]
@@ -87,8 +70,8 @@ def detection_text(
     if unknown:
         lines.append(f"Unknown: {', '.join(unknown)}" + (" (defaults taken)" if result else ""))
     if result is not None:
-        lines.append(_verdict(found, result))
-        lines += [f"  why: {reason}" for reason in _reasons(result, result.recommendation)]
+        lines.append(_verdict(review))
+        lines += [f"  why: {reason}" for reason in review.reasons]
         if outline is not None and outline.refusal:
             lines.append(f"`pickenv switch --to {outline.target}` would refuse: {outline.refusal}.")
         elif outline is not None:
@@ -101,36 +84,24 @@ def detection_text(
     return "\n".join(lines) + "\n"
 
 
-def _verdict(found: Detection, result: Recommendation) -> str:
-    best = result.recommendation
-    if found.tool is None:
+def _verdict(review: Review) -> str:
+    assert review.recommendation is not None
+    best, tool = review.recommendation.recommendation, review.found.tool
+    if review.verdict == "none":
         return f"pickenv would recommend {best} for these answers."
-    if found.tool == best:
-        return f"{found.tool} is what pickenv recommends for these answers."
-    if not _movable(found.tool):  # poetry, pdm, tox...: named, not switched from
+    if review.verdict == "fits":
+        return f"{tool} is what pickenv recommends for these answers."
+    if review.verdict == "stuck":  # poetry, pdm, tox...: named, not switched from
         return (
-            f"pickenv would recommend {best}, not {found.tool}, for these answers; "
-            f"`pickenv switch` cannot move a project from {found.tool}."
+            f"pickenv would recommend {best}, not {tool}, for these answers; "
+            f"`pickenv switch` cannot move a project from {tool}."
         )
     return (
-        f"pickenv would recommend {best}, not {found.tool}, for these answers "
+        f"pickenv would recommend {best}, not {tool}, for these answers "
         "(pass --answer to correct an inferred or default answer)."
     )
 
 
-def _movable(tool: str) -> bool:
-    """A tool of the registry: `pickenv switch` moves a project from it."""
-    from pickenv.tools import tool_names
-
-    return tool in tool_names()
-
-
-def detection_markdown(
-    found: Detection,
-    result: Recommendation | None,
-    cwd: Path,
-    given: frozenset[str] = frozenset(),
-    outline: SwitchOutline | None = None,
-) -> str:
-    text = detection_text(found, result, cwd, given, outline).splitlines()
+def detection_markdown(review: Review, view: View) -> str:
+    text = detection_text(review, view).splitlines()
     return f"## {text[0]}\n\n" + "\n".join(f"- {line.strip()}" for line in text[1:]) + "\n"

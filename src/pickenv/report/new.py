@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
-from pathlib import Path
+from dataclasses import dataclass
 
 from pickenv.creation.create import NewResult
 from pickenv.creation.placement import MERGE_SUFFIX
 from pickenv.errors import Fix
 from pickenv.report.envelope import envelope
+from pickenv.report.formats import View
+from pickenv.report.paths import shown_path
 
 
-def result_json(result: NewResult, wording: Mapping[Fix, str], repeat: str = "") -> str:
+@dataclass(frozen=True)
+class Made:
+    """A new project, and the command that makes it again without questions ("" when
+    nothing was asked)."""
+
+    result: NewResult
+    repeat: str = ""
+
+
+def result_json(made: Made, view: View) -> str:
+    result, repeat, wording = made.result, made.repeat, view.wording
     env = result.environment
     return envelope(
         "new",
@@ -50,18 +61,11 @@ def _note(result: NewResult, wording: Mapping[Fix, str]) -> str:
     return f"{env.note} ({wording.get(env.fix, env.fix.value).format(**dict(env.fix_facts))})"
 
 
-def shown_path(path: Path, cwd: Path) -> str:
-    """The project's path as the user can type it from where they stand."""
-    try:
-        return str(path.relative_to(cwd)) or "."
-    except ValueError:
-        return str(path)
-
-
-def result_text(
-    result: NewResult, verbose: bool, wording: Mapping[Fix, str], cwd: Path, repeat: str = ""
-) -> str:
-    where = shown_path(result.path, cwd)
+def result_text(made: Made, view: View) -> str:
+    result, repeat, wording, verbose = made.result, made.repeat, view.wording, view.verbose
+    if view.quiet:  # what a script needs: the project's (absolute) path
+        return f"{result.path}\n"
+    where = shown_path(result.path, view.cwd)
     chosen = (
         result.tool
         if result.tool == result.recommended
@@ -75,7 +79,7 @@ def result_text(
             "Commands that create the environment"
             + (" (--create-env runs them):" if not env.requested else ":")
         )
-        lines += [f"  cd {shlex.quote(where)}", *(f"  {c}" for c in env.commands[1:])]
+        lines += [f"  {view.platform.join(('cd', where))}", *(f"  {c}" for c in env.commands[1:])]
         lines.append("Nothing was written.")
         return "\n".join(lines) + "\n"
     lines = [f"Created {where} for {chosen} ({len(result.files)} files)."]
@@ -99,7 +103,7 @@ def result_text(
             "tags: the project cannot be updated from it."
         )
     lines.append("Next:")
-    lines.append(f"  cd {shlex.quote(where)}")
+    lines.append(f"  {view.platform.join(('cd', where))}")
     lines += [f"  # first merge {name}{MERGE_SUFFIX} into {name}" for name in result.merge]
     if env.created:
         lines.append(f"  {env.activate}")

@@ -6,34 +6,33 @@ CLI writes output only once everything succeeded (no partial output on errors).
 
 from __future__ import annotations
 
-from pickenv.questionnaire.questions import Value, format_value
+from pickenv.questionnaire.questions import format_value
 from pickenv.report.envelope import envelope
-from pickenv.report.style import Style
+from pickenv.report.formats import View
+from pickenv.report.phrases import file_names, pairs
+from pickenv.report.style import Style, fit
 from pickenv.rules.engine import Assessment, Recommendation
-
-
-def file_names(files: tuple[str, ...]) -> str:
-    """Rules files as people know them: pickenv's own by name, a team's as given."""
-    from pickenv.resources import builtin_rules_path, bundled_layers
-
-    own = {str(builtin_rules_path()): "built-in rules.yaml"}
-    own.update({str(path): f"bundled layer {name}" for name, path in bundled_layers().items()})
-    return ", ".join(own.get(f, f) for f in files)
-
-
-def pairs(answers: tuple[tuple[str, Value], ...]) -> str:
-    return " ".join(f"{k}={format_value(v)}" for k, v in answers)
 
 
 def _advice(result: Recommendation) -> list[tuple[str, str, str]]:
     return [(a.tool, r.rule, r.advice) for a in result.ranking for r in a.reasons if r.advice]
 
 
-def _advice_on_top(result: Recommendation) -> list[tuple[str, str, str]]:
-    """Advice for the tools on top (the winner, and any tool tied with it); the JSON
-    envelope keeps every tool's."""
-    on_top = set(result.tied) or {result.recommendation}
-    return [(t, r, x) for t, r, x in _advice(result) if t in on_top]
+def _advice_ranked(result: Recommendation) -> list[tuple[str, str, str]]:
+    """Advice for every ranked (eligible) tool, in ranking order, each sentence once: tools
+    given the same sentence by the same rule share its line ("venv, virtualenv: ..."). The
+    runner-up's note can matter as much as the winner's (conda's licence)."""
+    eligible = {a.tool for a in result.ranking if a.eligible}
+    merged: dict[tuple[str, str], list[str]] = {}
+    for tool, rule, text in _advice(result):
+        if tool in eligible:
+            merged.setdefault((rule, text), []).append(tool)
+    return [(", ".join(tools), rule, text) for (rule, text), tools in merged.items()]
+
+
+def _needs(result: Recommendation, tool: str) -> list[tuple[str, str]]:
+    assessment = next(a for a in result.ranking if a.tool == tool)
+    return [(r.rule, r.needs) for r in assessment.needs if r.needs]
 
 
 def _sources(result: Recommendation) -> dict[str, str]:
@@ -50,7 +49,7 @@ def _tie_json(result: Recommendation) -> dict[str, object]:
     }
 
 
-def recommendation_json(result: Recommendation) -> str:
+def recommendation_json(result: Recommendation, view: View) -> str:
     ranking = [
         {
             "rank": rank,
@@ -64,6 +63,7 @@ def recommendation_json(result: Recommendation) -> str:
                     "because": r.because,
                     "source": r.source,
                     **({"advice": r.advice} if r.advice else {}),
+                    **({"needs": r.needs} if r.needs else {}),
                 }
                 for r in a.reasons
             ],
@@ -122,10 +122,17 @@ def _changes(result: Recommendation) -> list[str]:
     return lines
 
 
-def recommendation_text(result: Recommendation, style: Style) -> str:
+def recommendation_text(result: Recommendation, view: View) -> str:
+    return fit(_text(result, view.style or Style(False)), view.width)
+
+
+def _text(result: Recommendation, style: Style) -> str:
     lines = [f"Recommended: {style.green(result.recommendation)}"]
     if closeness(result):
         lines.append(f"  {closeness(result)}")
+    for rule, text in _needs(result, result.recommendation):
+        # A stated need the winner meets only with help: said next to the answer, never silent.
+        lines.append(f"  {style.bold('It needs')} {text}  [{rule}]")
     if result.warnings:
         lines.append("")
         lines.append(style.bold(style.red("Warnings")))
@@ -136,8 +143,10 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
     for rank, a in enumerate(eligible, start=1):
         lines.append(f"  {rank}. {a.tool:<11} score {a.score:+d}")
         for r in a.reasons:
-            if r.effect != "advice":
+            if r.effect not in ("advice", "needs"):
                 lines.append(f"       {r.effect:>3}  {r.because}  [{r.rule}]")
+        if a.tool != result.recommendation:  # the winner's needs are said under "Recommended"
+            lines += [f"     needs  {r.needs}  [{r.rule}]" for r in a.needs]
     excluded = [a for a in result.ranking if not a.eligible]
     if excluded:
         lines.append("")
@@ -145,7 +154,7 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
         for a in excluded:
             for r in a.excluded_by:
                 lines.append(f"  {a.tool:<11} {r.because}  [{r.rule}]")
-    advice = _advice_on_top(result)
+    advice = _advice_ranked(result)
     if advice:
         lines.append("")
         lines.append(style.bold("Advice"))
@@ -169,16 +178,19 @@ def recommendation_text(result: Recommendation, style: Style) -> str:
 def _md_reason_rows(a: Assessment) -> list[str]:
     # Advice is not a reason: it has a section of its own, in its own words, as in text.
     return [
-        f"| {a.tool} | {r.effect} | {r.because} | [{r.rule}]({r.source}) |"
+        f"| {a.tool} | {r.effect} | {r.needs if r.effect == 'needs' else r.because} | "
+        f"[{r.rule}]({r.source}) |"
         for r in a.reasons
         if r.effect != "advice"
     ]
 
 
-def recommendation_markdown(result: Recommendation) -> str:
+def recommendation_markdown(result: Recommendation, view: View) -> str:
     lines = [f"# Recommended: {result.recommendation}", ""]
     if closeness(result):
         lines += [f"_{closeness(result)}._", ""]
+    for rule, text in _needs(result, result.recommendation):
+        lines += [f"**It needs** {text} ([{rule}]({_sources(result)[rule]}))", ""]
     if result.warnings:
         lines += ["## Warnings", ""]
         lines += [f"- **{w.text}** ([{w.rule}]({w.source}))" for w in result.warnings]
@@ -189,7 +201,7 @@ def recommendation_markdown(result: Recommendation) -> str:
     lines += ["", "## Reasons", "", "| tool | effect | because | rule |", "| --- | --- | --- | --- |"]
     for a in result.ranking:
         lines += _md_reason_rows(a)
-    advice = _advice_on_top(result)
+    advice = _advice_ranked(result)
     if advice:
         sources = _sources(result)
         lines += ["", "## Advice", ""]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pickenv.questionnaire.questions import format_value
+from pickenv.report.decision_map import GUIDE_DEPTH, dot, mermaid
 from pickenv.report.envelope import envelope
-from pickenv.report.recommendation import file_names, pairs
-from pickenv.report.style import Style
+from pickenv.report.formats import View
+from pickenv.report.phrases import file_names, pairs
+from pickenv.report.style import Style, fit
 from pickenv.rules.check import CheckReport, Finding
+from pickenv.rules.facts import AHEAD, CHANGED, NOT_INSTALLED, OK, PASSED, UNREACHABLE, FactsReport
 from pickenv.rules.model import RuleSet
 
 
@@ -17,7 +23,11 @@ def _share(count: int, total: int) -> str:
     return f"{100 * count / total:.1f}%"
 
 
-def check_text(report: CheckReport, style: Style) -> str:
+def check_text(report: CheckReport, view: View) -> str:
+    return fit(_check_text(report, view.style or Style(False)), view.width)
+
+
+def _check_text(report: CheckReport, style: Style) -> str:
     total = report.combinations
     lines = [
         f"Checked {file_names(report.files)}: {total} answer combinations "
@@ -31,6 +41,13 @@ def check_text(report: CheckReport, style: Style) -> str:
         lines.append(f"warning: rule {rule_id} never fires")
     for rule_id in report.never_change_winner:
         lines.append(f"warning: rule {rule_id} never changes the winner")
+    for d in report.decisive:
+        answer = f"{d.question}={format_value(d.value)}"
+        lines.append(
+            f"warning: {answer} always gives {d.tool}"
+            if d.kind == "always"
+            else f"warning: {d.tool} wins only with {answer}; one answer decides its whole share"
+        )
     ties = report.tie_break
     if report.undeclared_ties:
         lines.append(f"warning: {ties.count} combinations are decided only by the tool order (tie-break):")
@@ -54,7 +71,7 @@ def _finding_json(finding: Finding) -> dict[str, object]:
     return {"count": finding.count, "examples": [dict(e) for e in finding.examples]}
 
 
-def check_json(report: CheckReport) -> str:
+def check_json(report: CheckReport, view: View) -> str:
     return envelope(
         "rules-check",
         {
@@ -69,6 +86,10 @@ def check_json(report: CheckReport) -> str:
             "never_change_winner": list(report.never_change_winner),
             "tie_break": {**_finding_json(report.tie_break), "declared_reason": report.tie_break_reason},
             "near_tie": _finding_json(report.near_tie),
+            "decisive": [
+                {"kind": d.kind, "tool": d.tool, "question": d.question, "value": d.value}
+                for d in report.decisive
+            ],
         },
     )
 
@@ -82,7 +103,35 @@ def _table(ruleset: RuleSet) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def rules_text(ruleset: RuleSet, style: Style) -> str:
+@dataclass(frozen=True)
+class Shown:
+    """`pickenv rules show`: the effective rules, and how deep a decision map goes."""
+
+    ruleset: RuleSet
+    depth: int = GUIDE_DEPTH
+
+
+def rules_text(shown: Shown, view: View) -> str:
+    return _rules_text(shown.ruleset, view.style or Style(False))
+
+
+def rules_markdown(shown: Shown, view: View) -> str:
+    return _rules_markdown(shown.ruleset)
+
+
+def rules_json(shown: Shown, view: View) -> str:
+    return _rules_json(shown.ruleset)
+
+
+def rules_mermaid(shown: Shown, view: View) -> str:
+    return mermaid(shown.ruleset, shown.depth)
+
+
+def rules_dot(shown: Shown, view: View) -> str:
+    return dot(shown.ruleset, shown.depth)
+
+
+def _rules_text(ruleset: RuleSet, style: Style) -> str:
     header, rows = _table(ruleset)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
@@ -101,7 +150,7 @@ def rules_text(ruleset: RuleSet, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rules_markdown(ruleset: RuleSet) -> str:
+def _rules_markdown(ruleset: RuleSet) -> str:
     header, rows = _table(ruleset)
     lines = [f"# Rules ({file_names(ruleset.files)})", "", f"Tie-break order: {', '.join(ruleset.tools)}", ""]
     lines.append("| " + " | ".join(header) + " |")
@@ -112,7 +161,7 @@ def rules_markdown(ruleset: RuleSet) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rules_json(ruleset: RuleSet) -> str:
+def _rules_json(ruleset: RuleSet) -> str:
     return envelope(
         "rules",
         {
@@ -124,6 +173,56 @@ def rules_json(ruleset: RuleSet) -> str:
             "not_considered": [
                 {"tool": n.tool, "when": n.when, "source": n.source, "include": n.include}
                 for n in ruleset.not_considered
+            ],
+        },
+    )
+
+
+def facts_text(report: FactsReport, view: View) -> str:
+    return _facts_text(report, view.style or Style(False))
+
+
+def _facts_text(report: FactsReport, style: Style) -> str:
+    """One line per fact, the changed ones first, so a maintainer sees what to re-verify."""
+    order = {CHANGED: 0, UNREACHABLE: 1, NOT_INSTALLED: 2, PASSED: 3, OK: 4, AHEAD: 5}
+    counts = ", ".join(f"{report.count(s)} {s}" for s in order if report.count(s))
+    lines = [
+        f"Checked {len(report.results)} facts of {file_names(report.files)} against {report.index} "
+        f"on {report.today}: {counts}."
+    ]
+    for result in sorted(report.results, key=lambda r: order[r.status]):
+        mark = {CHANGED: style.red("changed"), PASSED: style.bold("passed")}.get(result.status, result.status)
+        found = f" (now: {result.found})" if result.found and result.status != OK else ""
+        lines.append(f"  {mark:<13} {result.check}{found}  [{result.rule}, checked {result.checked}]")
+    if report.count(PASSED):
+        lines.append(
+            "End-of-life dates that have passed turn into warnings by themselves; no edit is needed."
+        )
+    if report.failed:
+        lines.append(
+            "Re-verify the changed facts from their sources, then update the rules and each `checked:` date."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def facts_json(report: FactsReport, view: View) -> str:
+    return envelope(
+        "rules-facts",
+        {
+            "files": list(report.files),
+            "index": report.index,
+            "today": report.today,
+            "failed": report.failed,
+            "facts": [
+                {
+                    "rule": r.rule,
+                    "claim": r.claim,
+                    "checked": r.checked,
+                    "check": r.check,
+                    "status": r.status,
+                    "found": r.found,
+                }
+                for r in report.results
             ],
         },
     )

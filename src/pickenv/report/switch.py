@@ -4,22 +4,20 @@ removed, the files that still name the old tool, and how to create the environme
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
-from pathlib import Path
 
 from pickenv.existing.ledger import Entry
 from pickenv.existing.switch import SwitchResult
 from pickenv.formats.files import mask
 from pickenv.report.envelope import envelope
-from pickenv.report.new import shown_path
-from pickenv.report.update import kind
+from pickenv.report.formats import View
+from pickenv.report.paths import kind, shown_path
 
 ACCEPT = "--accept-losses"
 _SHOWN = 12  # requirements listed per group; the JSON lists every one
 
 
-def result_json(result: SwitchResult) -> str:
+def result_json(result: SwitchResult, view: View) -> str:
     ledger = result.ledger
     return envelope(
         "switch",
@@ -27,6 +25,7 @@ def result_json(result: SwitchResult) -> str:
             "path": str(result.path),
             "from": result.old,
             "to": result.new,
+            "recommended": result.recommended,
             "dry_run": result.dry_run,
             "refused": result.refused,
             "rerendered": result.rerendered,
@@ -74,7 +73,8 @@ def _entry_json(entry: Entry) -> dict[str, object]:
     }
 
 
-def result_text(result: SwitchResult, cwd: Path) -> str:
+def result_text(result: SwitchResult, view: View) -> str:
+    cwd = view.cwd
     where = shown_path(result.path, cwd)
     where = result.path.name if where == "." else where
     ledger = result.ledger
@@ -84,6 +84,10 @@ def result_text(result: SwitchResult, cwd: Path) -> str:
     else:
         verb = "Would switch" if result.dry_run else "Switched"
         lines = [f"{verb} {where} from {result.old} to {result.new}."]
+    if result.recommended and result.recommended != result.new:
+        lines.append(
+            f"  pickenv recommends {result.recommended} for this project's answers (detect --recommend)"
+        )
     if result.rerendered:
         lines.append("  Its template was rendered again for the new tool (README, CI workflow, .gitignore).")
     if result.read:
@@ -123,7 +127,7 @@ def result_text(result: SwitchResult, cwd: Path) -> str:
     lines += _environment(result)
     lines += ["", "Next:"]
     if result.path != cwd:
-        lines.append(f"  cd {shlex.quote(shown_path(result.path, cwd))}")
+        lines.append(f"  {view.platform.join(('cd', shown_path(result.path, cwd)))}")
     if result.conflicts:
         lines.append(f"  # resolve the conflicts, then: git add {' '.join(result.conflicts)}")
     lines.append("  git status    # new files too; review with git diff, then commit")

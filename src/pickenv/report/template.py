@@ -4,10 +4,11 @@ versioned JSON envelope."""
 from __future__ import annotations
 
 from pickenv.report.envelope import envelope
+from pickenv.report.formats import View
 from pickenv.templating.check import TemplateCheck
 
 
-def check_json(result: TemplateCheck) -> str:
+def check_json(result: TemplateCheck, view: View) -> str:
     return envelope(
         "template-check",
         {
@@ -23,7 +24,7 @@ def check_json(result: TemplateCheck) -> str:
     )
 
 
-def check_text(result: TemplateCheck) -> str:
+def check_text(result: TemplateCheck, view: View) -> str:
     at = f" at {result.ref}" if result.ref else ""
     lines = [str(p) for p in result.problems]
     combos = len(result.tools) * len(result.domains)

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import shlex
-from pathlib import Path
-
 from pickenv.repo.git import shown
 from pickenv.report.envelope import envelope
-from pickenv.report.new import shown_path
+from pickenv.report.formats import View
+from pickenv.report.paths import kind, shown_path
 from pickenv.templating.update import UpdateResult
 
-# git's two-letter status, as one word a reader knows.
-_KIND = {"A": "added", "M": "changed", "D": "deleted", "R": "renamed", "U": "conflict"}
 
-
-def kind(code: str) -> str:
-    if code == "??":
-        return "added"
-    if "U" in code or code in ("AA", "DD"):
-        return "conflict"
-    letter = code.strip()[:1]
-    return _KIND.get(letter, "changed")
-
-
-def result_json(result: UpdateResult) -> str:
+def result_json(result: UpdateResult, view: View) -> str:
     return envelope(
         "update",
         {
@@ -41,7 +27,8 @@ def result_json(result: UpdateResult) -> str:
     )
 
 
-def result_text(result: UpdateResult, cwd: Path) -> str:
+def result_text(result: UpdateResult, view: View) -> str:
+    cwd = view.cwd
     where = shown_path(result.path, cwd)
     where = result.path.name if where == "." else where
     said = shown(where)  # one line, even for a folder whose name has a line break
@@ -72,7 +59,8 @@ def result_text(result: UpdateResult, cwd: Path) -> str:
         lines += [f"  {path}" for path in result.rejects]
     lines.append("Next:")
     if result.checked:
-        lines.append("  pickenv update" + ("" if result.path == cwd else f" {shlex.quote(where)}"))
+        words = ("pickenv", "update") if result.path == cwd else ("pickenv", "update", where)
+        lines.append(f"  {view.platform.join(words)}")
     else:
         if result.conflicts:
             lines.append("  # resolve each <<<<<<< ... >>>>>>> block in those files, then git add them")

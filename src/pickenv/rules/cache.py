@@ -1,7 +1,9 @@
 """A cache of parsed rule sets, so `pickenv recommend` need not import a YAML parser.
 
 The key is every layer's path, size and modification time plus the pickenv and
-Python versions; any edit to a rules file is a miss. Entries are written with
+Python versions; any edit to a rules file is a miss. An entry is named by the key's
+CRC-32 and holds the whole key, so two keys with one name only cost a miss: hashlib
+would load OpenSSL, about 2 ms of every `pickenv recommend` (python -X importtime). Entries are written with
 ``marshal`` (built in, nothing to import) through a temporary file and an atomic
 rename, so a concurrent run never reads half an entry. A broken or unreadable
 cache is ignored: it only ever costs the time of a parse.
@@ -9,20 +11,21 @@ cache is ignored: it only ever costs the time of a parse.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pickenv import __version__
-from pickenv.rules.model import Condition, NotConsidered, Rule, RuleSet
+from pickenv.rules.model import Condition, Fact, NotConsidered, Rule, RuleSet
 
 
 def cache_key(paths: Sequence[Path]) -> str | None:
-    parts = [__version__, sys.version]
+    """Everything a parse depends on, as one text (None: a file cannot be looked at)."""
+    parts = [__version__, "rules-cache-3", sys.version]  # 3: named by CRC-32, holds its key
     for path in paths:
         try:
             stat = path.stat()
@@ -30,7 +33,7 @@ def cache_key(paths: Sequence[Path]) -> str | None:
             return None  # the loader reports a missing file properly
         # The name as given too: messages quote it, so another spelling is another entry.
         parts.append(f"{path}\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return "\n".join(parts)
 
 
 def _dump(ruleset: RuleSet) -> Any:
@@ -45,6 +48,9 @@ def _dump(ruleset: RuleSet) -> Any:
             r.because,
             r.source,
             r.origin,
+            r.needs,
+            r.end_of_life,
+            tuple((f.claim, f.checked, f.check) for f in r.facts),
         )
         for r in ruleset.rules
     )
@@ -67,8 +73,24 @@ def _load(data: Any) -> RuleSet:
                 because,
                 source,
                 origin,
+                needs,
+                end_of_life,
+                tuple(Fact(*fact) for fact in facts),
             )
-            for rid, when, exclude, score, advice, warn, because, source, origin in rules
+            for (
+                rid,
+                when,
+                exclude,
+                score,
+                advice,
+                warn,
+                because,
+                source,
+                origin,
+                needs,
+                end_of_life,
+                facts,
+            ) in rules
         ),
         files=files,
         disabled=disabled,
@@ -81,16 +103,18 @@ def cached_rules(paths: Sequence[Path], cache_dir: Path | None, parse: Callable[
     key = cache_key(paths) if cache_dir is not None else None
     if key is None or cache_dir is None:
         return parse()
-    entry = cache_dir / "rules" / f"{key}.marshal"
+    entry = cache_dir / "rules" / f"{zlib.crc32(key.encode()):08x}.marshal"
     try:
-        return _load(marshal.loads(entry.read_bytes()))
+        stored_key, data = marshal.loads(entry.read_bytes())
+        if stored_key == key:
+            return _load(data)
     except (OSError, EOFError, ValueError, TypeError):
         pass
     ruleset = parse()
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(_dump(ruleset)))
+        partial.write_bytes(marshal.dumps((key, _dump(ruleset))))
         os.replace(partial, entry)
     except OSError:
         pass  # a read-only cache folder only costs speed

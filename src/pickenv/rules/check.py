@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pickenv.questionnaire.questions import QUESTIONS, Value
 from pickenv.rules.engine import Decider, decide
 from pickenv.rules.model import Rule, RuleSet
+from pickenv.rules.space import Decisive, answer_space, decisive_answers
 
 _EXAMPLES = 3
 
@@ -50,6 +51,9 @@ class CheckReport:
     tie_break_reason: str  # why that order: when declared, ties are not a warning
     near_tie: Finding  # combinations won by a single point
     winners: tuple[tuple[str, int], ...]  # how many combinations each tool wins, in tool order
+    # Single answers that decide a tool's whole share (rules.space.decisive_answers): a
+    # warning, since one answer should not outweigh every other.
+    decisive: tuple[Decisive, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -61,7 +65,8 @@ class CheckReport:
 
     @property
     def warnings(self) -> int:
-        return len(self.never_fire) + len(self.never_change_winner) + (1 if self.undeclared_ties else 0)
+        ties = 1 if self.undeclared_ties else 0
+        return len(self.never_fire) + len(self.never_change_winner) + ties + len(self.decisive)
 
 
 class _Compiled:
@@ -250,4 +255,5 @@ def check_rules(
         tie_break_reason=ruleset.tie_break,
         near_tie=_finding(near_tie),
         winners=tuple(wins.items()),
+        decisive=decisive_answers(answer_space(ruleset), ruleset),
     )

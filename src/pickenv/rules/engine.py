@@ -20,10 +20,11 @@ from pickenv.rules.model import NotConsidered, Rule, RuleSet
 @dataclass(frozen=True)
 class Reason:
     rule: str
-    effect: str  # "excluded", "+3", "-2" or "advice"
+    effect: str  # "excluded", "+3", "-2", "needs" or "advice"
     because: str
     source: str
     advice: str | None = None
+    needs: str | None = None  # what the tool needs besides itself to meet the answers
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class Assessment:
     @property
     def advice(self) -> tuple[str, ...]:
         return tuple(r.advice for r in self.reasons if r.advice)
+
+    @property
+    def needs(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.needs)
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ class Decider:
                         if condition.question == question.id and value not in condition.allowed:
                             mask &= ~(1 << index)
                 per_value[value] = mask
+            for before, now in question.legacy:  # old answers mean what they mean now
+                per_value[before] = per_value[now]
             self.masks[question.id] = per_value
         self._tool_index = {tool: i for i, tool in enumerate(self.tools)}
         self.decide = lru_cache(maxsize=None)(self._decide)
@@ -178,7 +185,9 @@ class Decider:
 
 
 def _reason(rule: Rule, tool: str) -> Reason:
-    return Reason(rule.id, rule.effect_on(tool), rule.because, rule.source, rule.advice_for(tool))
+    return Reason(
+        rule.id, rule.effect_on(tool), rule.because, rule.source, rule.advice_for(tool), rule.needs_for(tool)
+    )
 
 
 def what_would_change(decider: Decider, answers: Mapping[str, Value]) -> tuple[Change, ...]:
@@ -196,8 +205,14 @@ def what_would_change(decider: Decider, answers: Mapping[str, Value]) -> tuple[C
     return tuple(changes)
 
 
-def recommend(ruleset: RuleSet, answers: Mapping[str, Value]) -> Recommendation:
-    """Rank every tool for complete, validated ``answers``; raise NoToolError if none fits."""
+def recommend(ruleset: RuleSet, answers: Mapping[str, Value], today: str | None = None) -> Recommendation:
+    """Rank every tool for complete, validated ``answers``; raise NoToolError if none fits.
+    ``today`` (ISO date, default: the clock's) decides which end-of-life warnings apply."""
+    if today is None:
+        import datetime
+
+        today = datetime.date.today().isoformat()
+    answers = {q.id: q.migrate(answers[q.id]) for q in QUESTIONS}  # type: ignore[misc]
     decider = Decider(ruleset)
     fired = decider.fired(answers)
     decision = decider.decide(fired)
@@ -217,7 +232,9 @@ def recommend(ruleset: RuleSet, answers: Mapping[str, Value]) -> Recommendation:
         margin=decision.margin,
         tie_break_reason=ruleset.tie_break,
         warnings=tuple(
-            Warning(r.id, r.warn, r.source) for i, r in enumerate(decider.rules) if fired >> i & 1 and r.warn
+            Warning(r.id, r.warn, r.source)
+            for i, r in enumerate(decider.rules)
+            if fired >> i & 1 and r.warns_on(today)
         ),
         not_considered=ruleset.unranked,
         rules_files=ruleset.files,

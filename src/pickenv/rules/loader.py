@@ -18,7 +18,7 @@ from pickenv.inputs import RULES_LIMIT, InputError, read_text
 from pickenv.questionnaire.questions import did_you_mean
 from pickenv.rules.model import Rule, RuleSet
 from pickenv.rules.reader import ID, Reader
-from pickenv.yamlio import Located, excerpt, load_located, trimmed
+from pickenv.yamlio import Located, excerpt, foreign, load_located, trimmed
 
 SCHEMA_VERSION = 1
 _BASE_KEYS = ("schema_version", "tools", "tie_break", "not_considered", "rules")
@@ -48,16 +48,23 @@ def _layer(
     problems: list[Problem],
 ) -> RuleSet | None:
     root, parse_problems = load_located(source.text, source.name)
+    keys = _BASE_KEYS if base is None else _LAYER_KEYS
+    # A file that is not a rules file at all (prose, /etc/passwd, a JSON document) is one
+    # problem: what its values get wrong as YAML, or its keys, would only print it back.
+    if root is not None and not isinstance(root.value, dict):
+        message = f"the rules file must be a mapping (schema_version, rules...), not {root.kind()}"
+        problems.append(root.problem(message))
+        return None
+    unrelated = foreign(root, keys, "a rules file") if root is not None else None
+    if unrelated is not None:
+        problems.append(unrelated)
+        return None
     problems.extend(parse_problems)
     if root is None:
         if not parse_problems:
             problems.append(Problem(source.name, 1, 1, "empty rules file; see rules.yaml for the format"))
         return None
     reader = Reader(problems)
-    keys = _BASE_KEYS if base is None else _LAYER_KEYS
-    if not isinstance(root.value, dict):
-        reader.error(root, f"the rules file must be a mapping (schema_version, rules...), not {root.kind()}")
-        return None
     fields = reader.mapping(root, "the rules file", keys)
     if fields is None:
         return None

@@ -21,6 +21,21 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A versioned fact a rule rests on, the day it was last checked, and how a machine
+    checks it again (``pickenv rules check --facts``): ``check`` holds the fact's keys
+    as written (``pypi``, ``release``, ``requires_python``, ``released``, ``last_for``,
+    ``latest_requires_python``, ``wheels``, ``end_of_life``, ``tool``, ``contains``)."""
+
+    claim: str
+    checked: str  # ISO date
+    check: tuple[tuple[str, str], ...]
+
+    def get(self, key: str) -> str:
+        return dict(self.check).get(key, "")
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     when: tuple[Condition, ...]
@@ -31,6 +46,13 @@ class Rule:
     because: str
     source: str
     origin: str  # "file:line" where the rule was written (or overridden)
+    # What a tool needs besides itself to meet the answers (a stated "must" it cannot
+    # meet alone): shown with the tool wherever it is ranked, never silent.
+    needs: tuple[tuple[str, str], ...] = ()
+    # An ISO date from which the warning applies by itself (an end of life): before
+    # it the rule warns nothing. Such rules only warn (the loader checks it).
+    end_of_life: str = ""
+    facts: tuple[Fact, ...] = ()
 
     def matches(self, answers: Mapping[str, Value]) -> bool:
         return all(answers[c.question] in c.allowed for c in self.when)
@@ -39,7 +61,8 @@ class Rule:
     def tools(self) -> tuple[str, ...]:
         """Every tool this rule affects, in the order written."""
         seen: dict[str, None] = {}
-        for tool in (*self.exclude, *(t for t, _ in self.score), *(t for t, _ in self.advice)):
+        named = (*self.exclude, *(t for t, _ in self.score), *(t for t, _ in self.needs))
+        for tool in (*named, *(t for t, _ in self.advice)):
             seen[tool] = None
         return tuple(seen)
 
@@ -54,12 +77,14 @@ class Rule:
         return " and ".join(f"{c.question} {c.text}" for c in self.when)
 
     def effect_on(self, tool: str) -> str:
-        """Short effect on one tool: ``excluded``, ``+3``, ``-2``, ``advice`` or ``""``."""
+        """Short effect on one tool: ``excluded``, ``+3``, ``-2``, ``needs``, ``advice`` or ``""``."""
         if tool in self.exclude:
             return "excluded"
         for name, points in self.score:
             if name == tool:
                 return f"{points:+d}"
+        if self.needs_for(tool):
+            return "needs"
         for name, _ in self.advice:
             if name == tool:
                 return "advice"
@@ -71,6 +96,16 @@ class Rule:
                 return text
         return None
 
+    def needs_for(self, tool: str) -> str | None:
+        for name, text in self.needs:
+            if name == tool:
+                return text
+        return None
+
+    def warns_on(self, today: str) -> bool:
+        """Whether the warning applies on ``today`` (ISO date): always, or from the end of life on."""
+        return bool(self.warn) and (not self.end_of_life or today >= self.end_of_life)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
@@ -78,7 +113,14 @@ class Rule:
             "exclude": list(self.exclude),
             "score": dict(self.score),
             "advice": dict(self.advice),
+            **({"needs": dict(self.needs)} if self.needs else {}),
             **({"warn": self.warn} if self.warn else {}),
+            **({"end_of_life": self.end_of_life} if self.end_of_life else {}),
+            **(
+                {"facts": [{"claim": f.claim, "checked": f.checked, **dict(f.check)} for f in self.facts]}
+                if self.facts
+                else {}
+            ),
             "because": self.because,
             "source": self.source,
             "origin": self.origin,

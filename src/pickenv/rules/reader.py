@@ -8,12 +8,29 @@ from collections.abc import Sequence
 
 from pickenv.errors import Problem
 from pickenv.questionnaire.questions import QUESTION_IDS, Value, did_you_mean, format_value, get_question
-from pickenv.rules.model import Condition, NotConsidered, Rule, describe_values
-from pickenv.versions import KNOWN_VERSIONS, select_versions
+from pickenv.rules.model import Condition, Fact, NotConsidered, Rule, describe_values
+from pickenv.versions import TARGETS, select_versions
 from pickenv.yamlio import EXCERPT, Located, excerpt
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-RULE_KEYS = ("id", "when", "exclude", "score", "advice", "warn", "because", "source")
+RULE_KEYS = (
+    "id", "when", "exclude", "score", "advice", "needs", "warn", "end_of_life", "because", "source", "facts"
+)  # fmt: skip
+# A fact names what it claims, when it was checked, and one machine check (see model.Fact).
+FACT_KEYS = (
+    "claim", "checked", "source", "pypi", "release", "requires_python", "released", "last_for",
+    "latest_requires_python", "wheels", "end_of_life", "tool", "contains",
+)  # fmt: skip
+_CHECKS = (
+    "requires_python",
+    "released",
+    "last_for",
+    "latest_requires_python",
+    "wheels",
+    "end_of_life",
+    "tool",
+)
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NOT_CONSIDERED_KEYS = ("tool", "when", "source", "include")
 
 
@@ -103,6 +120,9 @@ class Reader:
 
     def _values(self, question_id: str, item: Located) -> frozenset[Value] | None:
         question = get_question(question_id)
+        migrated = question.migrate(item.value)
+        if migrated != item.value:  # a value an earlier pickenv took (binary_deps: true)
+            return frozenset([migrated])  # type: ignore[list-item]
         if question.kind == "version":
             if not isinstance(item.value, str):
                 fix = f'"{item.text}"' if item.text is not None else '">=3.10"'
@@ -123,7 +143,7 @@ class Reader:
             if not versions:
                 self.error(
                     item,
-                    f"python_version {excerpt(item.value)} matches none of {', '.join(KNOWN_VERSIONS)}",
+                    f"python_version {excerpt(item.value)} matches none of {', '.join(TARGETS)}",
                 )
                 return None
             return frozenset(versions)
@@ -171,11 +191,22 @@ class Reader:
                     exclude.append(name)
         score = self._per_tool(fields.get("score"), tools, "score")
         advice = self._per_tool(fields.get("advice"), tools, "advice")
+        needs = self._per_tool(fields.get("needs"), tools, "needs")
         warn = (self.text(fields["warn"], "warn") or "") if "warn" in fields else ""
+        end_of_life = self._date(fields["end_of_life"], "end_of_life") if "end_of_life" in fields else ""
+        if end_of_life and (exclude or score or not warn):
+            # A date must never change a winner: `rules check` judges the rules as of any day.
+            self.error(
+                fields["end_of_life"],
+                "a rule with `end_of_life` only warns: give it `warn`, no score or exclude",
+            )
+        facts = self._facts(fields["facts"]) if "facts" in fields else []
         # Not when an effect was written but is invalid: that problem is already reported.
-        no_effect = not exclude and not score and not advice and not warn
+        no_effect = not exclude and not score and not advice and not needs and not warn
         if no_effect and "id" in fields and len(self.problems) == effects_before:
-            self.error(node, f"rule {rule_id} has no effect: give it `exclude`, `score`, `advice` or `warn`")
+            self.error(
+                node, f"rule {rule_id} has no effect: give it `exclude`, `score`, `advice`, `needs` or `warn`"
+            )
         if len(self.problems) != before or rule_id is None:
             return None
         return Rule(
@@ -184,6 +215,9 @@ class Reader:
             exclude=tuple(exclude),
             score=tuple((t, v) for t, v in score if isinstance(v, int)),
             advice=tuple((t, v) for t, v in advice if isinstance(v, str)),
+            needs=tuple((t, v) for t, v in needs if isinstance(v, str)),
+            end_of_life=end_of_life or "",
+            facts=tuple(facts),
             warn=warn,
             because=because or "",
             source=source or "",
@@ -206,10 +240,54 @@ class Reader:
                 else:
                     out.append((tool, value.value))
             else:
-                text = self.text(value, f"advice for {tool}")
+                text = self.text(value, f"{what} for {tool}")
                 if text is not None:
                     out.append((tool, text))
         return out
+
+    def _date(self, node: Located, what: str) -> str | None:
+        text = node.value if isinstance(node.value, str) else ""
+        if not DATE.match(text.strip()):
+            self.error(node, f"{what} must be a date such as 2026-12-05, not {node.describe()}")
+            return None
+        return text.strip()
+
+    def _facts(self, node: Located) -> list[Fact]:
+        if not isinstance(node.value, list):
+            self.error(node, f"`facts` must be a list, not {node.describe()}")
+            return []
+        facts = []
+        for item in node.value:
+            fields = self.mapping(item, "a fact", FACT_KEYS)
+            if fields is None:
+                continue
+            missing = [key for key in ("claim", "checked") if key not in fields]
+            kinds = [key for key in _CHECKS if key in fields]
+            if missing or len(kinds) != 1:
+                need = f"needs {', '.join(f'`{k}`' for k in missing)}" if missing else ""
+                how = "" if len(kinds) == 1 else f"one check ({', '.join(_CHECKS)})"
+                self.error(item, f"a fact {need}{' and ' if need and how else ''}{how}")
+                continue
+            if kinds[0] not in ("end_of_life", "tool") and "pypi" not in fields:
+                self.error(item, f"a `{kinds[0]}` fact names its package with `pypi`")
+                continue
+            checked = self._date(fields["checked"], "checked")
+            values: dict[str, str] = {}
+            for key, value in fields.items():
+                if key in ("claim", "checked"):
+                    continue
+                if isinstance(value.value, list):
+                    values[key] = " ".join(str(v.value) for v in value.value)
+                elif isinstance(value.value, str | int | float) and not isinstance(value.value, bool):
+                    values[key] = str(value.value)
+                else:
+                    self.error(value, f"fact key `{key}` takes text, not {value.describe()}")
+            if "end_of_life" in values and self._date(fields["end_of_life"], "end_of_life") is None:
+                continue
+            claim = self.text(fields["claim"], "claim")
+            if claim and checked:
+                facts.append(Fact(claim, checked, tuple(values.items())))
+        return facts
 
     def not_considered(self, node: Located) -> list[NotConsidered]:
         if not isinstance(node.value, list):

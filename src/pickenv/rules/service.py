@@ -19,6 +19,7 @@ from pickenv.rules.model import RuleSet
 
 if TYPE_CHECKING:
     from pickenv.rules.check import CheckReport
+    from pickenv.rules.facts import FactsReport
 
 
 def parse_rules(paths: Sequence[Path]) -> RuleSet:
@@ -104,3 +105,27 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return False
+
+
+def check_facts_of(
+    ctx: Context,
+    *,
+    cli_rules: Sequence[Path],
+    layers: Sequence[str],
+    file: Path | None = None,
+    standalone: bool = False,
+) -> FactsReport:
+    """Check every versioned fact of the rules in force (or of ``file``, layered over
+    them or alone) against the package index named by PICKENV_INDEX_JSON (default:
+    PyPI's JSON API)."""
+    import datetime
+
+    from pickenv.rules.facts import PYPI_JSON, check_facts, index_fetcher
+
+    if file is not None and standalone:
+        paths = [file]
+    else:
+        paths = [*rules_paths(ctx, cli_rules, layers), *([file] if file is not None else [])]
+    index = ctx.env.get("PICKENV_INDEX_JSON") or PYPI_JSON
+    today = datetime.date.today().isoformat()
+    return check_facts(parse_rules(paths), today=today, fetch=index_fetcher(index), index=index)

@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -37,7 +36,8 @@ from typing import TYPE_CHECKING
 from pickenv import __version__
 from pickenv.context import Context
 from pickenv.errors import TemplateError
-from pickenv.repo.git import disk_trouble, git_error, shown
+from pickenv.repo import git as repo_git
+from pickenv.repo.git import disk_trouble, shown
 
 REPO_NAME = "project-template"
 BUNDLE_NAME = "project-history.bundle"
@@ -188,25 +188,14 @@ class Git:
 
     def __init__(self, repo: Path, env: Mapping[str, str]) -> None:
         self.repo = repo
-        executable = shutil.which("git", path=env.get("PATH"))
-        if executable is None:
+        git = repo_git.Git.find(env, error=HistoryError, **_IDENTITY)
+        if git is None:
             raise HistoryError("git is not installed", fixes=[])
-        self.git = executable
-        self.env = {**env, **_IDENTITY}
+        self.git = git
 
     def run(self, *args: str, env: Mapping[str, str] | None = None) -> str:
-        result = subprocess.run(
-            [self.git, "-c", "commit.gpgSign=false", *args],
-            cwd=self.repo,
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-        if result.returncode != 0:  # the command's name, not "-c"; a full cache in the user's words
-            raise git_error(args, self.repo, result.stderr, HistoryError)
-        return result.stdout
+        # A failure names the command, not "-c"; a full cache is said in the user's words.
+        return self.git.run("-c", "commit.gpgSign=false", *args, cwd=self.repo, env=env).out
 
     def has_tag(self, tag: str) -> bool:
         if not tag or not (self.repo / ".git").is_dir():

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,7 +33,7 @@ from pickenv.errors import AnswerError, Fix, PickenvError, ProjectError, Templat
 from pickenv.formats.files import mask
 from pickenv.inputs import TEMPLATE_LIMIT, InputError, decode, read_inside, size_text
 from pickenv.questionnaire.questions import Value
-from pickenv.repo.git import last_complaint
+from pickenv.repo.git import Git, GitRun, last_complaint
 from pickenv.templating.history import recorded_path, release_key
 
 Kind = Literal["builtin", "folder", "git"]
@@ -120,14 +118,15 @@ def resolve_source(given: str, ref: str | None, ctx: Context) -> TemplateSource:
     if not path.is_dir():
         raise TemplateError(f"the template {given} does not exist ({path})", fixes=[Fix.TEMPLATE_SOURCE])
     location = recorded_path(path, ctx)
-    if shutil.which("git", path=ctx.env.get("PATH")) is None and (path / ".git").exists():
+    git = Git.find(ctx.env, error=TemplateError)
+    if git is None and (path / ".git").exists():
         # Without git the work tree is all there is: rendering it would pass an
         # uncommitted state off as a version, and `check` would call it a folder.
         raise TemplateError(
             f"git is not installed; the template {given} is a git repository and its versions need git",
             fixes=[Fix.INSTALL_GIT],
         )
-    if _is_repo_root(path, ctx.env):
+    if git is not None and _is_repo_root(path, git):
         return TemplateSource(location, "git", ref=ref, folder=path)
     if ref:
         raise TemplateError(f"the template {path} is a folder, not a git repository: it has no versions",
@@ -143,14 +142,9 @@ def _remote(given: str, ref: str | None) -> TemplateSource:
     return TemplateSource(given, "git", ref=ref)
 
 
-def _is_repo_root(path: Path, env: Mapping[str, str]) -> bool:
-    git = shutil.which("git", path=env.get("PATH"))
-    if git is None:
-        return False
-    found = subprocess.run(
-        [git, "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True, check=False
-    )
-    return found.returncode == 0 and Path(found.stdout.strip()).resolve() == path
+def _is_repo_root(path: Path, git: Git) -> bool:
+    found = git.run("rev-parse", "--show-toplevel", cwd=path, check=False)
+    return found.ok and Path(found.out.strip()).resolve() == path
 
 
 @dataclass(frozen=True)
@@ -336,13 +330,12 @@ def _info(source: TemplateSource, name: str, read: Callable[[str], str], ref: st
 class _Git:
     """git, run for reading a template: never prompting, every failure one line."""
 
-    def __init__(self, exe: str, env: Mapping[str, str], location: str) -> None:
-        self.exe, self.env, self.location = exe, {**env, "GIT_TERMINAL_PROMPT": "0"}, location
+    def __init__(self, git: Git, location: str) -> None:
+        self.git, self.location = git, location
 
-    def run(self, repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-        done = subprocess.run([self.exe, *args], cwd=repo, capture_output=True, check=False,
-                              env=self.env, stdin=subprocess.DEVNULL)  # fmt: skip
-        if check and done.returncode != 0:
+    def run(self, repo: Path, *args: str, check: bool = True) -> GitRun:
+        done = self.git.run(*args, cwd=repo, check=False)
+        if check and not done.ok:
             complaint = mask(last_complaint(done.stderr.decode("utf-8", "replace")))
             raise TemplateError(
                 f"reading the template {self.location} failed: {complaint}", fixes=[Fix.TEMPLATE_SOURCE]
@@ -351,15 +344,17 @@ class _Git:
 
     def __call__(self, repo: Path, *args: str, check: bool = True) -> str:
         done = self.run(repo, *args, check=check)
-        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
+        return done.stdout.decode("utf-8", "replace") if done.ok else ""
+
+
+def _reading_git(ctx: Context, why: str, error: type[PickenvError]) -> Git:
+    """git for reading a template: it never prompts for a password (it would wait forever)."""
+    return Git.needed(ctx.env, why, error=error, GIT_TERMINAL_PROMPT="0")
 
 
 @contextmanager
 def _bare_clone(source: TemplateSource, ctx: Context) -> Iterator[tuple[_Git, Path]]:
-    git_exe = shutil.which("git", path=ctx.env.get("PATH"))
-    if git_exe is None:
-        raise TemplateError("git is not installed; a template from git needs it", fixes=[Fix.INSTALL_GIT])
-    git = _Git(git_exe, ctx.env, source.location)
+    git = _Git(_reading_git(ctx, "a template from git needs it", TemplateError), source.location)
     url = str(source.folder) if source.folder else git_url((source.rewrite or ((source.location, ""),))[0][0])
     with tempfile.TemporaryDirectory(prefix="pickenv-template-") as scratch:
         repo = Path(scratch) / "template.git"
@@ -376,10 +371,7 @@ def newest_release(location: str, ctx: Context) -> str:
     if not is_remote(src) and not Path(src).is_dir():
         raise ProjectError(f"the template {location} no longer exists ({src}): the project cannot be "
                            "updated from it until the template is back there", fixes=[])  # fmt: skip
-    git_exe = shutil.which("git", path=ctx.env.get("PATH"))
-    if git_exe is None:
-        raise ProjectError("git is not installed; updating a project needs it", fixes=[Fix.INSTALL_GIT])
-    git = _Git(git_exe, ctx.env, mask(location))
+    git = _Git(_reading_git(ctx, "updating a project needs it", ProjectError), mask(location))
     done = git.run(
         ctx.cwd, "ls-remote", "--tags", "--refs", "--", git_url(_SECRETS.get(src, src)), check=False
     )

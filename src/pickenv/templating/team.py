@@ -24,11 +24,7 @@ are one line that never shows more than an excerpt of a value, nor a credential.
 
 from __future__ import annotations
 
-import atexit
 import posixpath
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +32,9 @@ from typing import Any
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, UsageError
-from pickenv.formats.files import mask
 from pickenv.inputs import CONFIG_LIMIT, RULES_LIMIT, InputError, read_text
 from pickenv.questionnaire.questions import Value, get_question
-from pickenv.repo.git import last_complaint
-from pickenv.templating.source import git_tree, git_url, is_remote, public_url, unreadable_entry
 
-TEAM_ENV = "PICKENV_TEAM"
 TEAM_FILE_NAME = "pickenv-team.yaml"
 _KEYS = ("schema_version", "name", "template", "rules", "answers", "defaults", "data", "trust")
 
@@ -60,19 +52,15 @@ class TeamFile:
     trust: tuple[str, ...] = ()
 
 
-def chosen_team(flag: str | None, ctx: Context) -> str | None:
-    """The team file in force: --team, then PICKENV_TEAM, then the user config."""
-    if flag:
-        return flag
-    if ctx.env.get(TEAM_ENV):
-        return ctx.env[TEAM_ENV]
-    from pickenv.config import read_user_config
-
-    config = read_user_config(ctx.config_dir, ctx.home)
-    return config.team if config else None
+# The template and git machinery (pickenv.templating.source, hashlib, subprocess, tempfile)
+# is imported inside the functions below, not at the top: a team file is read on few runs.
+# Whether one is in force at all is the user config's to say (``config.chosen_team``), so
+# that a run without a team does not import this module.
 
 
 def load_team(given: str, ctx: Context) -> TeamFile:
+    from pickenv.templating.source import is_remote
+
     if is_remote(given):
         return _from_git(given, ctx)
     path = expand_user(given, ctx.home)
@@ -120,6 +108,8 @@ def _enclosing_repository(folder: Path) -> Path:
 
 
 def _fail(where: str, message: str) -> UsageError:
+    from pickenv.formats.files import mask
+
     return UsageError(f"the team file {mask(where)}: {mask(message)}", fixes=[Fix.TEAM_FILE])
 
 
@@ -137,6 +127,7 @@ def _parse(
     rules: Callable[[str], Path],
     template: Callable[[str], str],
 ) -> TeamFile:
+    from pickenv.formats.files import mask
     from pickenv.yamlio import load_located, plain
 
     root, problems = load_located(text, "")
@@ -177,6 +168,8 @@ def _template(node: Any, given: str, local: Callable[[str], str]) -> tuple[str |
     if written is not None and isinstance(written.value, list | dict | bool):
         raise _fail(given, "`template`'s `ref` must be a tag or a commit")
     ref = None if written is None or written.value is None else written.text or str(written.value)
+    from pickenv.templating.source import is_remote, public_url
+
     value = source.value.strip()
     return (public_url(value) if is_remote(value) else local(value)), ref
 
@@ -197,6 +190,7 @@ def _mapping(value: Any, key: str, given: str) -> Mapping[str, Any]:
 
 
 def _answers(value: Any, key: str, given: str) -> dict[str, Value]:
+    from pickenv.formats.files import mask
     from pickenv.questionnaire.answers import coerce_bounded
 
     out: dict[str, Value] = {}
@@ -213,15 +207,19 @@ def _answers(value: Any, key: str, given: str) -> dict[str, Value]:
 
 
 def _from_git(url: str, ctx: Context) -> TeamFile:
-    git = shutil.which("git", path=ctx.env.get("PATH"))
-    if git is None:
-        raise UsageError("git is not installed; a team file from git needs it", fixes=[Fix.INSTALL_GIT])
-    env = {**ctx.env, "GIT_TERMINAL_PROMPT": "0"}
+    import atexit
+    import shutil
+    import tempfile
+
+    from pickenv.repo.git import Git, last_complaint
+    from pickenv.templating.source import git_tree, git_url, unreadable_entry
+
+    # Never prompting for a password: it would wait forever.
+    git = Git.needed(ctx.env, "a team file from git needs it", error=UsageError, GIT_TERMINAL_PROMPT="0")
 
     def run(*args: str, cwd: Path) -> bytes:
-        done = subprocess.run([git, *args], capture_output=True, check=False, stdin=subprocess.DEVNULL,
-                              env=env, cwd=cwd)  # fmt: skip
-        if done.returncode != 0:
+        done = git.run(*args, cwd=cwd, check=False)
+        if not done.ok:
             raise _fail(url, f"cannot be read: {last_complaint(done.stderr.decode('utf-8', 'replace'))}")
         return done.stdout
 

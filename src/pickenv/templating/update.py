@@ -28,7 +28,8 @@ from typing import Literal
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, PickenvError, ProjectError, TemplateError, UsageError
 from pickenv.repo.git import disk_trouble, probe, shown
-from pickenv.repo.worktree import ANSWERS_FILE, WorkTree, require_usable_temp
+from pickenv.repo.worktree import WorkTree, require_usable_temp
+from pickenv.templating.answers import ANSWERS_FILE, read_answers
 from pickenv.templating.history import REPO_NAME, Git, ensure_history, release_key
 from pickenv.templating.render import failure_text, template_failures
 
@@ -88,7 +89,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
             f"{shown(project)} has no {ANSWERS_FILE}: it was not made from a template",
             fixes=[Fix.NOT_A_PROJECT],
         )
-    answers = _read_answers(answers_path)
+    answers = read_answers(project)
     if "tool" in request.data:
         raise UsageError(
             "an update never changes the tool: switching moves the dependencies, which an update does not",
@@ -157,7 +158,7 @@ def retool(project: Path, tree: WorkTree, change: Retool, ctx: Context) -> tuple
     another ``tool`` answer: copier's three-way merge keeps the user's edits in the
     README, CI workflow and the rest. Returns the files with conflicts. The caller
     restores the tree on failure."""
-    answers = _read_answers(project / ANSWERS_FILE)
+    answers = read_answers(project)
     at = str(answers.get("_commit") or FIRST_RELEASE)
     source = _source(answers, at, ctx, tree, {})
     request = UpdateRequest(project, at, check=False, conflict="inline", allow=change.allow)
@@ -169,12 +170,6 @@ def retool(project: Path, tree: WorkTree, change: Retool, ctx: Context) -> tuple
     return tuple(tree.unmerged())
 
 
-def recorded_answers(project: Path) -> Mapping[str, object] | None:
-    """The answers of a project made from a template (None: it was not)."""
-    path = project / ANSWERS_FILE
-    return _read_answers(path) if path.is_file() else None
-
-
 def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Source:
     """pickenv's own template runs nothing; a team's version is read first."""
     if source.builtin:
@@ -183,12 +178,6 @@ def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Sou
 
     info = inspect(resolve_source(source.recorded, source.new, ctx), ctx)
     return replace(source, trusted=request.allow(info.unsafe, source.recorded))
-
-
-def _read_answers(path: Path) -> Mapping[str, object]:
-    from pickenv.questionnaire.answers import read_recorded_answers
-
-    return read_recorded_answers(path)  # bounded; a damaged file is that file's problem
 
 
 def is_builtin(answers: Mapping[str, object]) -> bool:
@@ -355,7 +344,7 @@ def _undo(tree: WorkTree, head: str, ignored: set[str], cause: BaseException) ->
 def _link(answers_path: Path, source: _Source, extra: Mapping[str, object]) -> None:
     import yaml
 
-    data = dict(_read_answers(answers_path))
+    data = read_answers(answers_path.parent, answers_path.name)
     data.update(extra, _src_path=source.src, _commit=source.old)
     text = yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)
     answers_path.write_text(f"# Changes here will be overwritten by Copier; do NOT edit manually\n{text}")

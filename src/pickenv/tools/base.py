@@ -11,11 +11,12 @@ renders (``facts``). Nothing outside ``pickenv.tools`` decides anything by a too
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pickenv.errors import EnvironmentCreationError
+from pickenv.platforms import POSIX, WINDOWS, Platform
 from pickenv.tools.steps import Plan, Progress, StepResult, run_steps
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
@@ -46,11 +47,20 @@ class ToolContext:
     install: tuple[str, ...] = ()
     install_project: bool = False
     test: tuple[str, ...] = ()
+    # The platform's conventions: the venv's layout pickenv runs, the shell the commands
+    # are shown for. Callers pass the Context's (``ctx.system``); a caller that does not
+    # gets the running OS's, from sys.platform alone (no shell read from the environment).
+    platform: Platform = field(default_factory=Platform.running)
 
     @classmethod
-    def for_text(cls, version: PythonVersion, project_name: str, locked: bool = False) -> ToolContext:
-        """A context for the commands as a person types them: no machine, no probes."""
-        return cls({}, Path(), "python3", None, version, project_name, probe=False, locked=locked)
+    def for_text(
+        cls, version: PythonVersion, project_name: str, locked: bool = False, platform: Platform = POSIX
+    ) -> ToolContext:
+        """A context for the commands as a person types them in ``platform``'s shell (the
+        generated README's are POSIX's): no machine, no probes."""
+        return cls(
+            {}, Path(), "python3", None, version, project_name, probe=False, locked=locked, platform=platform
+        )
 
 
 @dataclass(frozen=True)
@@ -78,8 +88,22 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Activation:
+    """How a shell enters the environment: a venv's activate script (``venv``: its
+    folder) or a tool's own command, the same everywhere (``pipenv shell``)."""
+
     posix: str
     windows: str  # cmd.exe and PowerShell
+    venv: str = ""
+
+    @classmethod
+    def script(cls, env_dir: str) -> Activation:
+        return cls(POSIX.activate(env_dir), WINDOWS.activate(env_dir), env_dir)
+
+    def line(self, platform: Platform) -> str:
+        """The line for ``platform``'s shell (Git Bash sources the Scripts folder's)."""
+        if self.venv:
+            return platform.activate(self.venv)
+        return self.windows if platform.family == "windows" else self.posix
 
 
 class EnvTool:
@@ -164,10 +188,10 @@ class EnvTool:
         del folder, pins, ctx
         return f"{self.name} has no lock of its own that pickenv can write"
 
-    def removal(self, project: Path, project_name: str) -> str:
+    def removal(self, project: Path, project_name: str, platform: Platform = POSIX) -> str:
         """The command that removes the project's environment ("" when there is none)."""
         del project_name
-        return f"rm -rf {self.env_dir}" if (project / self.env_dir).exists() else ""
+        return platform.remove_folder(self.env_dir) if (project / self.env_dir).exists() else ""
 
     def lock_with(self, locked: bool) -> str:
         """A second tool that writes the lock file, configured in pyproject.toml ("" for none)."""
@@ -186,13 +210,14 @@ class EnvTool:
 
     def activation(self, project_name: str) -> Activation:
         del project_name
-        return Activation("source .venv/bin/activate", ".venv\\Scripts\\activate")
+        return Activation.script(self.env_dir)
 
     def run_prefix(self, project_name: str) -> str:
         """What runs a command in the environment from a fresh shell, without activating
-        it: `.venv/bin/` for the environment's own scripts, `pipenv run ` and so on."""
+        it: `.venv/bin/` for the environment's own scripts, `pipenv run ` and so on (in
+        the generated README, which writes POSIX commands)."""
         del project_name
-        return ".venv/bin/"
+        return POSIX.path(self.env_dir, POSIX.venv_bin) + POSIX.shown_separator
 
     def plan(self, ctx: ToolContext) -> Plan:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -228,15 +253,23 @@ class EnvTool:
         """Run the plan inside ``project``; raise on failure."""
         if not plan.available:
             raise EnvironmentCreationError(f"{plan.missing}; run the commands yourself")
-        return run_steps(plan.steps, project, ctx.env, progress)
+        return run_steps(plan.steps, project, ctx.env, progress, ctx.platform)
 
     def manual(
-        self, version: PythonVersion, project_name: str, locked: bool = False, ctx: ToolContext | None = None
+        self,
+        version: PythonVersion,
+        project_name: str,
+        locked: bool = False,
+        ctx: ToolContext | None = None,
+        platform: Platform = POSIX,
     ) -> tuple[str, ...]:
         """Every command a person runs to install the tool, create the environment and
-        run the tests: the "Next:" of `pickenv new` when pickenv did not create it."""
-        plan = self.plan(ctx or ToolContext.for_text(version, project_name, locked))
-        return (*self.install_commands(version), *(s.display() for s in plan.create), plan.test.display())
+        run the tests: the "Next:" of `pickenv new` when pickenv did not create it, in
+        the shell of ``platform`` (of ``ctx``'s when given)."""
+        ctx = ctx or ToolContext.for_text(version, project_name, locked, platform)
+        plan = self.plan(ctx)
+        shown = (*plan.create, plan.test)
+        return (*self.install_commands(version), *(s.display(ctx.platform) for s in shown))
 
     def facts(self, version: PythonVersion, project_name: str, locked: bool = False) -> dict[str, object]:
         """What the project template renders for this tool, as plain data."""

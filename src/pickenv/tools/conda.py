@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pickenv.errors import EnvironmentCreationError
+from pickenv.platforms import POSIX, Platform
 from pickenv.tools import ci
 from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
 from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Progress, Step, StepResult, test_command
@@ -73,7 +74,7 @@ class CondaTool(EnvTool):
 
         return conda_layout(package, old)
 
-    def removal(self, project: Path, project_name: str) -> str:
+    def removal(self, project: Path, project_name: str, platform: Platform = POSIX) -> str:
         """conda's environments live in conda's folder: the one environment.yml names."""
         import yaml
 
@@ -86,7 +87,7 @@ class CondaTool(EnvTool):
             if isinstance(data, dict) and isinstance(data.get("name"), str):
                 name = data["name"]
                 break
-        return f"conda env remove -n {name}"
+        return platform.join(("conda", "env", "remove", "-n", name))
 
     def activation(self, project_name: str) -> Activation:
         return Activation(f"conda activate {project_name}", f"conda activate {project_name}")
@@ -111,17 +112,14 @@ class CondaTool(EnvTool):
             if exe.endswith("micromamba")
             else (exe, "env", "create", "-n", name, "-f", env_file)
         )
-        step = Step(
-            f"Creating the conda environment {name}",
-            create,
-            shown=f"conda env create -n {name} -f {env_file}",
-        )
-        argv, shown = test_command(ctx.test)
+        typed = ctx.platform.join(("conda", "env", "create", "-n", name, "-f", env_file))
+        step = Step(f"Creating the conda environment {name}", create, shown=typed)
+        argv, shown = test_command(ctx.test, ctx.platform)
         test = Step(
             TEST_TITLE,
             (exe, "run", "-n", name, "python", *argv),
             NO_LITTER,
-            f"conda run -n {name} python {shown}",
+            f"{ctx.platform.join(('conda', 'run', '-n', name, 'python'))} {shown}",
         )
         cleanup = (Step(f"Removing the conda environment {name}", (exe, "env", "remove", "-y", "-n", name)),)
         if found is None:

@@ -55,7 +55,7 @@ def launcher(
         if has_module(ctx.host_python, module):
             return (ctx.host_python, "-m", module), ()
     home = ctx.cache_dir / "tools" / _slug(requirement)
-    python = venv_python(home)
+    python = venv_python(home, ctx.platform)
     command = (python, "-m", module)
     if Path(python).exists() and has_module(python, module):
         return command, ()
@@ -65,7 +65,10 @@ def launcher(
             f"Preparing {requirement} in pickenv's cache",
             (ctx.host_python, "-m", "venv", "--clear", str(private)),
         ),
-        Step(f"Installing {requirement}", (venv_python(private), "-m", "pip", "install", "-q", requirement)),
+        Step(
+            f"Installing {requirement}",
+            (venv_python(private, ctx.platform), "-m", "pip", "install", "-q", requirement),
+        ),
         Step(
             f"Publishing {requirement} in pickenv's cache",
             (ctx.host_python, "-c", _PUBLISH, str(private), str(home)),

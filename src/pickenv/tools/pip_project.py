@@ -8,6 +8,7 @@ inside the project's environment and needs Python 3.8 there (pip-tools 7.0 dropp
 
 from __future__ import annotations
 
+from pickenv.platforms import POSIX, WINDOWS, Platform
 from pickenv.tools import ci
 from pickenv.tools.base import Evidence
 from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Step, test_command
@@ -39,7 +40,8 @@ OFFLINE = (
     "On the offline machine: `python -m pip install --no-index --find-links wheelhouse -r requirements.txt`."
 )
 WINDOWS_ACTIVATION = (
-    "On Windows activate with `.venv\\Scripts\\activate` (PowerShell: `.venv\\Scripts\\Activate.ps1`)."
+    f"On Windows activate with `{WINDOWS.activate('.venv')}` "
+    f"(PowerShell: `{WINDOWS.path('.venv', WINDOWS.venv_bin, 'Activate.ps1')}`)."
 )
 LOCK_NOTE = (
     "The lock files are `requirements.txt` (what the project needs to run) and "
@@ -53,18 +55,27 @@ _COMPILE = "-m piptools compile"
 
 
 def install_steps(
-    python: str, locked: bool, files: tuple[str, ...] = (), project: bool = False
+    python: str,
+    locked: bool,
+    files: tuple[str, ...] = (),
+    project: bool = False,
+    platform: Platform = POSIX,
 ) -> tuple[Step, ...]:
     """Install the project and its dev dependencies with the environment's pip (locked:
     compile the lock files first, install exactly them, then the project without deps).
     ``files``: a switched project's own requirements files (pip checks the hashes of a
-    file that has them), then the project itself where ``project``."""
+    file that has them), then the project itself where ``project``. Shown as typed in
+    ``platform``'s shell."""
+
+    def pip(*args: str) -> str:
+        return platform.join((python, "-m", "pip", "install", *args))
+
     if files:
         steps = [
             Step(
                 f"Installing {name}",
                 (python, "-m", "pip", "install", "-q", "-r", name),
-                shown=f"{python} -m pip install -r {name}",
+                shown=pip("-r", name),
             )
             for name in files
         ]
@@ -73,7 +84,7 @@ def install_steps(
                 Step(
                     "Installing the project",
                     (python, "-m", "pip", "install", "-q", "--no-deps", "-e", "."),
-                    shown=f"{python} -m pip install --no-deps -e .",
+                    shown=pip("--no-deps", "-e", "."),
                 )
             )
         return tuple(steps)
@@ -82,37 +93,44 @@ def install_steps(
             Step(
                 "Installing the project and its dev dependencies",
                 (python, "-m", "pip", "install", "-q", "-r", "requirements-dev.txt"),
-                shown=f"{python} -m pip install -r requirements-dev.txt",
+                shown=pip("-r", "requirements-dev.txt"),
             ),
         )
     compile_ = (python, *_COMPILE.split())
     return (
-        Step("Installing pip-tools", (python, "-m", "pip", "install", "-q", "pip-tools")),
-        Step(
+        _typed(platform, "Installing pip-tools", (python, "-m", "pip", "install", "-q", "pip-tools")),
+        _typed(
+            platform,
             "Locking requirements.txt with hashes",
             (*compile_, "--output-file", "requirements.txt", "pyproject.toml"),
         ),
-        Step(
+        _typed(
+            platform,
             "Locking requirements-dev.txt with hashes",
             (*compile_, "--extra", "dev", "--output-file", "requirements-dev.txt", "pyproject.toml"),
         ),
         Step(
             "Installing the locked dependencies",
             (python, "-m", "pip", "install", "-q", "--require-hashes", "-r", "requirements-dev.txt"),
-            shown=f"{python} -m pip install --require-hashes -r requirements-dev.txt",
+            shown=pip("--require-hashes", "-r", "requirements-dev.txt"),
         ),
         Step(
             "Installing the project",
             (python, "-m", "pip", "install", "-q", "--no-deps", "-e", "."),
-            shown=f"{python} -m pip install --no-deps -e .",
+            shown=pip("--no-deps", "-e", "."),
         ),
     )
 
 
-def test_step(python: str, command: tuple[str, ...] = ()) -> Step:
+def _typed(platform: Platform, title: str, argv: tuple[str, ...]) -> Step:
+    """A step typed as it runs, quoted for ``platform``'s shell."""
+    return Step(title, argv, shown=platform.join(argv))
+
+
+def test_step(python: str, command: tuple[str, ...] = (), platform: Platform = POSIX) -> Step:
     """The project's tests with the environment's Python (pytest unless it runs others)."""
-    argv, shown = test_command(command)
-    return Step(TEST_TITLE, (python, *argv), NO_LITTER, f"{python} {shown}")
+    argv, shown = test_command(command, platform)
+    return Step(TEST_TITLE, (python, *argv), NO_LITTER, f"{platform.join((python,))} {shown}")
 
 
 def pip_ci(version: PythonVersion, create: list[ci.Step], locked: bool) -> dict[str, object]:

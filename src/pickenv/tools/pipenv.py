@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pickenv.errors import Fix
+from pickenv.platforms import POSIX, WINDOWS, Platform
 from pickenv.tools import ci
 from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
 from pickenv.tools.launcher import launcher
@@ -25,6 +26,7 @@ _PIPENV_ENV = (
     ("PIPENV_YES", "1"),
     ("PIPENV_NOSPIN", "1"),
 )
+_IN_PROJECT = _PIPENV_ENV[:1]  # the one a person sets (the others only quiet pipenv)
 
 
 def requirement_for(version: PythonVersion) -> str:
@@ -45,7 +47,7 @@ class PipenvTool(EnvTool):
     )
     mentions = ("pipenv",)
     reserved_names = ("pipenv",)
-    oldest = PythonVersion(3, 9)  # see rules.yaml: pipenv-needs-python-3-9
+    oldest = PythonVersion(3, 10)  # see rules.yaml: pipenv-needs-python-3-10
 
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
         requirement = requirement_for(version)
@@ -65,7 +67,7 @@ class PipenvTool(EnvTool):
 
         return pipfile_layout(package, old)
 
-    def removal(self, project: Path, project_name: str) -> str:
+    def removal(self, project: Path, project_name: str, platform: Platform = POSIX) -> str:
         # pickenv's projects keep it in .venv; elsewhere pipenv knows where it is
         return "pipenv --rm"
 
@@ -87,9 +89,9 @@ class PipenvTool(EnvTool):
             "Creating .venv and Pipfile.lock with pipenv",
             (*command, "install", "--dev", "--python", python),
             _PIPENV_ENV,
-            f"PIPENV_VENV_IN_PROJECT=1 pipenv install --dev --python {ctx.version}",
+            ctx.platform.command(("pipenv", "install", "--dev", "--python", str(ctx.version)), _IN_PROJECT),
         )
-        argv, shown = test_command(ctx.test)
+        argv, shown = test_command(ctx.test, ctx.platform)
         test = Step(
             TEST_TITLE,
             (*command, "run", "python", *argv),
@@ -113,7 +115,7 @@ class PipenvTool(EnvTool):
         return (
             "Install pipenv once (it runs on Python 3.10 or later); pipx keeps it apart from your projects.",
             *pin,
-            "On Windows (PowerShell) set the variable first: `$env:PIPENV_VENV_IN_PROJECT=1`.",
+            f"On Windows (PowerShell) set the variable first: `{WINDOWS.command((), _IN_PROJECT)}`.",
             "Commit `Pipfile.lock`; deployments install exactly it with `pipenv install --deploy`.",
         )
 

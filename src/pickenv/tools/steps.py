@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.errors import EnvironmentCreationError, Fix
+from pickenv.platforms import POSIX, Platform
+
+# Process groups are a capability of the OS running pickenv (os.killpg is POSIX's), not a
+# convention of the platform a command is displayed for: asked of the os module itself.
+_GROUPS = hasattr(os, "killpg")
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,12 @@ class Step:
     env: tuple[tuple[str, str], ...] = ()
     shown: str = ""  # how a person would type it, when that differs from argv
 
-    def display(self) -> str:
-        return self.shown or self.shell()
+    def display(self, platform: Platform = POSIX) -> str:
+        return self.shown or self.shell(platform)
 
-    def shell(self) -> str:
-        """The command as a person would type it."""
-        import shlex
-
-        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
-        return (prefix + " " if prefix else "") + " ".join(shlex.quote(a) for a in self.argv)
+    def shell(self, platform: Platform = POSIX) -> str:
+        """The command as it runs, quoted for ``platform``'s shell."""
+        return platform.command(self.argv, self.env)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def _run(step: Step, cwd: Path, env: Mapping[str, str]) -> tuple[int, str]:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=os.name != "nt",
+            start_new_session=_GROUPS,
         )
     except OSError as exc:
         raise EnvironmentCreationError(
@@ -97,7 +99,7 @@ def _run(step: Step, cwd: Path, env: Mapping[str, str]) -> tuple[int, str]:
 
 
 def _stop_group(process: subprocess.Popen[str]) -> None:
-    if os.name == "nt":  # pragma: no cover - no process groups to signal
+    if not _GROUPS:  # pragma: no cover - Windows: no process groups to signal
         process.kill()
         process.wait()
         return
@@ -118,8 +120,13 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
 
 
 def run_steps(
-    steps: Sequence[Step], cwd: Path, env: Mapping[str, str], progress: Progress
+    steps: Sequence[Step],
+    cwd: Path,
+    env: Mapping[str, str],
+    progress: Progress,
+    platform: Platform = POSIX,
 ) -> list[StepResult]:
+    """Run ``steps`` in ``cwd``; a failure names the command as ``platform``'s shell reads it."""
     results = []
     for step in steps:
         progress(f"{step.title}...")
@@ -129,28 +136,25 @@ def run_steps(
         if returncode != 0:
             tail = " | ".join(line.strip() for line in output.strip().splitlines()[-3:])
             raise EnvironmentCreationError(
-                f"{step.title} failed (exit {returncode}): `{step.shell()}`: {tail}; nothing was left behind",
+                f"{step.title} failed (exit {returncode}): `{step.shell(platform)}`: {tail}; "
+                "nothing was left behind",
                 fixes=[Fix.SKIP_ENV],
             )
-        results.append(StepResult(step.title, step.shell(), seconds))
+        results.append(StepResult(step.title, step.shell(platform), seconds))
     return results
 
 
-def venv_python(env_dir: Path | str) -> str:
-    """The interpreter inside a venv/virtualenv (Scripts\\python.exe on Windows)."""
-    base = Path(env_dir)
-    if os.name == "nt":
-        return str(base / "Scripts" / "python.exe")
-    return str(base / "bin" / "python")
+def venv_python(env_dir: Path | str, platform: Platform) -> str:
+    """The interpreter inside a venv/virtualenv: ``.venv/bin/python``, on Windows
+    ``.venv\\Scripts\\python.exe``."""
+    return platform.venv_script(str(env_dir), "python")
 
 
-def test_command(given: Sequence[str]) -> tuple[tuple[str, ...], str]:
+def test_command(given: Sequence[str], platform: Platform = POSIX) -> tuple[tuple[str, ...], str]:
     """The test command after `python`, as run and as shown: the project's own (a
     switched project's), else pytest without its cache."""
-    import shlex
-
     if given:
-        return tuple(given), shlex.join(given)
+        return tuple(given), platform.join(given)
     return ("-m", "pytest", "-q", "-p", "no:cacheprovider"), "-m pytest"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pickenv.tools import ci
-from pickenv.tools.base import Activation, EnvTool, Evidence, ToolContext
+from pickenv.tools.base import EnvTool, Evidence, ToolContext
 from pickenv.tools.launcher import launcher
 from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Step, test_command
 from pickenv.versions import PythonVersion
@@ -84,9 +84,6 @@ class UvTool(EnvTool):
 
     def install_commands(self, version: PythonVersion) -> tuple[str, ...]:
         return ("pipx install uv",)
-
-    def activation(self, project_name: str) -> Activation:
-        return Activation("source .venv/bin/activate", ".venv\\Scripts\\activate")
 
     def run_prefix(self, project_name: str) -> str:
         return "uv run "

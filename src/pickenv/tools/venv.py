@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pickenv.errors import Fix
+from pickenv.platforms import WINDOWS
 from pickenv.tools import ci, pip_project
 from pickenv.tools.base import EnvTool, Evidence, ToolContext
 from pickenv.tools.steps import Plan, Step, venv_python
@@ -65,9 +66,12 @@ class PipProjectTool(EnvTool):
 
     def plan(self, ctx: ToolContext) -> Plan:
         prepare, create = self.create_step(ctx)
-        python = venv_python(".venv")
-        steps = (create, *pip_project.install_steps(python, ctx.locked, ctx.install, ctx.install_project))
-        test = pip_project.test_step(python, ctx.test)
+        python = venv_python(".venv", ctx.platform)
+        install = pip_project.install_steps(
+            python, ctx.locked, ctx.install, ctx.install_project, ctx.platform
+        )
+        steps = (create, *install)
+        test = pip_project.test_step(python, ctx.test, ctx.platform)
         if ctx.python is None:
             missing = f"Python {ctx.version} was not found"
             return Plan(prepare, steps, test, False, missing, Fix.GIVE_INTERPRETER)
@@ -93,17 +97,15 @@ class VenvTool(PipProjectTool):
 
     def create_step(self, ctx: ToolContext) -> tuple[tuple[Step, ...], Step]:
         python = ctx.python or f"python{ctx.version}"
-        create = Step(
-            "Creating .venv with venv",
-            (python, "-m", "venv", ".venv"),
-            shown=f"python{ctx.version} -m venv .venv",
-        )
+        typed = ctx.platform.join((*ctx.platform.python_command(ctx.version), "-m", "venv", ".venv"))
+        create = Step("Creating .venv with venv", (python, "-m", "venv", ".venv"), shown=typed)
         return (), create
 
     def notes(self, version: PythonVersion, project_name: str, locked: bool) -> tuple[str, ...]:
+        windows = (*WINDOWS.python_command(version), "-m", "venv", ".venv")
         notes = (
             f"venv ships with Python {version}; nothing to install.",
-            f"On Windows create it with `py -{version} -m venv .venv`. {pip_project.WINDOWS_ACTIVATION}",
+            f"On Windows create it with `{WINDOWS.join(windows)}`. {pip_project.WINDOWS_ACTIVATION}",
         )
         return (*notes, pip_project.LOCK_NOTE) if locked else notes
 

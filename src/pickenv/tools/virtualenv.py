@@ -3,6 +3,7 @@ old targets (see rules.yaml for the sources of each pin)."""
 
 from __future__ import annotations
 
+from pickenv.platforms import WINDOWS, Platform
 from pickenv.tools import ci, pip_project
 from pickenv.tools.base import Evidence, ToolContext
 from pickenv.tools.launcher import launcher
@@ -35,13 +36,15 @@ class VirtualenvTool(PipProjectTool):
         return ("pipx install virtualenv",) if requirement == "virtualenv" else ()
 
     @staticmethod
-    def _typed(version: PythonVersion, python: str) -> str:
-        """The create command as a person types it."""
+    def _typed(version: PythonVersion, platform: Platform) -> str:
+        """The create command as a person types it in ``platform``'s shell."""
         requirement = requirement_for(version)
         runner = (
-            "virtualenv" if requirement == "virtualenv" else f"pipx run --spec '{requirement}' virtualenv"
+            ("virtualenv",)
+            if requirement == "virtualenv"
+            else ("pipx", "run", "--spec", requirement, "virtualenv")
         )
-        return f"{runner} -p {python} .venv"
+        return platform.join((*runner, "-p", platform.interpreter_name(version), ".venv"))
 
     def create_step(self, ctx: ToolContext) -> tuple[tuple[Step, ...], Step]:
         python = ctx.python or f"python{ctx.version}"
@@ -55,7 +58,7 @@ class VirtualenvTool(PipProjectTool):
         create = Step(
             "Creating .venv with virtualenv",
             (*command, "-p", python, ".venv"),
-            shown=self._typed(ctx.version, f"python{ctx.version}"),
+            shown=self._typed(ctx.version, ctx.platform),
         )
         return prepare, create
 
@@ -69,7 +72,7 @@ class VirtualenvTool(PipProjectTool):
                 f"working Python {version} environments (see pickenv's rules.yaml for the source). "
                 "`pipx run --spec` runs that release without replacing a virtualenv you have installed."
             ]
-        windows = self._typed(version, str(version))
+        windows = self._typed(version, WINDOWS)
         notes.append(f"On Windows create it with `{windows}`. {pip_project.WINDOWS_ACTIVATION}")
         if locked:
             notes.append(pip_project.LOCK_NOTE)
