@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, REALWORLD, Run, corpus_copy
+from corpus import CORPUS
+from helpers import REALWORLD, Run, corpus_copy
 from pickenv.errors import EXIT_OK
 
 pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason=f"the real-world corpus is not at {REALWORLD}")

@@ -37,8 +37,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from rattler import MatchSpec
 
+from corpus import CORPUS
 from deporacle import OracleEnv, OracleUnreadable, compare, read_project
-from helpers import CORPUS, REALWORLD, Result, git, realworld, repository, snapshot
+from helpers import REALWORLD, Result, git, realworld, repository, snapshot
 from pickenv.errors import EXIT_OK, EXIT_PROJECT
 
 if sys.version_info >= (3, 11):

@@ -149,16 +149,14 @@ class Decider:
     def scores(self, fired: int) -> tuple[list[int], list[bool]]:
         scores = [0] * len(self.tools)
         excluded = [False] * len(self.tools)
-        index = 0
-        while fired:
-            if fired & 1:
-                rule = self.rules[index]
-                for tool in rule.exclude:
-                    excluded[self._tool_index[tool]] = True
-                for tool, points in rule.score:
-                    scores[self._tool_index[tool]] += points
-            fired >>= 1
-            index += 1
+        while fired:  # from one set bit to the next: a few rules fire among thousands
+            low = fired & -fired
+            rule = self.rules[low.bit_length() - 1]
+            for tool in rule.exclude:
+                excluded[self._tool_index[tool]] = True
+            for tool, points in rule.score:
+                scores[self._tool_index[tool]] += points
+            fired ^= low
         return scores, excluded
 
     def _decide(self, fired: int) -> Decision:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pickenv.questionnaire.questions import QUESTIONS, Value
-from pickenv.rules.engine import Decider, decide
+from pickenv.rules.engine import Decider
 from pickenv.rules.model import RuleSet
 
 
@@ -78,8 +78,7 @@ def answer_space(ruleset: RuleSet) -> Space:
             mask, values = groups[q][g]
             fired &= mask
             weight *= len(values)
-        scores, excluded = decider.scores(fired)
-        cells.append(Cell(combo, weight, decide(ruleset.tools, scores, excluded).winner))
+        cells.append(Cell(combo, weight, decider.decide(fired).winner))  # cached by fired rules
     return Space(
         questions=tuple(q.id for q in QUESTIONS),
         groups=tuple(tuple(values for _, values in g) for g in groups),
