@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pickenv.commands.terminal import say as _say
 from pickenv.commands.terminal import write_within
 from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 
@@ -143,16 +144,6 @@ def _point_at_devnull(stream: TextIO) -> None:
             os.dup2(null, target)
         finally:
             os.close(null)
-
-
-def _say(stream: TextIO, text: str) -> bool:
-    """Write to a stream that may be closed, full or gone; False when it is."""
-    try:
-        stream.write(text)
-        stream.flush()
-    except (OSError, ValueError):
-        return False
-    return True
 
 
 def main(

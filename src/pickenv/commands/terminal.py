@@ -25,6 +25,16 @@ def is_terminal(stream: TextIO) -> bool:
 _PIPE_BUF = getattr(select, "PIPE_BUF", 512)  # POSIX guarantees at least 512
 
 
+def say(stream: TextIO, text: str) -> bool:
+    """Write to a stream that may be closed, full or gone; False when it is."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def write_within(stream: TextIO, text: str, wait: float) -> bool:
     """Write ``text`` unless the stream cannot take it within ``wait`` seconds; False
     when not all of it was written.
@@ -38,12 +48,7 @@ def write_within(stream: TextIO, text: str, wait: float) -> bool:
         fd = stream.fileno()
         select.select([], [fd], [], 0)
     except (AttributeError, OSError, ValueError):  # in memory, or not selectable (Windows): plainly
-        try:
-            stream.write(text)
-            stream.flush()
-        except (OSError, ValueError):
-            return False
-        return True
+        return say(stream, text)
     try:
         data = text.encode(getattr(stream, "encoding", None) or "utf-8", errors="replace")
     except LookupError:
