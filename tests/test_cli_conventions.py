@@ -21,7 +21,7 @@ from helpers import Result, TTYOutput
 from pickenv.cli import main
 from pickenv.commands.parser import build_parser
 from pickenv.commands.terminal import Terminal
-from pickenv.errors import EXIT_CODES, EXIT_USAGE
+from pickenv.errors import EXIT_ANSWER, EXIT_CODES, EXIT_USAGE
 from pickenv.report.completion import FILES, FOLDERS, NOTHING, subparsers, value_kind
 from pickenv.tools import tool_names
 
@@ -125,7 +125,6 @@ def test_the_top_help_names_every_tool_and_every_exit_code(run_cli: Run) -> None
         (("rules", "chek"), "invalid choice: 'chek' (did you mean 'check'?)"),
         (("template", "chekc", "."), "invalid choice: 'chekc' (did you mean 'check'?)"),
         (("recommend", "--format", "jsn"), "invalid choice: 'jsn' (did you mean 'json'?)"),
-        (("new", "x", "--license", "mit"), "invalid choice: 'mit' (did you mean 'MIT'?)"),
         (("completion", "bsh"), "invalid choice: 'bsh' (did you mean 'bash'?)"),
         (("schema", "team"), "invalid choice: 'team' (did you mean 'team-file'?)"),
         (("recommend", "--defualts"), "unrecognized arguments: --defualts (did you mean '--defaults'?)"),
@@ -508,3 +507,12 @@ def test_fish_offers_a_group_s_subcommands_only_until_one_is_given(
     assert _fish(script, "pickenv rules ", tree) == ["check", "show"]
     assert _fish(script, "pickenv rules check t", tree) == ["team.yaml"]
     assert _fish(script, "pickenv template check s", tree) == ["site docs/", "src/"]
+
+
+def test_a_mistyped_licence_gets_the_likely_one(run_cli: Run, tmp_path: Path) -> None:
+    """Licences are checked against the template's choices (a team template has its
+    own), so after parsing: an answer error, still one line with the likely one."""
+    result = run_cli("new", "x", "--defaults", "--license", "mit", "--output-dir", str(tmp_path))
+    assert (result.code, result.out) == (EXIT_ANSWER, "")
+    assert result.err.strip().endswith("invalid licence 'mit' (--license); did you mean 'MIT'?")
+    assert not (tmp_path / "x").exists()

@@ -16,7 +16,14 @@ import yaml
 
 from helpers import Result, git, make_home, repository, signals, snapshot
 from pickenv import __version__
-from pickenv.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE
+from pickenv.errors import (
+    EXIT_CONFLICTS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROJECT,
+    EXIT_TEMPLATE,
+    EXIT_UPDATE_AVAILABLE,
+)
 from pickenv.resources import project_template
 from pickenv.templating.history import BUNDLE_NAME, REPO_NAME
 
@@ -96,7 +103,7 @@ def test_update_keeps_the_users_edits_adds_removes_and_reports_the_conflict(
 ) -> None:
     project = user_project(tmp_path, template)
     result = run_cli("update", str(project), "--to", "v2")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == EXIT_CONFLICTS, result.err
     assert answers(project)["_commit"] == "v2"
     assert (project / "new.txt").read_text() == "a file v2 adds\n"
     assert not (project / "old.txt").exists()
@@ -114,7 +121,7 @@ def test_update_keeps_the_users_edits_adds_removes_and_reports_the_conflict(
 def test_rej_mode_leaves_the_hunk_beside_the_file(tmp_path: Path, template: Path, run_cli: Run) -> None:
     project = user_project(tmp_path, template)
     result = run_cli("update", str(project), "--to", "v2", "--conflict", "rej", "--format", "json")
-    assert result.code == EXIT_OK, result.err
+    assert result.code == EXIT_CONFLICTS, result.err
     assert (project / "README.md.rej").is_file()
     assert "<<<<<<<" not in (project / "README.md").read_text()
     report = yaml.safe_load(result.out)  # JSON is YAML
@@ -132,8 +139,8 @@ def test_check_changes_nothing_and_exits_with_its_code(tmp_path: Path, template:
     assert "  added     new.txt" in result.out and "  deleted   old.txt" in result.out
     assert "would conflict:\n  README.md" in result.out
     assert snapshot(project) == before
-    # After the update, and the conflict resolved and committed: up to date.
-    assert run_cli("update", str(project), "--to", "v2").code == EXIT_OK
+    # After the update (with its conflict: exit 16), resolved and committed: up to date.
+    assert run_cli("update", str(project), "--to", "v2").code == EXIT_CONFLICTS
     (project / "README.md").write_text("# demo\n\nresolved\n")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "update")

@@ -32,6 +32,7 @@ EXIT_PROJECT = 12
 EXIT_UPDATE_AVAILABLE = 13
 EXIT_UNTRUSTED = 14
 EXIT_MISFIT = 15
+EXIT_CONFLICTS = 16
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -66,6 +67,10 @@ EXIT_CODES: dict[int, str] = {
         "was not trusted (no terminal to ask, or the answer was no); nothing was written"
     ),
     EXIT_MISFIT: "`detect --recommend`: the project's tool is not the one pickenv recommends for it",
+    EXIT_CONFLICTS: (
+        "`update`: the update is applied, but files have conflicts to resolve (markers in them, or "
+        "FILE.rej beside them) before it is committed"
+    ),
     EXIT_INTERRUPTED: (
         "interrupted or aborted: Ctrl-C, SIGTERM, SIGHUP or SIGQUIT at any moment, or Abort at the review "
         "of `new`; what was being changed is put back (a signal while the report is written keeps the "
@@ -113,9 +118,7 @@ class Fix(Enum):
     KNOWN_REF = "choose one of the template's versions: {versions}"
     TEMPLATE_SOURCE = "give a git URL, a local git repository or a folder with a copier.yml"
     TEMPLATE_REPO = "make it a git repository with version tags to pin a version"
-    DECLARE_QUESTIONS = (
-        "declare them in the template's copier.yml (`pickenv template check` lists what is missing)"
-    )
+    TEMPLATE_QUESTIONS = "answer only the template's questions: {questions}"
     ANSWER_TEMPLATE = "answer {question} with one of {choices}"
     TEAM_FILE = "fix the team file (its format is in the README, For teams)"
     TRUST = "trust the template if you have read what it runs"

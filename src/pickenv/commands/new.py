@@ -4,14 +4,19 @@ file, prompt or default), then scaffold with ``project.create.create_project``."
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pickenv.commands import Outcome, new_template, result_of
 from pickenv.commands.options import Examples, add_answers, add_format
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.creation.fields import LICENSES
-from pickenv.errors import EXIT_NO_ENVIRONMENT, EXIT_OK
+from pickenv.errors import EXIT_NO_ENVIRONMENT, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from pickenv.commands.new_answers import NewAnswers
 
 NAME = "new"
 HELP = "scaffold a project for the recommended (or chosen) tool"
@@ -41,7 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new_template.add_arguments(parser)
     parser.add_argument("--description", help="one-line project description")
     parser.add_argument("--author", help="author name (default: git config user.name)")
-    parser.add_argument("--license", choices=LICENSES, help="project licence (default: MIT)")
+    parser.add_argument(
+        "--license",
+        metavar="LICENCE",
+        help=f"project licence: {', '.join(LICENSES)} (default: MIT); a team template's own choices",
+    )
     parser.add_argument(
         "--create-env",
         action=argparse.BooleanOptionalAction,
@@ -81,10 +90,13 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     destination = check_destination(args.output_dir / name, args.force)
     template = new_template.choose_template(args, ctx, terminal)
     answering = NewAnswers(args, ctx, terminal, name, template.tools)
+    owns_tool = template.offer is not None and template.offer.owns_tool
     if template.info is not None:
         answering.template_defaults = template.info.shared_defaults()
         answering.refuse = template.info.refuse
         answering.template_fields["create_env"] = False  # its README says how to set it up
+        answering.tool_owner = template.source.location if owns_tool else ""
+        _meet_template_fields(answering, template, args, ctx)
     gathered = answering.gather()
     values = gathered.values
     request = NewRequest(
@@ -101,13 +113,16 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         create_env=values["create_env"],
         python=args.python,
         dry_run=args.dry_run,
-        declared=frozenset(template.info.questions) if template.info else frozenset(),
+        offer=template.offer,
         extra_data=template.data,
         trusted=template.trusted,
         # copier asks a team template's own questions that nobody answered.
         ask_template=template.info is not None and terminal.interactive and not args.defaults,
         force=args.force,
         trust_links=template.info is not None and _trusts(args, ctx, template.source.location),
+        skip_tasks=args.skip_tasks,
+        tasks=template.info is not None and any(u.startswith("task") for u in template.info.unsafe),
+        answers_file=str(template.info.config.get("_answers_file") or "") or None if template.info else None,
     )
     with terminal.activity(prompts=request.ask_template) as activity:
         result = create_project(request, ctx, activity.step)
@@ -116,9 +131,43 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.report.new import Made
 
     missing_env = result.environment.requested and not result.environment.created and not result.dry_run
-    repeat = repeat_command(args, name, gathered) if gathered.asked else ""
+    repeat = repeat_command(args, name, gathered, tool=not owns_tool) if gathered.asked else ""
     code = EXIT_NO_ENVIRONMENT if missing_env else EXIT_OK
     return result_of("new", Made(result, repeat), code, changed=not result.dry_run)
+
+
+def _meet_template_fields(
+    answering: NewAnswers, template: new_template.ChosenTemplate, args: argparse.Namespace, ctx: Context
+) -> None:
+    """The project's fields a team template asks in its own way. A field it does not
+    ask is not asked here either (it is recorded aside: ``templating.offer``), and a
+    flag for it is refused rather than dropped; a field it asks with a default of its
+    own takes that default; its choices replace pickenv's."""
+    from pickenv.creation.fields import git_user_name
+
+    assert template.info is not None and template.offer is not None
+    ours: dict[str, Callable[[], str]] = {
+        "description": lambda: f"{answering.name}: a Python project",
+        "author": lambda: git_user_name(ctx.env),
+        "license": lambda: "MIT",
+    }
+    for key, default in ours.items():
+        asked = template.offer.names.get(key)
+        given = getattr(args, key) is not None or key in answering.extras
+        if asked is None:
+            if given:
+                raise UsageError(
+                    f"the template {template.source.location} asks no {key}: leave out --{key}, or name its "
+                    f"question for it in the team file (questions: {{{key}: NAME}})"
+                )
+            answering.template_fields[key] = default()
+            continue
+        allowed = template.info.choices(asked)
+        if allowed:
+            answering.field_choices[key] = allowed
+        own = template.info.questions[asked].get("default")
+        if not given and own is not None and "{{" not in str(own):
+            answering.template_fields[key] = str(own)
 
 
 def _trusts(args: argparse.Namespace, ctx: Context, location: str) -> bool:

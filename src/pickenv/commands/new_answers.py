@@ -21,7 +21,7 @@ from pickenv.commands.options import answering_of
 from pickenv.commands.terminal import Terminal
 from pickenv.context import Context
 from pickenv.creation.fields import LICENSES, check_bool, check_license, git_user_name, one_line
-from pickenv.errors import EXIT_INTERRUPTED, AnswerError, Fix, NoTTYError, PickenvError
+from pickenv.errors import EXIT_INTERRUPTED, AnswerError, Fix, NoTTYError, PickenvError, UsageError
 from pickenv.questionnaire.questions import QUESTIONS, Question, Value, format_value, get_question
 from pickenv.questionnaire.resolve import Resolver
 
@@ -94,6 +94,12 @@ class NewAnswers:
         # Fields settled by the template when no flag or answers file says (a team
         # template's environment is set up as its README says: create_env is no).
         self.template_fields: dict[str, object] = {}
+        # A team template that sets up its own environment tool: pickenv chooses none
+        # (the recommendation is still made and shown), and --tool cannot choose one.
+        self.tool_owner = ""
+        # A team template's own choices for a field (its `license` question's): they
+        # replace pickenv's for checking and asking.
+        self.field_choices: dict[str, tuple[str, ...]] = {}
         self.prompting = terminal.interactive and not args.defaults
         self._prompts: Prompts | None = None
 
@@ -123,13 +129,16 @@ class NewAnswers:
         def text(what: str) -> Callable[[object, str], str]:
             return lambda value, origin: one_line(what, value, origin)
 
-        return {
+        checks: dict[str, Callable[[object, str], Any]] = {
             "tool": choice.check,
             "description": text("description"),
             "author": text("author"),
             "license": check_license,
             "create_env": check_bool,
         }
+        for key, allowed in self.field_choices.items():
+            checks[key] = partial(_one_of, key, allowed)
+        return checks
 
     def _ask(self, key: str, choice: ToolChoice, default: Any, back: bool = False) -> Any:
         """The prompt of one project field (``back``: asked from the review, Esc returns there)."""
@@ -141,7 +150,7 @@ class NewAnswers:
             menu = choice.menu()
             return self.prompts.select("Which environment tool?", menu, default, shortened(help), back=back)
         if key == "license":
-            licences = [(x, x) for x in LICENSES]
+            licences = [(x, x) for x in self.field_choices.get("license", LICENSES)]
             return self.prompts.select("Licence?", licences, default, "the LICENSE file", back=back)
         if key == "create_env":
             help = "create it, install the project and run its tests now"
@@ -180,7 +189,15 @@ class NewAnswers:
         resolver = Resolver(use_defaults=self.args.defaults, can_ask=self.prompting)
         values: dict[str, Any] = {}
         chosen: set[str] = set()
+        if self.tool_owner and _given(self.args, extras, "tool") is not None:
+            raise UsageError(
+                f"the template {self.tool_owner} sets up its own environment tool (it asks no `tool` "
+                "pickenv can answer): leave out --tool (and `tool` in the answers file)"
+            )
         for key in FIELDS:
+            if key == "tool" and self.tool_owner:
+                values[key] = choice.default()
+                continue
             given = _given(self.args, extras, key)
             if given is None and key in self.template_fields:
                 given = (self.template_fields[key], "the template")
@@ -300,6 +317,8 @@ class NewAnswers:
         answers = dict(gathered.result.answers)
         rows = [(q.id, q.id, format_value(answers[q.id])) for q in QUESTIONS]  # the names -a takes
         for key in FIELDS:
+            if key == "tool" and self.tool_owner:
+                continue  # not pickenv's to choose: nothing to change at the review
             value = gathered.values[key]
             shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
             if key == "tool" and value == gathered.result.recommendation:
@@ -308,13 +327,24 @@ class NewAnswers:
         return rows
 
 
-def repeat_command(args: argparse.Namespace, name: str, gathered: Gathered) -> str:
-    """The non-interactive command that makes the same project."""
+def _one_of(key: str, allowed: tuple[str, ...], value: object, origin: str) -> str:
+    if str(value) not in allowed:
+        raise AnswerError(
+            f"invalid {LABELS[key].lower()} {value!r} ({origin}); the template offers: {', '.join(allowed)}"
+        )
+    return str(value)
+
+
+def repeat_command(args: argparse.Namespace, name: str, gathered: Gathered, *, tool: bool = True) -> str:
+    """The non-interactive command that makes the same project (``tool``: with --tool;
+    not for a template that sets up its own)."""
     words = ["pickenv", "new", name, "--defaults"]
     for question_id, value in gathered.result.answers:
         words += ["-a", f"{question_id}={format_value(value)}"]
     values = gathered.values
-    words += ["--tool", values["tool"], "--description", values["description"], "--author", values["author"]]
+    if tool:
+        words += ["--tool", values["tool"]]
+    words += ["--description", values["description"], "--author", values["author"]]
     words += ["--license", values["license"], "--create-env" if values["create_env"] else "--no-create-env"]
     if str(args.output_dir) != ".":
         words += ["--output-dir", str(args.output_dir)]
@@ -326,6 +356,8 @@ def repeat_command(args: argparse.Namespace, name: str, gathered: Gathered) -> s
     words += [w for pair in getattr(args, "data", []) for w in ("--data", pair)]
     if getattr(args, "trust", False):
         words.append("--trust")
+    if getattr(args, "skip_tasks", False):
+        words.append("--skip-tasks")
     for layer in args.layers:
         words += ["--with", layer]
     return shlex.join(words)

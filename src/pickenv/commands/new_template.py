@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 from pickenv.commands.options import team_of
 from pickenv.commands.terminal import Terminal
-from pickenv.commands.trust import add_trust, consent
+from pickenv.commands.trust import add_skip_tasks, add_trust, asked_for, consent
 from pickenv.context import Context
-from pickenv.errors import Fix, TemplateError, UsageError
+from pickenv.errors import UsageError
 
 if TYPE_CHECKING:
     # Every start builds the parser, which imports this module for add_arguments: the
     # template machinery (hashlib, subprocess, git) loads only when a template is chosen.
+    from pickenv.templating.offer import Offer
     from pickenv.templating.source import TemplateInfo, TemplateSource
 
 
@@ -26,6 +27,7 @@ class ChosenTemplate:
     tools: tuple[str, ...]  # the tools it scaffolds
     trusted: bool  # the user allowed what it runs
     data: dict[str, str]  # values for its own questions (team file, then --data)
+    offer: Offer | None = None  # how pickenv's answers meet a team template's questions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--template-ref", metavar="REF", help="the template's version (default: its newest tag)"
     )
     add_trust(parser)
+    add_skip_tasks(parser)
     parser.add_argument(
         "--data",
         action="append",
@@ -55,24 +58,30 @@ def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) 
     ref = args.template_ref or (team.ref if team and not args.template else None)
     if args.template_ref and not given:
         raise UsageError("--template-ref needs --template (or a team file with a template)")
-    data = {**(team.data if team else {}), **data_pairs(args.data)}
+    given_data = data_pairs(args.data)
+    data = {**(team.data if team else {}), **given_data}
     if not given:
         from pickenv.templating.render import supported_tools
 
         source = builtin_source()
         assert source.folder is not None
         return ChosenTemplate(source, None, supported_tools(source.folder), False, data)
+    if given_data and not given:
+        raise UsageError("--data answers a team template's own questions: give --template (or a team file)")
+    from pickenv.templating.offer import offer_of, refuse_unknown_data
+    from pickenv.tools import tool_names
+
     source = resolve_source(given, ref, ctx)
     info = inspect(source, ctx)
-    if info.missing:
-        raise TemplateError(
-            f"the template {source.location} does not declare {', '.join(info.missing)}, "
-            "which pickenv answers (copier records only declared questions)",
-            fixes=[Fix.DECLARE_QUESTIONS],
-        )
+    offer = offer_of(info, team.questions if team else {}, tool_names())
+    if team:
+        refuse_unknown_data(team.data, info.questions, f"the team file {team.path} (data)", source.location)
+    refuse_unknown_data(given_data, info.questions, "--data", source.location)
     source = replace(source, ref=info.ref)  # render the version that was read
-    trusted = consent(info.unsafe, info.source.location, args, ctx, terminal)
-    return ChosenTemplate(source, info, info.tools, trusted, data)
+    # copier's `copy` runs no migration: only tasks and extensions need consent here.
+    trusted = consent(asked_for(info.runs_on_copy, args), info.source.location, args, ctx, terminal)
+    tools = info.tools if not offer.owns_tool else tool_names()
+    return ChosenTemplate(source, info, tools, trusted, data, offer)
 
 
 def data_pairs(pairs: list[str]) -> dict[str, str]:

@@ -15,8 +15,9 @@ from pickenv.errors import EXIT_OK, EXIT_TEMPLATE
 NAME = "template"
 HELP = "check a team's project template"
 DESCRIPTION = (
-    "Check a team's copier template before anyone makes a project from it: it must declare the "
-    "questions pickenv answers and render for every tool and domain it offers."
+    "Check a team's copier template before anyone makes a project from it: it must write an "
+    "answers file, carry version tags, and render for every tool and domain it offers "
+    "(--data answers its questions that have no default)."
 )
 EXAMPLES: Examples = (
     ("check a template in a local folder", "pickenv template check ./python-template"),
@@ -38,14 +39,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument("source", help="a git URL (gh:org/repo), a local git repository or a folder")
     check.add_argument("--template-ref", metavar="REF", help="the version to check (default: its newest tag)")
     add_trust(check)
+    check.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="answer one of the template's own questions in every render (repeatable)",
+    )
     add_format(check, "template-check")
     add_common(check)
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
+    from pickenv.commands.new_template import data_pairs
     from pickenv.templating.check import check_template
 
     with terminal.activity() as activity:
         activity.step(f"Checking {args.source}")
-        result = check_template(args.source, args.template_ref, ctx, trusted=args.trust)
+        result = check_template(
+            args.source, args.template_ref, ctx, trusted=args.trust, data=data_pairs(args.data)
+        )
     return result_of("template-check", result, EXIT_TEMPLATE if result.problems else EXIT_OK)

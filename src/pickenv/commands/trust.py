@@ -20,6 +20,20 @@ def add_trust(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_skip_tasks(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--skip-tasks",
+        action="store_true",
+        help="render without running the template's tasks (its Jinja extensions still need --trust)",
+    )
+
+
+def asked_for(unsafe: Sequence[str], args: argparse.Namespace) -> tuple[str, ...]:
+    """What needs consent on this run: tasks do not when --skip-tasks leaves them out."""
+    skip = getattr(args, "skip_tasks", False)
+    return tuple(u for u in unsafe if not (skip and u.startswith("task")))
+
+
 def is_trusted(location: str, trust: Sequence[str]) -> bool:
     return any(location.startswith(t) if t.endswith("/") else location == t for t in trust)
 

@@ -4,22 +4,25 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from pickenv.commands import Outcome, result_of
 from pickenv.commands.new_template import data_pairs
 from pickenv.commands.options import Examples, add_format, add_project_path, team_of
 from pickenv.commands.terminal import Terminal
-from pickenv.commands.trust import add_trust, consent
+from pickenv.commands.trust import add_skip_tasks, add_trust, consent
 from pickenv.context import Context
-from pickenv.errors import EXIT_OK, EXIT_UPDATE_AVAILABLE
+from pickenv.errors import EXIT_CONFLICTS, EXIT_OK, EXIT_UPDATE_AVAILABLE
 
 NAME = "update"
 HELP = "update a project made by pickenv (or from a team template) to its template's newest version"
 DESCRIPTION = (
     "Bring a project made by `pickenv new` (or from a team's copier template) to the newest "
     "version of its template, or to --to VERSION, keeping your own changes as copier's update "
-    "does. The project must be a clean git work tree. --check changes nothing and says whether "
-    "there is an update."
+    "does. The project must be a clean git work tree. --check changes nothing, runs none of the "
+    "template's tasks, and says whether there is an update. Questions a new version adds get the "
+    "team file's values (data, answers, defaults), pickenv's answers recorded when the project was "
+    f"made, or --data; with conflicts to resolve it exits {EXIT_CONFLICTS}."
 )
 EXAMPLES: Examples = (
     ("is a newer template out? (exit 13 if so)", "pickenv update --check"),
@@ -45,16 +48,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where a conflict goes: markers in the file (default) or a FILE.rej beside it",
     )
     parser.add_argument(
-        "--team", metavar="FILE_OR_URL", help="a team file: its pinned template version and trust"
+        "--team",
+        metavar="FILE_OR_URL",
+        help="a team file: its pinned template version, trust, and values for questions a new version adds",
     )
     parser.add_argument(
         "--data",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change a recorded answer as part of the update (repeatable; never the tool)",
+        help="change a recorded answer, or answer a question the new version adds (repeatable; not the tool)",
+    )
+    parser.add_argument(
+        "--answers-file",
+        metavar="PATH",
+        help="the project's copier answers file, relative to it (default: .copier-answers.yml, else found)",
     )
     add_trust(parser)
+    add_skip_tasks(parser)
     add_format(parser, "update")
 
 
@@ -70,11 +81,31 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         allow=lambda unsafe, location: consent(unsafe, location, args, ctx, terminal),
         pins={team.template: team.ref} if team and team.template and team.ref else {},
         data=data_pairs(args.data),
+        team=team,
+        skip_tasks=args.skip_tasks,
+        answers_file=args.answers_file,
     )
-    with terminal.activity() as activity:
+    # The consent to what a new version runs may be asked at a prompt: no live line over it.
+    with terminal.activity(prompts=terminal.interactive and not args.trust) as activity:
         activity.step("Checking for a template update" if args.check else "Updating the project")
         result = update_project(request, ctx)
     code = EXIT_UPDATE_AVAILABLE if result.checked and result.available else EXIT_OK
+    if not result.checked and (result.conflicts or result.rejects):
+        code = EXIT_CONFLICTS
+    result = replace(result, again=_again(args))
     return result_of(
         "update", result, code, changed=not result.checked and (result.available or bool(result.changes))
     )
+
+
+def _again(args: argparse.Namespace) -> tuple[str, ...]:
+    """The flags the update itself needs, for the command "Next:" shows after --check."""
+    words: list[str] = []
+    for flag in ("team", "to", "answers_file"):
+        if getattr(args, flag):
+            words += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+    words += [w for pair in args.data for w in ("--data", pair)]
+    if args.conflict != "inline":
+        words += ["--conflict", args.conflict]
+    words += ["--trust"] * bool(args.trust) + ["--skip-tasks"] * bool(args.skip_tasks)
+    return tuple(words)

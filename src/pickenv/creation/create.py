@@ -8,6 +8,7 @@ all of it: exactly what pickenv made, nothing anyone else did (see ``placement``
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from pickenv.context import Context
 from pickenv.creation.name import ProjectName, package_name
+from pickenv.creation.ownership import signals_deferred
 from pickenv.creation.placement import (
     Destination,
     Placement,
@@ -31,8 +33,10 @@ from pickenv.creation.runs import DestinationLock, Staging, sweep
 from pickenv.errors import DestinationError, Fix, UsageError
 from pickenv.questionnaire.questions import Value
 from pickenv.repo import git
+from pickenv.templating.answers import PICKENV_ANSWERS, pickenv_answers_text
 from pickenv.templating.history import template_ref
-from pickenv.templating.render import render
+from pickenv.templating.offer import Offer
+from pickenv.templating.render import render, run_tasks
 from pickenv.templating.source import TemplateSource
 from pickenv.tools.base import EnvTool, ToolContext
 from pickenv.tools.environments import (
@@ -61,9 +65,10 @@ class NewRequest:
     create_env: bool
     python: str | None  # an interpreter given by the user
     dry_run: bool
-    # A team template: the questions it declares (only those get data), values for its
-    # own questions, whether the user trusted what it runs, and whether copier may ask.
-    declared: frozenset[str] = frozenset()
+    # A team template: how pickenv's answers meet its questions (None: pickenv's own
+    # template, which takes them all), values for its own questions, whether the user
+    # trusted what it runs, whether copier may ask, and whether its tasks are skipped.
+    offer: Offer | None = None
     extra_data: Mapping[str, str] = field(default_factory=dict)
     trusted: bool = False
     ask_template: bool = False
@@ -71,6 +76,9 @@ class NewRequest:
     # The user trusts the template (--trust, a trust list) even if it runs nothing: its
     # links may then lead outside the project (copier's _preserve_symlinks).
     trust_links: bool = False
+    skip_tasks: bool = False
+    tasks: bool = False  # the template has tasks (run in the project's folder once it is in place)
+    answers_file: str | None = None  # the template's own `_answers_file`
 
     @property
     def version(self) -> PythonVersion:
@@ -111,6 +119,9 @@ class NewResult:
     updatable: bool = True  # False: made from a plain folder, it can never be updated
     # What killed runs had left where the project was made: removed, or for the user.
     leftovers: tuple[str, ...] = ()
+    # The template sets up its own environment tool (``tool`` is what its files are, as
+    # `pickenv detect` reads them; "" when they name none): pickenv chose none.
+    tool_by_template: bool = False
 
 
 def template_data(request: NewRequest, record: Mapping[str, str] | None = None) -> dict[str, object]:
@@ -118,9 +129,18 @@ def template_data(request: NewRequest, record: Mapping[str, str] | None = None) 
     the answers file records as the template (see ``project.history``). A team
     template gets the answers to the questions it declares, and its own (--data)."""
     data = _all_data(request, record)
-    if request.template.kind == "builtin":
+    if request.offer is None:
         return data
-    return {**{k: v for k, v in data.items() if k in request.declared}, **request.extra_data}
+    return {**request.offer.data(data), **request.extra_data}
+
+
+def kept_aside(request: NewRequest) -> dict[str, object]:
+    """pickenv's answers a team template does not take (see ``templating.offer``)."""
+    if request.offer is None:
+        return {}
+    data = _all_data(request, None)
+    ours = {k: v for k, v in data.items() if k not in ("template_record", "reasons")}
+    return request.offer.kept_aside(ours)
 
 
 def _all_data(request: NewRequest, record: Mapping[str, str] | None) -> dict[str, object]:
@@ -145,7 +165,8 @@ def _tool_outputs(request: NewRequest) -> tuple[str, ...]:
     return (*request.tool.writes, *request.tool.lock_files(request.locked), *eggs, "build", ".eggs")
 
 
-Built = tuple[list[str], Placement, tuple[StepResult, ...], str, list[tuple[str, float]]]
+# files, what was placed, environment steps, git outcome, timings, the template's own tool
+Built = tuple[list[str], Placement, tuple[StepResult, ...], str, list[tuple[str, float]], str]
 
 
 def _materialise(
@@ -202,9 +223,15 @@ def _build(
         if request.template.kind == "builtin" and request.template.folder is not None:
             ref = template_ref(ctx, request.template.folder)
             record = {"_src_path": ref.recorded, "_commit": ref.tag}
-        _render(request, template_data(request, record), tree)
+        data = template_data(request, record)
+        owned = _render(request, data, tree, tasks=False)
         files = list_files(tree)
         place(tree, placement)
+        if request.tasks and not request.skip_tasks:
+            progress("Running the template's tasks")
+            # With the answers copier asked for itself (the template's own questions).
+            asked = _answers_recorded(request, destination)
+            files += _tasks_in_place(request, {**data, **asked}, placement)
         timings.append(("render", time.monotonic() - started))
         steps: tuple[StepResult, ...] = ()
         if request.create_env and plan.available:
@@ -214,7 +241,9 @@ def _build(
             env_made = True
             timings += [(s.title, s.seconds) for s in steps]
         git_started = time.monotonic()
-        if not placement.was_empty:
+        if (destination / ".git").exists() and placement.ledger.owns(destination / ".git"):
+            outcome = "skipped: the template's tasks made the repository"
+        elif not placement.was_empty:
             outcome = "skipped: the folder already had files"
         elif not placement.only_ours(staging.folder):  # `git add -A` would commit them: not pickenv's to do
             outcome = "skipped: files pickenv did not make appeared in the folder"
@@ -229,17 +258,64 @@ def _build(
         if isinstance(exc, OSError):
             raise _disk_error(exc, destination, request.template) from None
         raise
-    return files, placement, steps, outcome, timings
+    return files, placement, steps, outcome, timings, owned
 
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
-def _render(request: NewRequest, data: Mapping[str, object], target: Path) -> None:
-    """Render into ``target``, and refuse links out of the project nobody trusted."""
-    render(request.template, data, target, trusted=request.trusted, ask=request.ask_template)
+def _tasks_in_place(request: NewRequest, data: Mapping[str, object], placement: Placement) -> list[str]:
+    """Run the template's tasks where the project now is; what they add is recorded as
+    pickenv's (the user allowed them), so that a later failure takes it back too.
+    Returns the files they added (not those in a repository they made)."""
+    destination = placement.destination
+    before = set(_entries(destination))
+    run_tasks(request.template, data, destination)
+    added = []
+    with signals_deferred():
+        for path in _entries(destination):  # parents first: a rollback empties them first
+            if path not in before and not placement.ledger.owns(path):
+                placement.ledger.record(path)
+                relative = path.relative_to(destination)
+                if path.is_file() and ".git" not in relative.parts:
+                    added.append(str(relative))
+    return added
+
+
+def _answers_recorded(request: NewRequest, project: Path) -> dict[str, object]:
+    """The answers the render recorded, as copier reads them back (``_`` keys left out)."""
+    from pickenv.templating.answers import read_answers
+
+    name = str(request.answers_file or ".copier-answers.yml")
+    if "{{" in name or not (project / name).is_file():
+        return {}
+    return {k: v for k, v in read_answers(project, name).items() if not k.startswith("_")}
+
+
+def _entries(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):  # never into a link
+        dirs.sort()
+        found += [Path(folder, name) for name in [*dirs, *sorted(files)]]
+    return found
+
+
+def _render(request: NewRequest, data: Mapping[str, object], target: Path, *, tasks: bool) -> str:
+    """Render into ``target``, and refuse links out of the project nobody trusted. What
+    a team template does not ask is recorded beside its files (``templating.offer``).
+    Returns the tool of a template that owns it, as its files say ("" otherwise)."""
+    render(request.template, data, target, trusted=request.trusted, ask=request.ask_template,
+           skip_tasks=not tasks)  # fmt: skip
     if not (request.trusted or request.trust_links):
         refuse_outside_links(target, request.template.location)
+    aside = kept_aside(request)
+    if aside and not (target / PICKENV_ANSWERS).exists():  # a template of its own may write one
+        (target / PICKENV_ANSWERS).write_text(pickenv_answers_text(aside), encoding="utf-8")
+    if request.offer is None or not request.offer.owns_tool:
+        return ""
+    from pickenv.existing.detect import detect
+
+    return detect(target).tool or ""
 
 
 def _disk_error(exc: OSError, destination: Path, template: TemplateSource) -> DestinationError:
@@ -262,15 +338,15 @@ def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1 << 20 else f"{size / (1 << 20):.1f} MB"
 
 
-def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tuple[str, float]]]:
+def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tuple[str, float]], str]:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
-        _render(request, template_data(request), Path(scratch))
+        owned = _render(request, template_data(request), Path(scratch), tasks=False)  # writes nothing
         files = list_files(Path(scratch))
         if request.destination.exists():
             check_conflicts(Path(scratch), request.destination)
     kept = tuple(kept_files(files, request.destination)) if request.destination.exists() else ()
-    return files, kept, [("render", time.monotonic() - started)]
+    return files, kept, [("render", time.monotonic() - started)], owned
 
 
 def create_project(request: NewRequest, ctx: Context, progress: Progress) -> NewResult:
@@ -293,11 +369,11 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
     steps: tuple[StepResult, ...] = ()
     leftovers: tuple[str, ...] = ()
     if request.dry_run:
-        files, kept, timings = _dry_run(request)
+        files, kept, timings, owned = _dry_run(request)
         merge: tuple[str, ...] = ()
         outcome = "skipped: dry run"
     else:
-        (files, placement, steps, outcome, timings), leftovers = _materialise(
+        (files, placement, steps, outcome, timings, owned), leftovers = _materialise(
             request, ctx, tool_ctx, plan, progress
         )
         kept, merge = tuple(placement.kept), tuple(placement.merge)
@@ -311,7 +387,7 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         )
     return NewResult(
         path=request.destination,
-        tool=request.tool.name,
+        tool=owned if request.offer is not None and request.offer.owns_tool else request.tool.name,
         recommended=request.recommended,
         reasons=request.reasons,
         files=tuple(files),
@@ -341,4 +417,5 @@ def create_project(request: NewRequest, ctx: Context, progress: Progress) -> New
         template=request.template.location,
         updatable=request.template.updatable,
         leftovers=leftovers,
+        tool_by_template=request.offer is not None and request.offer.owns_tool,
     )

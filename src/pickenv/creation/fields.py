@@ -29,7 +29,9 @@ def one_line(what: str, value: object, origin: str) -> str:
 
 def check_license(value: object, origin: str) -> str:
     if value not in LICENSES:
-        raise AnswerError(f"invalid licence {value!r} ({origin}); choose one of: {', '.join(LICENSES)}")
+        near = [name for name in LICENSES if name.lower() == str(value).lower()]
+        fix = f"did you mean {near[0]!r}?" if near else f"choose one of: {', '.join(LICENSES)}"
+        raise AnswerError(f"invalid licence {value!r} ({origin}); {fix}")
     return str(value)
 
 

@@ -144,7 +144,10 @@ class WorkTree:
         return head
 
     def unfinished_update(
-        self, rows: Sequence[tuple[str, str]] | None = None, under: Path | None = None
+        self,
+        rows: Sequence[tuple[str, str]] | None = None,
+        under: Path | None = None,
+        answers_file: str = ANSWERS_FILE,
     ) -> str | None:
         """What a template update that was stopped, or not yet committed, leaves in the
         tree (or in its folder ``under``): a changed answers file (its ``_commit`` no
@@ -156,7 +159,7 @@ class WorkTree:
             p
             for code, p in rows
             # changed since the last commit: not new (A), untracked (?) or ignored (!)
-            if PurePosixPath(p).name == ANSWERS_FILE and code[0] not in "A?!" and p.startswith(prefix)
+            if _is_answers(p, prefix, answers_file) and code[0] not in "A?!" and p.startswith(prefix)
         ]
         found_rej = self.run("ls-files", "-o", "-z", "--", "*.rej").split("\0")
         rejects = [p for p in found_rej if p and p.startswith(prefix)]
@@ -359,3 +362,8 @@ def _template_version(read: Callable[[], Mapping[str, object]]) -> str:
 def _names(paths: Sequence[str], shown: int) -> str:
     more = len(paths) - shown
     return ", ".join(paths[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def _is_answers(path: str, prefix: str, answers_file: str) -> bool:
+    """An answers file: copier's usual name anywhere (a subproject's), or the project's own."""
+    return PurePosixPath(path).name == ANSWERS_FILE or path == prefix + answers_file

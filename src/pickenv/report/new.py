@@ -47,7 +47,11 @@ def result_json(made: Made, view: View) -> str:
                 ],
             },
             "git": result.git,
-            "template": {"source": result.template, "updatable": result.updatable},
+            "template": {
+                "source": result.template,
+                "updatable": result.updatable,
+                "owns_tool": result.tool_by_template,
+            },
             "command": repeat,
             "timings": {name: round(seconds, 3) for name, seconds in result.timings},
         },
@@ -71,6 +75,9 @@ def result_text(made: Made, view: View) -> str:
         if result.tool == result.recommended
         else f"{result.tool} (recommended: {result.recommended})"
     )
+    if result.tool_by_template:  # not pickenv's choice: say whose it is
+        tool = f"{result.tool}, which" if result.tool else "the environment tool"
+        chosen = f"{tool} its template sets up (pickenv recommends {result.recommended})"
     env = result.environment
     if result.dry_run:
         lines = [f"Dry run: would create {where} for {chosen} ({len(result.files)} files):"]
@@ -83,7 +90,8 @@ def result_text(made: Made, view: View) -> str:
         lines.append("Nothing was written.")
         return "\n".join(lines) + "\n"
     lines = [f"Created {where} for {chosen} ({len(result.files)} files)."]
-    lines += [f"  why: {reason}" for reason in result.reasons]
+    if not result.tool_by_template:  # the reasons are for pickenv's choice
+        lines += [f"  why: {reason}" for reason in result.reasons]
     if result.kept:
         lines.append(f"Kept {len(result.kept)} existing files unchanged: {', '.join(result.kept)}")
     for name in result.merge:

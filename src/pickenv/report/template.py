@@ -18,6 +18,9 @@ def check_json(result: TemplateCheck, view: View) -> str:
             "tools": list(result.tools),
             "domains": list(result.domains),
             "rendered": result.rendered,
+            "planned": result.planned,
+            "owns_tool": result.owns_tool,
+            "notes": list(result.notes),
             "runs": list(result.unsafe),
             "problems": [{"file": p.file, "message": p.message} for p in result.problems],
         },
@@ -26,11 +29,11 @@ def check_json(result: TemplateCheck, view: View) -> str:
 
 def check_text(result: TemplateCheck, view: View) -> str:
     at = f" at {result.ref}" if result.ref else ""
-    lines = [str(p) for p in result.problems]
-    combos = len(result.tools) * len(result.domains)
+    lines = [str(p) for p in result.problems] + [f"note: {n}" for n in result.notes]
+    tools = "its own" if result.owns_tool else ", ".join(result.tools) or "none"
     summary = (
-        f"{result.source}{at}: rendered {result.rendered} of {combos} "
-        f"(tools: {', '.join(result.tools) or 'none'}; domains: {', '.join(result.domains)})"
+        f"{result.source}{at}: rendered {result.rendered} of {result.planned} "
+        f"(tools: {tools}; domains: {', '.join(result.domains)})"
     )
     if result.unsafe:
         summary += f"; it runs {len(result.unsafe)} task(s) or extension(s), which need the user's trust"

@@ -23,6 +23,8 @@ def result_json(result: UpdateResult, view: View) -> str:
             "changes": [{"path": path, "change": kind(code)} for code, path in result.changes],
             "conflicts": list(result.conflicts),
             "rejects": list(result.rejects),
+            "added": [{"question": q, "value": v, "from": o} for q, v, o in result.added],
+            "notes": list(result.notes),
         },
     )
 
@@ -32,8 +34,9 @@ def result_text(result: UpdateResult, view: View) -> str:
     where = shown_path(result.path, cwd)
     where = result.path.name if where == "." else where
     said = shown(where)  # one line, even for a folder whose name has a line break
+    notes = [f"Note: {note}." for note in result.notes]
     if not result.available and not result.changes:
-        return f"{said} is up to date: template {result.new}.\n"
+        return "\n".join([f"{said} is up to date: template {result.new}.", *notes]) + "\n"
     verb = "would change" if result.checked else "changed"
     if result.available:
         head = (
@@ -43,10 +46,12 @@ def result_text(result: UpdateResult, view: View) -> str:
         )
     else:
         head = f"{'Would update' if result.checked else 'Updated'} {said}'s answers (template {result.new})."
-    lines = [head]
+    lines = [head, *notes]
     if result.linked:
         linked = "It would be linked" if result.checked else "It is now linked"
         lines.append(f"  {linked} to pickenv's template history ({result.template}).")
+    for question, value, origin in result.added:
+        lines.append(f"  New question {question}: {value} (from {origin})")
     lines.append(f"Files it {verb}:" if result.changes else f"It {verb} no file.")
     lines += [f"  {kind(code):9} {path}" for code, path in result.changes]
     conflicts = "would conflict" if result.checked else "conflict"
@@ -60,7 +65,7 @@ def result_text(result: UpdateResult, view: View) -> str:
     lines.append("Next:")
     if result.checked:
         words = ("pickenv", "update") if result.path == cwd else ("pickenv", "update", where)
-        lines.append(f"  {view.platform.join(words)}")
+        lines.append(f"  {view.platform.join((*words, *result.again))}")
     else:
         if result.conflicts:
             lines.append("  # resolve each <<<<<<< ... >>>>>>> block in those files, then git add them")

@@ -87,3 +87,39 @@ def _first_alias(text: str) -> int:
     except yaml.YAMLError:
         return 0  # invalid YAML: the reader says where
     return 0
+
+
+# ---- pickenv's own answers beside a team template's ----------------------------------------
+PICKENV_ANSWERS = ".pickenv-answers.yml"
+_PICKENV_HEADER = (
+    "# pickenv's answers that the project's template does not ask (pickenv update offers\n"
+    "# them to a question a newer version of the template adds). Written by pickenv new.\n"
+)
+
+
+def pickenv_answers_text(answers: dict[str, object]) -> str:
+    """The file pickenv writes beside a team template's render (``templating.offer``)."""
+    import yaml
+
+    body = yaml.safe_dump(
+        {"schema_version": 1, "answers": answers},
+        default_flow_style=False,
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    return _PICKENV_HEADER + body
+
+
+def read_pickenv_answers(project: Path) -> dict[str, object]:
+    """What ``.pickenv-answers.yml`` records (empty: no such file). Read as the answers
+    file is: inside the project, bounded, without aliases."""
+    if not (project / PICKENV_ANSWERS).is_file():
+        return {}
+    data = read_answers(project, PICKENV_ANSWERS, template=False)
+    answers = data.get("answers")
+    if data.get("schema_version") != 1 or not isinstance(answers, dict):
+        path = project / PICKENV_ANSWERS
+        raise ProjectError(
+            f"the answers file {path} is not pickenv's (schema_version 1, answers); {_restore(path)}"
+        )
+    return {str(k): v for k, v in answers.items()}

@@ -22,12 +22,23 @@ def template_failures() -> tuple[type[Exception], ...]:
     return (CopierError, JinjaError, ProcessExecutionError, ValueError)
 
 
+TEXT_LIMIT = 600  # characters of copier's message kept: its reasons, not a whole page
+
+
 def failure_text(exc: Exception) -> str:
-    """One line: plumbum's errors carry the whole command and its output."""
+    """copier's whole message on one line (its first line alone, "could not load some
+    Jinja extensions:", hides which); plumbum's errors carry the whole command and its
+    output, of which git's last complaint is the point."""
     stderr = getattr(exc, "stderr", None)
     if isinstance(stderr, str) and stderr.strip():
         return last_complaint(stderr)
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = lines[0]
+    for line in lines[1:]:
+        text += (" " if text.endswith((":", ".")) else "; ") + line
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
 def render(
@@ -70,6 +81,36 @@ def render(
             + failure_text(exc),
             facts={"file": where[0], "line": str(where[1])} if where else None,
         ) from None
+
+
+def run_tasks(source: TemplateSource, data: Mapping[str, object], target: Path) -> None:
+    """Run the template's tasks in ``target``, the project's final folder, rendering no
+    file: pickenv renders into a staging folder and moves the result into place, and a
+    task that writes the project's own path (a virtual environment's scripts, a
+    workspace file) must see where the project is, not where it was rendered. copier
+    runs tasks after its render; excluding every file leaves only them. The user
+    trusted the template before (tasks never run untrusted)."""
+    import copier
+
+    location = str(source.folder) if source.kind in ("builtin", "folder") else source.location
+    try:
+        with warnings.catch_warnings(), source.credentials():
+            warnings.simplefilter("ignore")
+            copier.run_copy(
+                location,
+                str(target),
+                data=dict(data),
+                vcs_ref=source.ref,
+                defaults=True,
+                quiet=True,
+                overwrite=True,
+                unsafe=False,
+                settings=copier.Settings(trust=[source.location]),
+                exclude=["*", ".*"],  # gitignore patterns: every file and folder, at any depth
+                cleanup_on_error=False,
+            )
+    except template_failures() as exc:
+        raise TemplateError(f"a task of the template {source.location} failed: {failure_text(exc)}") from None
 
 
 def _where(exc: Exception) -> tuple[str, int] | None:

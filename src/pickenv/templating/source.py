@@ -38,9 +38,6 @@ from pickenv.templating.history import recorded_path, release_key
 
 Kind = Literal["builtin", "folder", "git"]
 CONFIG_NAMES = ("copier.yml", "copier.yaml")
-# Questions pickenv answers itself: a template must declare them, or copier does not
-# record their answers and the project can never be updated with them.
-REQUIRED_QUESTIONS = ("project_name", "tool", "python_version")
 _ALIASES = {"gh": "https://github.com/", "gl": "https://gitlab.com/"}
 # copier's shortcuts, a URL with a scheme, or git's scp-like user@host:path.
 _REMOTE = re.compile(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
@@ -119,7 +116,7 @@ def resolve_source(given: str, ref: str | None, ctx: Context) -> TemplateSource:
         raise TemplateError(f"the template {given} does not exist ({path})", fixes=[Fix.TEMPLATE_SOURCE])
     location = recorded_path(path, ctx)
     git = Git.find(ctx.env, error=TemplateError)
-    if git is None and (path / ".git").exists():
+    if git is None and ((path / ".git").exists() or (path / "HEAD").is_file()):
         # Without git the work tree is all there is: rendering it would pass an
         # uncommitted state off as a version, and `check` would call it a folder.
         raise TemplateError(
@@ -143,6 +140,10 @@ def _remote(given: str, ref: str | None) -> TemplateSource:
 
 
 def _is_repo_root(path: Path, git: Git) -> bool:
+    """A work tree's top folder, or a bare repository (a team's mirror, a server's copy)."""
+    bare = git.run("rev-parse", "--is-bare-repository", "--absolute-git-dir", cwd=path, check=False)
+    if bare.ok and bare.out.split()[:1] == ["true"]:
+        return Path(bare.out.split("\n")[1].strip()).resolve() == path
     found = git.run("rev-parse", "--show-toplevel", cwd=path, check=False)
     return found.ok and Path(found.out.strip()).resolve() == path
 
@@ -212,13 +213,10 @@ class TemplateInfo:
                 )
 
     @property
-    def missing(self) -> tuple[str, ...]:
-        """The questions pickenv fills that the template does not declare."""
-        declared = self.questions
-        missing = [q for q in REQUIRED_QUESTIONS if q not in declared]
-        if "tool" in declared and not self.tools:
-            missing.append("tool (with choices)")
-        return tuple(missing)
+    def runs_on_copy(self) -> tuple[str, ...]:
+        """What a first render runs: copier's `copy` runs tasks and loads extensions, and
+        never a migration (those run on update, and are asked for then)."""
+        return tuple(u for u in self.unsafe if not u.startswith("migration"))
 
 
 def inspect(source: TemplateSource, ctx: Context) -> TemplateInfo:
@@ -321,10 +319,29 @@ def _info(source: TemplateSource, name: str, read: Callable[[str], str], ref: st
         for document in documents:
             entries = document.get(key) or []
             for entry in entries if isinstance(entries, list) else [entries]:
-                shown = entry.get("command", entry) if isinstance(entry, Mapping) else entry
-                words = " ".join(map(str, shown)) if isinstance(shown, list | tuple) else str(shown)
-                unsafe[f"{label}: {words}"] = None
+                for line in _commands(label, entry):
+                    unsafe[line] = None
     return TemplateInfo(source, config, ref, tags, files, tuple(unsafe))
+
+
+def _commands(label: str, entry: object) -> list[str]:
+    """What one entry of ``_tasks``/``_migrations``/``_jinja_extensions`` runs, as lines
+    for the consent list: a migration names its version, and copier's older form
+    (``before:``/``after:`` lists) each of its commands."""
+
+    def words(shown: object) -> str:
+        return " ".join(map(str, shown)) if isinstance(shown, list | tuple) else str(shown)
+
+    if not isinstance(entry, Mapping):
+        return [f"{label}: {words(entry)}"]
+    version = f" to {entry['version']}" if label == "migration" and entry.get("version") else ""
+    if "command" in entry:
+        return [f"{label}{version}: {words(entry['command'])}"]
+    stages = [(stage, entry.get(stage)) for stage in ("before", "after")]
+    found = [(stage, item) for stage, items in stages if isinstance(items, list) for item in items]
+    if found:
+        return [f"{label}{version} ({stage}): {words(item)}" for stage, item in found]
+    return [f"{label}{version}: {words(dict(entry))}"]
 
 
 class _Git:

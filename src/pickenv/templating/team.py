@@ -9,6 +9,7 @@ for its template's own questions, and which template sources it trusts to run ta
     answers: {deploy: docker}        # never asked
     defaults: {team_size: small}     # asked (or taken by --defaults) with this default
     data: {ci_provider: github}      # the template's own questions
+    questions: {project_name: project_slug}  # pickenv's answer -> the template's question
     trust: [gh:acme/]                # copier-style: a prefix ends with /
 
 It is chosen by ``--team`` (a path, or a git URL whose repository holds
@@ -36,7 +37,7 @@ from pickenv.inputs import CONFIG_LIMIT, RULES_LIMIT, InputError, read_text
 from pickenv.questionnaire.questions import Value, get_question
 
 TEAM_FILE_NAME = "pickenv-team.yaml"
-_KEYS = ("schema_version", "name", "template", "rules", "answers", "defaults", "data", "trust")
+_KEYS = ("schema_version", "name", "template", "rules", "answers", "defaults", "data", "questions", "trust")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class TeamFile:
     defaults: Mapping[str, Value] = field(default_factory=dict)
     data: Mapping[str, str] = field(default_factory=dict)
     trust: tuple[str, ...] = ()
+    # pickenv's answer -> the question of the team's template it fills (``templating.offer``)
+    questions: Mapping[str, str] = field(default_factory=dict)
 
 
 # The template and git machinery (pickenv.templating.source, hashlib, subprocess, tempfile)
@@ -154,7 +157,24 @@ def _parse(
         defaults=_answers(data.get("defaults"), "defaults", given),
         data={str(k): str(v) for k, v in _mapping(data.get("data"), "data", given).items()},
         trust=tuple(_strings(data.get("trust"), "trust", given)),
+        questions=_questions(data.get("questions"), given),
     )
+
+
+def _questions(value: Any, given: str) -> dict[str, str]:
+    from pickenv.templating.offer import pickenv_names, suggestion
+
+    out: dict[str, str] = {}
+    known = pickenv_names()
+    for ours, theirs in _mapping(value, "questions", given).items():
+        if str(ours) not in known:
+            raise _fail(
+                given, f"`questions`: pickenv has no answer {_short(ours)}{suggestion(str(ours), known)}"
+            )
+        if not isinstance(theirs, str) or not theirs.strip() or theirs.startswith("_"):
+            raise _fail(given, f"`questions`: {ours} must name a question of the template")
+        out[str(ours)] = theirs.strip()
+    return out
 
 
 def _template(node: Any, given: str, local: Callable[[str], str]) -> tuple[str | None, str | None]:

@@ -32,6 +32,8 @@ from pickenv.repo.worktree import WorkTree, require_usable_temp
 from pickenv.templating.answers import ANSWERS_FILE, read_answers
 from pickenv.templating.history import REPO_NAME, Git, ensure_history, release_key
 from pickenv.templating.render import failure_text, template_failures
+from pickenv.templating.team import TeamFile
+from pickenv.templating.update_answers import added_answers, find_answers_file, refuse_unknown
 
 FIRST_RELEASE = "0.1.0"  # pickenv before its template had a history
 ConflictMode = Literal["inline", "rej"]
@@ -48,7 +50,13 @@ class UpdateRequest:
     # is from: True to allow it (raises when the user does not).
     allow: Callable[[tuple[str, ...], str], bool] = lambda unsafe, location: False
     pins: Mapping[str, str] = field(default_factory=dict)  # a team's template source -> its pinned ref
-    data: Mapping[str, str] = field(default_factory=dict)  # answers the user asked to change
+    data: Mapping[str, object] = field(default_factory=dict)  # answers the user asked to change (or to give)
+    # The team file's values for questions a new version of the template adds: its
+    # `data`, then its fixed answers, then pickenv's answers recorded aside, then its
+    # defaults (the last three through its `questions` mapping).
+    team: TeamFile | None = None
+    skip_tasks: bool = False  # run none of the template's tasks (--check never runs them)
+    answers_file: str | None = None  # the answers file, relative to the project (None: found)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,9 @@ class UpdateResult:
     conflicts: tuple[str, ...]  # files with conflict markers
     rejects: tuple[str, ...]  # .rej files of hunks that did not apply
     checked: bool  # --check: nothing was changed
+    added: tuple[tuple[str, str, str], ...] = ()  # (question, value, from where) for questions it adds
+    notes: tuple[str, ...] = ()
+    again: tuple[str, ...] = ()  # the flags that repeat this run (for the "Next:" command)
 
     @property
     def available(self) -> bool:
@@ -79,27 +90,26 @@ class _Source:
     linked: bool  # the old reference is not the recorded one
     trusted: bool = False  # the user allowed what the new version runs
     builtin: bool = False  # pickenv's own template (it runs nothing)
+    note: str = ""  # worth saying: a team's pin that does not apply
 
 
 def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     project = request.project
-    answers_path = project / ANSWERS_FILE
+    name = request.answers_file or find_answers_file(project)
+    answers_path = project / name
     if not answers_path.is_file():
         raise ProjectError(
-            f"{shown(project)} has no {ANSWERS_FILE}: it was not made from a template",
+            f"{shown(project)} has no {name}: it was not made from a template",
             fixes=[Fix.NOT_A_PROJECT],
         )
-    answers = read_answers(project)
+    answers = read_answers(project, name)
     if "tool" in request.data:
         raise UsageError(
             "an update never changes the tool: switching moves the dependencies, which an update does not",
             fixes=[],
         )
-    unknown = [k for k in request.data if k not in answers or k.startswith("_")]
-    if unknown:
-        raise UsageError(f"{answers_path.name} records no answer {unknown[0]!r} to change", fixes=[])
     tree = WorkTree.of(project, ctx.env)
-    unfinished = tree.unfinished_update(under=project)
+    unfinished = tree.unfinished_update(under=project, answers_file=name)
     if unfinished:  # never "up to date" on the answers of an update nobody committed
         raise ProjectError(unfinished)
     source = _source(answers, request.to, ctx, tree, request.pins)
@@ -110,12 +120,19 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
             raise ProjectError(
                 f"{shown(project)} is at template {source.old}, newer than {source.new}: "
                 "pickenv never downgrades",
-                fixes=[Fix.UPGRADE_PICKENV],
+                fixes=[Fix.UPGRADE_PICKENV] if source.builtin else [],
                 facts={"version": source.old.split("+")[0]},
             )
+    notes = (source.note,) if source.note else ()
     if source.old == source.new and not request.data:
-        return UpdateResult(project, source.recorded, source.old, source.new, False, (), (), (), checked=True)
-    source = _with_consent(source, request, ctx)
+        return UpdateResult(
+            project, source.recorded, source.old, source.new, False, (), (), (), checked=True, notes=notes
+        )
+    source, asked = _with_consent(source, request, ctx)
+    refuse_unknown(request.data, answers, asked)
+    added = added_answers(request.team, request.data, answers, asked, project)
+    data = {**{q: v for q, (v, _) in added.items()}, **request.data}
+    request = replace(request, data=data)
     tree.head()  # a project without a commit has nothing to compare with
     if not tree.committed(answers_path):  # the scratch clone would not have it
         raise ProjectError(
@@ -123,8 +140,9 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
             fixes=[Fix.COMMIT_FIRST, Fix.GIT_INIT],
         )
     require_usable_temp()
+    shown_added = tuple((q, str(v), where) for q, (v, where) in added.items())
     if request.check:
-        return _check(request, source, tree, ctx)
+        return replace(_check(request, source, tree, ctx, name), added=shown_added, notes=notes)
     head = tree.require_clean()
     tree.require_writable()
     ignored = tree.ignored()
@@ -132,10 +150,10 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
         # The link is a commit: made in a scratch clone, never on the branch. So is the
         # update of a repository whose folder has a line break (see require_usable_temp).
         if source.linked or "\n" in str(tree.top):
-            _update_aside(request, source, tree, ctx)
+            _update_aside(request, source, tree, ctx, name)
         else:
-            _run_copier(project, tree, source, request.conflict, request.data, scratch=False)
-        return _result(request, source, tree, project, ignored)
+            _run_copier(project, tree, source, _Run.of(request, name), scratch=False)
+        return replace(_result(request, source, tree, project, ignored), added=shown_added, notes=notes)
     except BaseException as exc:
         _undo(tree, head, ignored, exc)
         raise
@@ -166,18 +184,40 @@ def retool(project: Path, tree: WorkTree, change: Retool, ctx: Context) -> tuple
     old_data: dict[str, object] = {}
     if source.builtin and change.reasons is not None:
         old_data["reasons"], data["reasons"] = (list(r) for r in change.reasons)
-    _run_copier(project, tree, _with_consent(source, request, ctx), "inline", data, old_data, scratch=True)
+    run = _Run("inline", data, ANSWERS_FILE, skip_tasks=False, old_data=old_data)
+    _run_copier(project, tree, _with_consent(source, request, ctx)[0], run, scratch=True)
     return tuple(tree.unmerged())
 
 
-def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> _Source:
-    """pickenv's own template runs nothing; a team's version is read first."""
+@dataclass(frozen=True)
+class _Run:
+    """How copier's update is run."""
+
+    conflict: ConflictMode
+    data: Mapping[str, object]  # answers to change or to give
+    answers_file: str  # relative to the project
+    skip_tasks: bool
+    # values the old render needs that the answers file does not record (see _run_copier)
+    old_data: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, request: UpdateRequest, answers_file: str) -> _Run:
+        # --check never runs the template's tasks: it changes nothing, anywhere.
+        return cls(request.conflict, request.data, answers_file, request.skip_tasks or request.check)
+
+
+def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> tuple[_Source, tuple[str, ...]]:
+    """pickenv's own template runs nothing; a team's new version is read first: what it
+    runs (asked for; tasks not, when they are skipped) and the questions it asks."""
     if source.builtin:
-        return source
+        return source, ()
     from pickenv.templating.source import inspect, resolve_source
 
     info = inspect(resolve_source(source.recorded, source.new, ctx), ctx)
-    return replace(source, trusted=request.allow(info.unsafe, source.recorded))
+    skip = request.skip_tasks or request.check
+    runs = tuple(u for u in info.unsafe if not (skip and u.startswith("task")))
+    trusted = request.allow(runs, source.recorded) if runs else False
+    return replace(source, trusted=trusted), tuple(info.questions)
 
 
 def is_builtin(answers: Mapping[str, object]) -> bool:
@@ -195,14 +235,33 @@ _PICKENV_ANSWERS = {"tool", "domain", "python_version", "project_name"}
 
 
 def _same(a: str, b: str, ctx: Context) -> bool:
-    """Two spellings of one template source (``~/x`` and ``/home/me/x``)."""
+    """Two spellings of one template source (``~/x`` and ``/home/me/x``, ``gh:o/r`` and
+    ``https://github.com/o/r.git``), or a local clone and the URL it was cloned from."""
+    from pickenv.templating.source import git_url, is_remote
 
     def norm(text: str) -> str:
-        if text.startswith(("~", "/")) or Path(text).is_absolute():
+        if not is_remote(text) and (text.startswith("~") or Path(text).is_absolute()):
             return str(expand_user(text, ctx.home).resolve())
-        return text.rstrip("/").removesuffix(".git")
+        return git_url(text).rstrip("/").removesuffix(".git")
 
-    return norm(a) == norm(b)
+    if norm(a) == norm(b):
+        return True
+    for local, remote in ((a, b), (b, a)):
+        if is_remote(remote) and not is_remote(local):
+            origin = _origin(Path(norm(local)), ctx)
+            return origin is not None and norm(origin) == norm(remote)
+    return False
+
+
+def _origin(repo: Path, ctx: Context) -> str | None:
+    """The URL a local template repository was cloned from (its ``origin``)."""
+    from pickenv.repo.git import Git as RepoGit
+
+    git = RepoGit.find(ctx.env)
+    if git is None or not repo.is_dir():
+        return None
+    done = git.run("remote", "get-url", "origin", cwd=repo, check=False)
+    return done.out.strip() or None if done.ok else None
 
 
 def _source(
@@ -234,7 +293,13 @@ def _source(
     src = str(expand_user(recorded, ctx.home)) if recorded.startswith("~") else recorded
     pinned = next((ref for where, ref in pins.items() if _same(where, recorded, ctx)), None)
     new = to or pinned or _newest(recorded, ctx)
-    return _Source(recorded, str(commit), src, new, linked=False)
+    note = ""
+    if pins and pinned is None:  # said, never skipped in silence
+        note = (
+            f"the team file pins {', '.join(pins)}, not this project's template {recorded}: "
+            "its pin does not apply"
+        )
+    return _Source(recorded, str(commit), src, new, linked=False, note=note)
 
 
 def _newest(recorded: str, ctx: Context) -> str:
@@ -245,16 +310,7 @@ def _newest(recorded: str, ctx: Context) -> str:
     return newest_release(recorded, ctx)
 
 
-def _run_copier(
-    project: Path,
-    tree: WorkTree,
-    source: _Source,
-    conflict: ConflictMode,
-    data: Mapping[str, object],
-    old_data: Mapping[str, object] | None = None,
-    *,
-    scratch: bool,
-) -> None:
+def _run_copier(project: Path, tree: WorkTree, source: _Source, run: _Run, *, scratch: bool) -> None:
     """copier's update. A project whose answers file does not record the history as it
     is on this machine (made by pickenv 0.1.0, or on another machine) is linked first:
     copier reads the old template's place from that file, so the link is committed
@@ -264,28 +320,30 @@ def _run_copier(
     between the commit and its removal would leave the commit on the branch."""
     import copier
 
-    answers_path = project / ANSWERS_FILE
+    answers_path = project / run.answers_file
     head = tree.head()
-    aside = source.linked or bool(old_data)
+    aside = source.linked or bool(run.old_data)
     if aside and not scratch:
         raise AssertionError("pickenv commits only in a scratch clone, never on the user's branch")
     if aside:
-        _link(answers_path, source, old_data or {})
+        _link(answers_path, source, run.old_data)
         tree.commit_aside(answers_path, f"pickenv: link to the template history at {source.old}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             copier.run_update(
                 project,
-                data=dict(data),  # only the answers the user asked to change
+                data=dict(run.data),  # only the answers to change, and to new questions
+                answers_file=run.answers_file,
                 vcs_ref=source.new,
                 settings=copier.Settings(trust=[source.src]) if source.trusted else None,
                 defaults=True,  # an update never changes an answer
                 overwrite=True,
                 quiet=True,
-                conflict=conflict,
+                conflict=run.conflict,
                 unsafe=False,
                 skip_answered=True,
+                skip_tasks=run.skip_tasks,
             )
     except template_failures() as exc:
         stderr = getattr(exc, "stderr", None)  # a git command of copier's that could not write
@@ -313,14 +371,14 @@ def _written_in(exc: OSError, top: Path) -> Path:
     return top if probe(top) else Path(tempfile.gettempdir())
 
 
-def _update_aside(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context) -> None:
+def _update_aside(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context, name: str) -> None:
     """The update made in a scratch clone of the last commit, where the link may be
     committed, then carried into the work tree and index: the answers file first."""
     with tree.scratch_clone("pickenv-update-") as clone:
         copy = clone / request.project.relative_to(tree.top)
         scratch = WorkTree.of(copy, ctx.env)
-        _run_copier(copy, scratch, source, request.conflict, request.data, scratch=True)
-        change = scratch.take_change(copy / ANSWERS_FILE)
+        _run_copier(copy, scratch, source, _Run.of(request, name), scratch=True)
+        change = scratch.take_change(copy / name)
     tree.make(change)
 
 
@@ -369,10 +427,10 @@ def _result(
     )
 
 
-def _check(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context) -> UpdateResult:
-    """The update run in a throwaway clone of the project's last commit."""
+def _check(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context, name: str) -> UpdateResult:
+    """The update run in a throwaway clone of the project's last commit, without tasks."""
     with tree.scratch_clone("pickenv-update-") as clone:
         copy_project = clone / request.project.relative_to(tree.top)
         scratch = WorkTree.of(copy_project, ctx.env)
-        _run_copier(copy_project, scratch, source, request.conflict, request.data, scratch=True)
+        _run_copier(copy_project, scratch, source, _Run.of(request, name), scratch=True)
         return _result(request, source, scratch, request.project, set())
