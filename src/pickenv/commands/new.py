@@ -121,6 +121,11 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         force=args.force,
         trust_links=template.info is not None and _trusts(args, ctx, template.source.location),
         skip_tasks=args.skip_tasks,
+        unrecorded=frozenset(
+            key
+            for key in ("description", "author", "license")
+            if getattr(args, key) is None and key not in answering.extras and key not in gathered.prompted
+        ),
         tasks=template.info is not None and any(u.startswith("task") for u in template.info.unsafe),
         answers_file=str(template.info.config.get("_answers_file") or "") or None if template.info else None,
     )

@@ -75,7 +75,13 @@ def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) 
     info = inspect(source, ctx)
     offer = offer_of(info, team.questions if team else {}, tool_names())
     if team:
-        refuse_unknown_data(team.data, info.questions, f"the team file {team.path} (data)", source.location)
+        where = f"the team file {team.path} (data)"
+        unasked = refuse_unknown_data(team.data, info.questions, where, source.location, later=True)
+        if unasked:
+            terminal.note(
+                f"{where} answers {', '.join(unasked)}, which this version of the template does not ask: "
+                "kept for a version that does"
+            )
     refuse_unknown_data(given_data, info.questions, "--data", source.location)
     source = replace(source, ref=info.ref)  # render the version that was read
     # copier's `copy` runs no migration: only tasks and extensions need consent here.

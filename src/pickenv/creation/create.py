@@ -79,6 +79,8 @@ class NewRequest:
     skip_tasks: bool = False
     tasks: bool = False  # the template has tasks (run in the project's folder once it is in place)
     answers_file: str | None = None  # the template's own `_answers_file`
+    # pickenv's fields nobody gave (its defaults): not recorded aside as if decided
+    unrecorded: frozenset[str] = frozenset()
 
     @property
     def version(self) -> PythonVersion:
@@ -139,7 +141,7 @@ def kept_aside(request: NewRequest) -> dict[str, object]:
     if request.offer is None:
         return {}
     data = _all_data(request, None)
-    ours = {k: v for k, v in data.items() if k not in ("template_record", "reasons")}
+    ours = {k: v for k, v in data.items() if k not in ("template_record", "reasons", *request.unrecorded)}
     return request.offer.kept_aside(ours)
 
 
@@ -270,15 +272,17 @@ def _tasks_in_place(request: NewRequest, data: Mapping[str, object], placement: 
     Returns the files they added (not those in a repository they made)."""
     destination = placement.destination
     before = set(_entries(destination))
-    run_tasks(request.template, data, destination)
-    added = []
-    with signals_deferred():
-        for path in _entries(destination):  # parents first: a rollback empties them first
-            if path not in before and not placement.ledger.owns(path):
-                placement.ledger.record(path)
-                relative = path.relative_to(destination)
-                if path.is_file() and ".git" not in relative.parts:
-                    added.append(str(relative))
+    added: list[str] = []
+    try:
+        run_tasks(request.template, data, destination)
+    finally:  # a task that failed half-way: what it made is taken back with the rest
+        with signals_deferred():
+            for path in _entries(destination):  # parents first: a rollback empties them first
+                if path not in before and not placement.ledger.owns(path):
+                    placement.ledger.record(path)
+                    relative = path.relative_to(destination)
+                    if path.is_file() and ".git" not in relative.parts:
+                        added.append(str(relative))
     return added
 
 

@@ -67,9 +67,8 @@ def check_template(
     refuse_unknown_data(data or {}, info.questions, "--data", source.location)
     known = tool_names()
     offer = offer_of(info, {}, known)
-    problems = [*_declarations(info), *_migrations(info)]
     version_problems, notes = _versions(info)
-    problems += version_problems
+    problems = [*_declarations(info, notes), *_migrations(info), *version_problems]
     tools: tuple[str | None, ...] = (None,) if offer.owns_tool else tuple(t for t in info.tools if t in known)
     for choice in () if offer.owns_tool else info.tools:
         if choice not in known:
@@ -161,13 +160,11 @@ def _migrations(info: TemplateInfo) -> list[TemplateProblem]:
     return problems
 
 
-def _declarations(info: TemplateInfo) -> list[TemplateProblem]:
+def _declarations(info: TemplateInfo, notes: list[str]) -> list[TemplateProblem]:
     problems: list[TemplateProblem] = []
     minimum = info.config.get("_min_copier_version")
     if minimum is None:
-        problems.append(
-            TemplateProblem("copier.yml", "no _min_copier_version: say which copier the template needs")
-        )
+        notes.append("copier.yml has no _min_copier_version: saying which copier it needs helps its users")
     else:
         import copier
 
@@ -215,13 +212,26 @@ def _domains(info: TemplateInfo) -> tuple[str, ...]:
 
 def _answers(info: TemplateInfo, tool: str | None, domain: str) -> dict[str, object]:
     """pickenv's answers for one render (only those the template asks reach it)."""
+    licences = info.choices("license")
     data = {
         "project_name": "check-project",
         "tool": tool,
         "domain": domain,
         "python_version": _python(info, tool, domain),
+        # pickenv's fields, as `new` gives them where the template has no default
+        "description": "check-project: a Python project",
+        "author": "Template Check",
+        "license": licences[0] if licences else "MIT",
     }
-    return {k: v for k, v in data.items() if v is not None}
+    return {k: v for k, v in data.items() if v is not None and not _has_default(info, k)}
+
+
+def _has_default(info: TemplateInfo, name: str) -> bool:
+    """A field of pickenv's that the template answers itself (`new` keeps its default)."""
+    return (
+        name in ("description", "author", "license")
+        and info.questions.get(name, {}).get("default") is not None
+    )
 
 
 def _render_one(
@@ -249,7 +259,7 @@ def _wrote_answers(folder: Path) -> bool:
     that records the template (its name may come from a variable of the template's)."""
     for path in folder.rglob("*answers*.y*ml"):
         try:
-            if path.is_file() and path.stat().st_size < 1 << 20 and "_src_path:" in path.read_text("utf-8"):
+            if path.is_file() and path.stat().st_size < 1 << 20 and "_src_path" in path.read_text("utf-8"):
                 return True
         except (OSError, UnicodeDecodeError):
             continue

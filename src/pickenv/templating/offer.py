@@ -86,15 +86,23 @@ def _choices(info: TemplateInfo, question: str) -> tuple[str, ...]:
     return info.choices(question)
 
 
-def refuse_unknown_data(data: Mapping[str, object], declared: Iterable[str], where: str, source: str) -> None:
+def refuse_unknown_data(
+    data: Mapping[str, object], declared: Iterable[str], where: str, source: str, *, later: bool = False
+) -> list[str]:
     """Values for questions the template does not ask are a typo until shown otherwise:
-    copier would drop them without a word."""
+    copier would drop them without a word. ``later``: a team file's data may answer a
+    question a later version of the template adds, so only a near miss of a question it
+    asks is refused there; the others are returned (for a note)."""
     asked = list(declared)
+    unknown = []
     for name in data:
-        if name not in asked:
+        if name not in asked and later and not suggestion(name, asked):
+            unknown.append(name)
+        elif name not in asked:
             raise UsageError(
                 f"{where} answers {name!r}, which the template {source} does not ask"
                 f"{suggestion(name, asked)}",
                 fixes=[Fix.TEMPLATE_QUESTIONS],
                 facts={"questions": ", ".join(sorted(asked)) or "none"},
             )
+    return unknown

@@ -72,6 +72,9 @@ def render(
                 settings=settings,
                 skip_tasks=skip_tasks,
                 cleanup_on_error=False,  # the temporary folder is ours to remove
+                # A template's own `_exclude` replaces copier's defaults, `.git` among
+                # them: a project must never arrive inside its template's repository.
+                exclude=[".git"],
             )
     except template_failures() as exc:
         where = _where(exc)

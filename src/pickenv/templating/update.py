@@ -18,6 +18,7 @@ next run refuses to call such a tree up to date (``WorkTree.unfinished_update``)
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -207,17 +208,43 @@ class _Run:
 
 
 def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> tuple[_Source, tuple[str, ...]]:
-    """pickenv's own template runs nothing; a team's new version is read first: what it
-    runs (asked for; tasks not, when they are skipped) and the questions it asks."""
+    """pickenv's own template runs nothing. A team's is read at both versions first:
+    copier renders the old one too (its tasks and extensions run there), and the new
+    one's tasks, extensions and migrations. What runs is asked for; skipped tasks are
+    not (and --check skips them). Returns the source, and the new version's questions."""
     if source.builtin:
         return source, ()
     from pickenv.templating.source import inspect, resolve_source
 
     info = inspect(resolve_source(source.recorded, source.new, ctx), ctx)
+    old = (
+        inspect(resolve_source(source.recorded, source.old, ctx), ctx).unsafe
+        if source.old != source.new
+        else ()
+    )
     skip = request.skip_tasks or request.check
-    runs = tuple(u for u in info.unsafe if not (skip and u.startswith("task")))
-    trusted = request.allow(runs, source.recorded) if runs else False
+    old_runs = tuple(u for u in old if not u.startswith("migration"))  # copier runs the new ones
+    runs = tuple(
+        u
+        for u in dict.fromkeys((*old_runs, *info.unsafe))
+        if not (skip and u.startswith("task")) and _runs_between(u, source.old, source.new)
+    )
+    # Nothing left to run (only skipped tasks): copier is told to trust the source all
+    # the same, or it refuses a template that has tasks even when told to skip them.
+    trusted = request.allow(runs, source.recorded) if runs else True
     return replace(source, trusted=trusted), tuple(info.questions)
+
+
+def _runs_between(line: str, old: str, new: str) -> bool:
+    """Whether a consent line runs on an update from ``old`` to ``new``: a migration to a
+    version runs only when the update crosses it (copier's rule), the rest always."""
+    found = re.match(r"migration to (\S+?)(?: \(\w+\))?:", line)
+    if found is None:
+        return True
+    at, low, high = release_key(found[1]), release_key(old), release_key(new)
+    if at is None or low is None or high is None:
+        return True  # cannot tell: asked, rather than run unasked
+    return low < at <= high
 
 
 def is_builtin(answers: Mapping[str, object]) -> bool:
@@ -344,6 +371,7 @@ def _run_copier(project: Path, tree: WorkTree, source: _Source, run: _Run, *, sc
                 unsafe=False,
                 skip_answered=True,
                 skip_tasks=run.skip_tasks,
+                exclude=[".git"],  # see templating.render: never the template's repository
             )
     except template_failures() as exc:
         stderr = getattr(exc, "stderr", None)  # a git command of copier's that could not write
