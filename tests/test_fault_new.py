@@ -229,10 +229,28 @@ def team_template(
 
 
 def waiting_template(folder: Path, hook: Hook) -> Path:
-    """A team template whose task (run in the staging folder, before anything is placed) waits at ``hook``."""
-    # Quiet: a Ctrl-C to the whole group makes sh complain of the interrupted open on stderr.
-    task = f'exec 2>/dev/null; echo rendering > "{hook.ready}"; read verdict < "{hook.go}"'
-    return team_template(folder, task=task)
+    """A team template that waits at ``hook`` while it renders into the staging folder,
+    before anything is placed: its Jinja extension (a module beside the template, which
+    `python -m pickenv` run from that folder imports) reports and blocks when copier
+    loads it. A task would not do: tasks run once the project is in place."""
+    module = folder.parent / "pickenv_render_hook.py"
+    module.write_text(
+        "from jinja2.ext import Extension\n\n"
+        "WAITED = []\n\n\n"
+        "class Hook(Extension):\n"
+        "    def __init__(self, environment):\n"
+        "        super().__init__(environment)\n"
+        "        if not WAITED:  # copier may load it more than once\n"
+        "            WAITED.append(True)\n"
+        f"            with open({str(hook.ready)!r}, 'w') as ready:\n"
+        "                ready.write('rendering\\n')\n"
+        f"            with open({str(hook.go)!r}) as go:\n"
+        "                go.read()\n"
+    )
+    template = team_template(folder)
+    config = template / "copier.yml"
+    config.write_text("_jinja_extensions: [pickenv_render_hook.Hook]\n" + config.read_text())
+    return template
 
 
 def left_in(folder: Path) -> list[str]:
@@ -485,7 +503,8 @@ def test_a_file_that_appears_in_an_existing_folder_is_kept(
     assert report["git"] == "skipped: files pickenv did not make appeared in the folder"
     assert entry(project / "README.md") == theirs
     assert (project / "README.md.pickenv-new").read_text() == "# proj\n"
-    assert sorted(os.listdir(project)) == ["README.md", "README.md.pickenv-new"]
+    # .pickenv-answers.yml: pickenv's answers the template does not ask (domain, ...)
+    assert sorted(os.listdir(project)) == [".pickenv-answers.yml", "README.md", "README.md.pickenv-new"]
     assert left_in(work) == [] and left_in(project) == []
 
 

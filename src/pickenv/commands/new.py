@@ -79,7 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.commands.new_answers import NewAnswers, repeat_command
-    from pickenv.creation.create import NewRequest, create_project
+    from pickenv.creation.create import create_project
+    from pickenv.creation.request import NewRequest
     from pickenv.creation.name import validate_project_name
     from pickenv.creation.placement import check_destination
     from pickenv.tools import get_tool

@@ -8,37 +8,30 @@ all of it: exactly what pickenv made, nothing anyone else did (see ``placement``
 from __future__ import annotations
 
 import errno
-import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.context import Context
-from pickenv.creation.name import ProjectName, package_name
-from pickenv.creation.ownership import signals_deferred
+from pickenv.creation.name import package_name
 from pickenv.creation.placement import (
-    Destination,
     Placement,
     check_conflicts,
     check_destination,
     kept_files,
     list_files,
     place,
-    refuse_outside_links,
 )
+from pickenv.creation.rendering import answers_recorded, render_project, tasks_in_place
+from pickenv.creation.request import NewRequest, template_data
 from pickenv.creation.runs import DestinationLock, Staging, sweep
 from pickenv.errors import DestinationError, Fix, UsageError
-from pickenv.questionnaire.questions import Value
 from pickenv.repo import git
-from pickenv.templating.answers import PICKENV_ANSWERS, pickenv_answers_text
 from pickenv.templating.history import template_ref
-from pickenv.templating.offer import Offer
-from pickenv.templating.render import render, run_tasks
 from pickenv.templating.source import TemplateSource
-from pickenv.tools.base import EnvTool, ToolContext
+from pickenv.tools.base import ToolContext
 from pickenv.tools.environments import (
     create_environment,
     refuse_replacing,
@@ -47,49 +40,6 @@ from pickenv.tools.environments import (
     tool_context,
 )
 from pickenv.tools.steps import Plan, Progress, StepResult
-from pickenv.versions import PythonVersion
-
-
-@dataclass(frozen=True)
-class NewRequest:
-    name: ProjectName
-    destination: Destination
-    template: TemplateSource
-    answers: Mapping[str, Value]  # the questionnaire's, complete
-    tool: EnvTool
-    recommended: str  # what the rules recommended
-    reasons: tuple[str, ...]  # why this tool (written to the project's README)
-    description: str
-    author: str
-    license: str
-    create_env: bool
-    python: str | None  # an interpreter given by the user
-    dry_run: bool
-    # A team template: how pickenv's answers meet its questions (None: pickenv's own
-    # template, which takes them all), values for its own questions, whether the user
-    # trusted what it runs, whether copier may ask, and whether its tasks are skipped.
-    offer: Offer | None = None
-    extra_data: Mapping[str, str] = field(default_factory=dict)
-    trusted: bool = False
-    ask_template: bool = False
-    force: bool = False  # --force: an existing, non-empty destination takes the files
-    # The user trusts the template (--trust, a trust list) even if it runs nothing: its
-    # links may then lead outside the project (copier's _preserve_symlinks).
-    trust_links: bool = False
-    skip_tasks: bool = False
-    tasks: bool = False  # the template has tasks (run in the project's folder once it is in place)
-    answers_file: str | None = None  # the template's own `_answers_file`
-    # pickenv's fields nobody gave (its defaults): not recorded aside as if decided
-    unrecorded: frozenset[str] = frozenset()
-
-    @property
-    def version(self) -> PythonVersion:
-        return PythonVersion.parse(str(self.answers["python_version"]))
-
-    @property
-    def locked(self) -> bool:
-        """A lock file was asked for and the tool can write one for this target."""
-        return bool(self.answers["lockfile"]) and self.tool.can_lock(self.version)
 
 
 @dataclass(frozen=True)
@@ -124,38 +74,6 @@ class NewResult:
     # The template sets up its own environment tool (``tool`` is what its files are, as
     # `pickenv detect` reads them; "" when they name none): pickenv chose none.
     tool_by_template: bool = False
-
-
-def template_data(request: NewRequest, record: Mapping[str, str] | None = None) -> dict[str, object]:
-    """The copier answers: every questionnaire answer plus the project's own, and what
-    the answers file records as the template (see ``project.history``). A team
-    template gets the answers to the questions it declares, and its own (--data)."""
-    data = _all_data(request, record)
-    if request.offer is None:
-        return data
-    return {**request.offer.data(data), **request.extra_data}
-
-
-def kept_aside(request: NewRequest) -> dict[str, object]:
-    """pickenv's answers a team template does not take (see ``templating.offer``)."""
-    if request.offer is None:
-        return {}
-    data = _all_data(request, None)
-    ours = {k: v for k, v in data.items() if k not in ("template_record", "reasons", *request.unrecorded)}
-    return request.offer.kept_aside(ours)
-
-
-def _all_data(request: NewRequest, record: Mapping[str, str] | None) -> dict[str, object]:
-    return {
-        "template_record": dict(record or {}),
-        **dict(request.answers),
-        "project_name": request.name,
-        "description": request.description,
-        "author": request.author,
-        "license": request.license,
-        "tool": request.tool.name,
-        "reasons": list(request.reasons),
-    }
 
 
 def _tool_outputs(request: NewRequest) -> tuple[str, ...]:
@@ -226,14 +144,14 @@ def _build(
             ref = template_ref(ctx, request.template.folder)
             record = {"_src_path": ref.recorded, "_commit": ref.tag}
         data = template_data(request, record)
-        owned = _render(request, data, tree, tasks=False)
+        owned = render_project(request, data, tree, tasks=False)
         files = list_files(tree)
         place(tree, placement)
         if request.tasks and not request.skip_tasks:
             progress("Running the template's tasks")
             # With the answers copier asked for itself (the template's own questions).
-            asked = _answers_recorded(request, destination)
-            files += _tasks_in_place(request, {**data, **asked}, placement)
+            asked = answers_recorded(request, destination)
+            files += tasks_in_place(request, {**data, **asked}, placement)
         timings.append(("render", time.monotonic() - started))
         steps: tuple[StepResult, ...] = ()
         if request.create_env and plan.available:
@@ -266,62 +184,6 @@ def _build(
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
-def _tasks_in_place(request: NewRequest, data: Mapping[str, object], placement: Placement) -> list[str]:
-    """Run the template's tasks where the project now is; what they add is recorded as
-    pickenv's (the user allowed them), so that a later failure takes it back too.
-    Returns the files they added (not those in a repository they made)."""
-    destination = placement.destination
-    before = set(_entries(destination))
-    added: list[str] = []
-    try:
-        run_tasks(request.template, data, destination)
-    finally:  # a task that failed half-way: what it made is taken back with the rest
-        with signals_deferred():
-            for path in _entries(destination):  # parents first: a rollback empties them first
-                if path not in before and not placement.ledger.owns(path):
-                    placement.ledger.record(path)
-                    relative = path.relative_to(destination)
-                    if path.is_file() and ".git" not in relative.parts:
-                        added.append(str(relative))
-    return added
-
-
-def _answers_recorded(request: NewRequest, project: Path) -> dict[str, object]:
-    """The answers the render recorded, as copier reads them back (``_`` keys left out)."""
-    from pickenv.templating.answers import read_answers
-
-    name = str(request.answers_file or ".copier-answers.yml")
-    if "{{" in name or not (project / name).is_file():
-        return {}
-    return {k: v for k, v in read_answers(project, name).items() if not k.startswith("_")}
-
-
-def _entries(root: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(root):  # never into a link
-        dirs.sort()
-        found += [Path(folder, name) for name in [*dirs, *sorted(files)]]
-    return found
-
-
-def _render(request: NewRequest, data: Mapping[str, object], target: Path, *, tasks: bool) -> str:
-    """Render into ``target``, and refuse links out of the project nobody trusted. What
-    a team template does not ask is recorded beside its files (``templating.offer``).
-    Returns the tool of a template that owns it, as its files say ("" otherwise)."""
-    render(request.template, data, target, trusted=request.trusted, ask=request.ask_template,
-           skip_tasks=not tasks)  # fmt: skip
-    if not (request.trusted or request.trust_links):
-        refuse_outside_links(target, request.template.location)
-    aside = kept_aside(request)
-    if aside and not (target / PICKENV_ANSWERS).exists():  # a template of its own may write one
-        (target / PICKENV_ANSWERS).write_text(pickenv_answers_text(aside), encoding="utf-8")
-    if request.offer is None or not request.offer.owns_tool:
-        return ""
-    from pickenv.existing.detect import detect
-
-    return detect(target).tool or ""
-
-
 def _disk_error(exc: OSError, destination: Path, template: TemplateSource) -> DestinationError:
     """The user's disk, not a bug: say which folder, and how much room it needs."""
     where = destination.parent
@@ -345,7 +207,7 @@ def _size(size: int) -> str:
 def _dry_run(request: NewRequest) -> tuple[list[str], tuple[str, ...], list[tuple[str, float]], str]:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
-        owned = _render(request, template_data(request), Path(scratch), tasks=False)  # writes nothing
+        owned = render_project(request, template_data(request), Path(scratch), tasks=False)  # writes nothing
         files = list_files(Path(scratch))
         if request.destination.exists():
             check_conflicts(Path(scratch), request.destination)

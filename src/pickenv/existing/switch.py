@@ -81,7 +81,7 @@ def switch_project(request: SwitchRequest, ctx: Context, progress: Progress) -> 
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.package import read_package
     from pickenv.templating.answers import recorded_answers
-    from pickenv.templating.update import is_builtin
+    from pickenv.templating.update_source import is_builtin
     from pickenv.tools import get_tool, tool_names
 
     project = request.project

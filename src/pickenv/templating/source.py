@@ -35,6 +35,7 @@ from pickenv.inputs import TEMPLATE_LIMIT, InputError, decode, read_inside, size
 from pickenv.questionnaire.questions import Value
 from pickenv.repo.git import Git, GitRun, last_complaint
 from pickenv.templating.history import recorded_path, release_key
+from pickenv.templating.unsafe import runs_of
 
 Kind = Literal["builtin", "folder", "git"]
 CONFIG_NAMES = ("copier.yml", "copier.yaml")
@@ -308,40 +309,8 @@ def _info(source: TemplateSource, name: str, read: Callable[[str], str], ref: st
         config, documents = copier_config(name, read, files)
     except YAMLInputError as exc:
         raise TemplateError(f"the template {source.location}: {exc}") from None
-    # From every document, not only the one whose `_tasks` copier keeps: which of two
-    # files one glob includes comes last is the file system's order in copier's clone.
-    unsafe: dict[str, None] = {}
-    for key, label in (
-        ("_tasks", "task"),
-        ("_migrations", "migration"),
-        ("_jinja_extensions", "Jinja extension"),
-    ):
-        for document in documents:
-            entries = document.get(key) or []
-            for entry in entries if isinstance(entries, list) else [entries]:
-                for line in _commands(label, entry):
-                    unsafe[line] = None
+    unsafe = runs_of(documents)
     return TemplateInfo(source, config, ref, tags, files, tuple(unsafe))
-
-
-def _commands(label: str, entry: object) -> list[str]:
-    """What one entry of ``_tasks``/``_migrations``/``_jinja_extensions`` runs, as lines
-    for the consent list: a migration names its version, and copier's older form
-    (``before:``/``after:`` lists) each of its commands."""
-
-    def words(shown: object) -> str:
-        return " ".join(map(str, shown)) if isinstance(shown, list | tuple) else str(shown)
-
-    if not isinstance(entry, Mapping):
-        return [f"{label}: {words(entry)}"]
-    version = f" to {entry['version']}" if label == "migration" and entry.get("version") else ""
-    if "command" in entry:
-        return [f"{label}{version}: {words(entry['command'])}"]
-    stages = [(stage, entry.get(stage)) for stage in ("before", "after")]
-    found = [(stage, item) for stage, items in stages if isinstance(items, list) for item in items]
-    if found:
-        return [f"{label}{version} ({stage}): {words(item)}" for stage, item in found]
-    return [f"{label}{version}: {words(dict(entry))}"]
 
 
 class _Git:

@@ -18,25 +18,24 @@ next run refuses to call such a tree up to date (``WorkTree.unfinished_update``)
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
-from pickenv.context import Context, expand_user
+from pickenv.context import Context
 from pickenv.errors import Fix, PickenvError, ProjectError, TemplateError, UsageError
 from pickenv.repo.git import disk_trouble, probe, shown
 from pickenv.repo.worktree import WorkTree, require_usable_temp
 from pickenv.templating.answers import ANSWERS_FILE, read_answers
-from pickenv.templating.history import REPO_NAME, Git, ensure_history, release_key
+from pickenv.templating.history import release_key
 from pickenv.templating.render import failure_text, template_failures
 from pickenv.templating.team import TeamFile
 from pickenv.templating.update_answers import added_answers, find_answers_file, refuse_unknown
+from pickenv.templating.update_source import FIRST_RELEASE, UpdateSource, update_source, with_consent
 
-FIRST_RELEASE = "0.1.0"  # pickenv before its template had a history
 ConflictMode = Literal["inline", "rej"]
 CONFLICT_MODES: tuple[ConflictMode, ...] = ("inline", "rej")
 
@@ -80,20 +79,6 @@ class UpdateResult:
         return self.old != self.new
 
 
-@dataclass(frozen=True)
-class _Source:
-    """Where the old and the new template come from."""
-
-    recorded: str  # the project's _src_path
-    old: str  # the project's _commit
-    src: str  # what copier renders the new version from (and records)
-    new: str
-    linked: bool  # the old reference is not the recorded one
-    trusted: bool = False  # the user allowed what the new version runs
-    builtin: bool = False  # pickenv's own template (it runs nothing)
-    note: str = ""  # worth saying: a team's pin that does not apply
-
-
 def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     project = request.project
     name = request.answers_file or find_answers_file(project)
@@ -113,7 +98,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
     unfinished = tree.unfinished_update(under=project, answers_file=name)
     if unfinished:  # never "up to date" on the answers of an update nobody committed
         raise ProjectError(unfinished)
-    source = _source(answers, request.to, ctx, tree, request.pins)
+    source = update_source(answers, request.to, ctx, request.pins)
     if release_key(source.old) is not None and release_key(source.new) is not None:
         old_key, new_key = release_key(source.old), release_key(source.new)
         assert old_key is not None and new_key is not None
@@ -129,7 +114,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
         return UpdateResult(
             project, source.recorded, source.old, source.new, False, (), (), (), checked=True, notes=notes
         )
-    source, asked = _with_consent(source, request, ctx)
+    source, asked = with_consent(source, request.allow, request.skip_tasks or request.check, ctx)
     refuse_unknown(request.data, answers, asked)
     added = added_answers(request.team, request.data, answers, asked, project)
     data = {**{q: v for q, (v, _) in added.items()}, **request.data}
@@ -179,14 +164,14 @@ def retool(project: Path, tree: WorkTree, change: Retool, ctx: Context) -> tuple
     restores the tree on failure."""
     answers = read_answers(project)
     at = str(answers.get("_commit") or FIRST_RELEASE)
-    source = _source(answers, at, ctx, tree, {})
+    source = update_source(answers, at, ctx, {})
     request = UpdateRequest(project, at, check=False, conflict="inline", allow=change.allow)
     data: dict[str, object] = {"tool": change.tool}
     old_data: dict[str, object] = {}
     if source.builtin and change.reasons is not None:
         old_data["reasons"], data["reasons"] = (list(r) for r in change.reasons)
     run = _Run("inline", data, ANSWERS_FILE, skip_tasks=False, old_data=old_data)
-    _run_copier(project, tree, _with_consent(source, request, ctx)[0], run, scratch=True)
+    _run_copier(project, tree, with_consent(source, request.allow, False, ctx)[0], run, scratch=True)
     return tuple(tree.unmerged())
 
 
@@ -207,137 +192,7 @@ class _Run:
         return cls(request.conflict, request.data, answers_file, request.skip_tasks or request.check)
 
 
-def _with_consent(source: _Source, request: UpdateRequest, ctx: Context) -> tuple[_Source, tuple[str, ...]]:
-    """pickenv's own template runs nothing. A team's is read at both versions first:
-    copier renders the old one too (its tasks and extensions run there), and the new
-    one's tasks, extensions and migrations. What runs is asked for; skipped tasks are
-    not (and --check skips them). Returns the source, and the new version's questions."""
-    if source.builtin:
-        return source, ()
-    from pickenv.templating.source import inspect, resolve_source
-
-    info = inspect(resolve_source(source.recorded, source.new, ctx), ctx)
-    old = (
-        inspect(resolve_source(source.recorded, source.old, ctx), ctx).unsafe
-        if source.old != source.new
-        else ()
-    )
-    skip = request.skip_tasks or request.check
-    old_runs = tuple(u for u in old if not u.startswith("migration"))  # copier runs the new ones
-    runs = tuple(
-        u
-        for u in dict.fromkeys((*old_runs, *info.unsafe))
-        if not (skip and u.startswith("task")) and _runs_between(u, source.old, source.new)
-    )
-    # Nothing left to run (only skipped tasks): copier is told to trust the source all
-    # the same, or it refuses a template that has tasks even when told to skip them.
-    trusted = request.allow(runs, source.recorded) if runs else True
-    return replace(source, trusted=trusted), tuple(info.questions)
-
-
-def _runs_between(line: str, old: str, new: str) -> bool:
-    """Whether a consent line runs on an update from ``old`` to ``new``: a migration to a
-    version runs only when the update crosses it (copier's rule), the rest always."""
-    found = re.match(r"migration to (\S+?)(?: \(\w+\))?:", line)
-    if found is None:
-        return True
-    at, low, high = release_key(found[1]), release_key(old), release_key(new)
-    if at is None or low is None or high is None:
-        return True  # cannot tell: asked, rather than run unasked
-    return low < at <= high
-
-
-def is_builtin(answers: Mapping[str, object]) -> bool:
-    """pickenv's own template: its history repository, or (pickenv 0.1.0) the
-    templates/project folder of an installed pickenv or a checkout, recorded without a
-    version, in a project with pickenv's questions answered."""
-    parts = PurePosixPath(str(answers["_src_path"]).replace("\\", "/")).parts
-    if parts[-2:] == ("pickenv", REPO_NAME):
-        return True
-    unversioned = "_commit" not in answers and answers.keys() >= _PICKENV_ANSWERS
-    return parts[-2:] == ("templates", "project") and unversioned
-
-
-_PICKENV_ANSWERS = {"tool", "domain", "python_version", "project_name"}
-
-
-def _same(a: str, b: str, ctx: Context) -> bool:
-    """Two spellings of one template source (``~/x`` and ``/home/me/x``, ``gh:o/r`` and
-    ``https://github.com/o/r.git``), or a local clone and the URL it was cloned from."""
-    from pickenv.templating.source import git_url, is_remote
-
-    def norm(text: str) -> str:
-        if not is_remote(text) and (text.startswith("~") or Path(text).is_absolute()):
-            return str(expand_user(text, ctx.home).resolve())
-        return git_url(text).rstrip("/").removesuffix(".git")
-
-    if norm(a) == norm(b):
-        return True
-    for local, remote in ((a, b), (b, a)):
-        if is_remote(remote) and not is_remote(local):
-            origin = _origin(Path(norm(local)), ctx)
-            return origin is not None and norm(origin) == norm(remote)
-    return False
-
-
-def _origin(repo: Path, ctx: Context) -> str | None:
-    """The URL a local template repository was cloned from (its ``origin``)."""
-    from pickenv.repo.git import Git as RepoGit
-
-    git = RepoGit.find(ctx.env)
-    if git is None or not repo.is_dir():
-        return None
-    done = git.run("remote", "get-url", "origin", cwd=repo, check=False)
-    return done.out.strip() or None if done.ok else None
-
-
-def _source(
-    answers: Mapping[str, object], to: str | None, ctx: Context, tree: WorkTree, pins: Mapping[str, str]
-) -> _Source:
-    recorded = str(answers["_src_path"])
-    commit = answers.get("_commit")
-    if is_builtin(answers):
-        from pickenv.resources import project_template
-
-        history = ensure_history(ctx, project_template())
-        tags = Git(history.repo, ctx.env).tags()
-        new = to or history.tag
-        if new not in tags:
-            raise ProjectError(
-                f"pickenv's template has no version {new}",
-                fixes=[Fix.KNOWN_REF],
-                facts={"versions": ", ".join(sorted(tags, key=lambda t: release_key(t) or 0))},
-            )
-        old = str(commit) if commit else FIRST_RELEASE
-        linked = recorded != history.recorded or not commit
-        return _Source(recorded, old, history.recorded, new, linked, builtin=True)
-    if not commit:
-        raise ProjectError(
-            f"the project records its template ({recorded}) but no version (_commit): "
-            "it was copied from a folder and cannot be updated",
-            fixes=[],
-        )
-    src = str(expand_user(recorded, ctx.home)) if recorded.startswith("~") else recorded
-    pinned = next((ref for where, ref in pins.items() if _same(where, recorded, ctx)), None)
-    new = to or pinned or _newest(recorded, ctx)
-    note = ""
-    if pins and pinned is None:  # said, never skipped in silence
-        note = (
-            f"the team file pins {', '.join(pins)}, not this project's template {recorded}: "
-            "its pin does not apply"
-        )
-    return _Source(recorded, str(commit), src, new, linked=False, note=note)
-
-
-def _newest(recorded: str, ctx: Context) -> str:
-    """The template's newest release tag by PEP 440, pre-releases left out (copier's
-    own choice when no version is given); a template that is gone is said so."""
-    from pickenv.templating.source import newest_release
-
-    return newest_release(recorded, ctx)
-
-
-def _run_copier(project: Path, tree: WorkTree, source: _Source, run: _Run, *, scratch: bool) -> None:
+def _run_copier(project: Path, tree: WorkTree, source: UpdateSource, run: _Run, *, scratch: bool) -> None:
     """copier's update. A project whose answers file does not record the history as it
     is on this machine (made by pickenv 0.1.0, or on another machine) is linked first:
     copier reads the old template's place from that file, so the link is committed
@@ -399,7 +254,9 @@ def _written_in(exc: OSError, top: Path) -> Path:
     return top if probe(top) else Path(tempfile.gettempdir())
 
 
-def _update_aside(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context, name: str) -> None:
+def _update_aside(
+    request: UpdateRequest, source: UpdateSource, tree: WorkTree, ctx: Context, name: str
+) -> None:
     """The update made in a scratch clone of the last commit, where the link may be
     committed, then carried into the work tree and index: the answers file first."""
     with tree.scratch_clone("pickenv-update-") as clone:
@@ -427,7 +284,7 @@ def _undo(tree: WorkTree, head: str, ignored: set[str], cause: BaseException) ->
         ) from None
 
 
-def _link(answers_path: Path, source: _Source, extra: Mapping[str, object]) -> None:
+def _link(answers_path: Path, source: UpdateSource, extra: Mapping[str, object]) -> None:
     import yaml
 
     data = read_answers(answers_path.parent, answers_path.name)
@@ -437,7 +294,7 @@ def _link(answers_path: Path, source: _Source, extra: Mapping[str, object]) -> N
 
 
 def _result(
-    request: UpdateRequest, source: _Source, tree: WorkTree, project: Path, ignored: set[str]
+    request: UpdateRequest, source: UpdateSource, tree: WorkTree, project: Path, ignored: set[str]
 ) -> UpdateResult:
     changes = tuple(tree.status())
     added = {p for _, p in changes} | (tree.ignored() - ignored)  # *.rej may be ignored
@@ -455,7 +312,9 @@ def _result(
     )
 
 
-def _check(request: UpdateRequest, source: _Source, tree: WorkTree, ctx: Context, name: str) -> UpdateResult:
+def _check(
+    request: UpdateRequest, source: UpdateSource, tree: WorkTree, ctx: Context, name: str
+) -> UpdateResult:
     """The update run in a throwaway clone of the project's last commit, without tasks."""
     with tree.scratch_clone("pickenv-update-") as clone:
         copy_project = clone / request.project.relative_to(tree.top)
