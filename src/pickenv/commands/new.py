@@ -80,9 +80,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.commands.new_answers import NewAnswers, repeat_command
     from pickenv.creation.create import create_project
-    from pickenv.creation.request import NewRequest
     from pickenv.creation.name import validate_project_name
     from pickenv.creation.placement import check_destination
+    from pickenv.creation.request import NewRequest
     from pickenv.tools import get_tool
 
     # Name and destination first: nobody should answer ten questions to hear the name
