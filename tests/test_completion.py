@@ -83,6 +83,8 @@ def test_bash_completes_commands(complete: Callable[..., list[str]]) -> None:
         "recommend",
         "new",
         "update",
+        "diff",
+        "adopt",
         "detect",
         "switch",
         "rules",
@@ -177,7 +179,7 @@ def test_zsh_script(script: Callable[[str], Path]) -> None:
 def test_fish_script(script: Callable[[str], Path]) -> None:
     text = script("fish").read_text(encoding="utf-8")
     lines = text.splitlines()
-    commands = "recommend new update detect switch rules template completion schema"
+    commands = "recommend new update diff adopt detect switch rules template completion schema"
     assert f"complete -c pickenv -n __fish_use_subcommand -f -a '{commands}'" in lines
     check = "complete -c pickenv -n '__fish_seen_subcommand_from rules && __fish_seen_subcommand_from check'"
     assert f"{check} -l format -r -f -a 'text json'" in lines

@@ -149,6 +149,13 @@ def test_every_command_s_json_validates_against_its_schema(run_cli: Run, tmp_pat
     assert switched["from"] == "venv" and switched["to"] == "uv" and not switched["dry_run"]
     moved = run("switch", str(project), "--to", "conda", "--accept-losses")
     assert moved["ledger"] and moved["written"] and not moved["refused"]
+    # diff and adopt on the project pickenv made, and on one made by hand
+    assert run("diff", str(project))["drifted"] is True  # switched to conda since it was made
+    hand = tmp_path / "by-hand"
+    hand.mkdir()
+    (hand / "README.md").write_text("# by hand\n", encoding="utf-8")
+    adopted = run("adopt", str(hand), "--template", str(_template_repo(tmp_path / "tpl")))
+    assert adopted["answers"]["project_name"] == "by-hand"
     assert validated == envelope_kinds(), envelope_kinds() - validated
 
 
@@ -212,3 +219,15 @@ def test_the_example_team_files_validate(path: Path) -> None:
 def test_the_file_schemas_refuse_what_pickenv_refuses(kind: str, data: object, where: str) -> None:
     errors = list(Draft202012Validator(load_schema(kind)).iter_errors(data))
     assert errors and any(where in f"{list(e.absolute_path)} {e.message}" for e in errors), errors
+
+
+def _template_repo(folder: Path) -> Path:
+    """A small team template in a git repository tagged v1.0.0."""
+    from helpers import repository
+
+    files = {
+        "copier.yml": "project_name: {type: str}\n",
+        "{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers|to_nice_yaml }}",
+        "README.md.jinja": "# {{ project_name }}\n",
+    }
+    return repository(folder, {"v1.0.0": files}, tag=True)

@@ -33,6 +33,7 @@ EXIT_UPDATE_AVAILABLE = 13
 EXIT_UNTRUSTED = 14
 EXIT_MISFIT = 15
 EXIT_CONFLICTS = 16
+EXIT_DRIFT = 17
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -71,6 +72,7 @@ EXIT_CODES: dict[int, str] = {
         "`update`: the update is applied, but files have conflicts to resolve (markers in them, or "
         "FILE.rej beside them) before it is committed"
     ),
+    EXIT_DRIFT: "`diff --exit-code`: the project differs from its template at the version it records",
     EXIT_INTERRUPTED: (
         "interrupted or aborted: Ctrl-C, SIGTERM, SIGHUP or SIGQUIT at any moment, or Abort at the review "
         "of `new`; what was being changed is put back (a signal while the report is written keeps the "

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-COMMANDS = ("recommend", "new", "update", "detect", "switch", "rules", "template", "completion", "schema")
+COMMANDS = (
+    "recommend",
+    "new",
+    "update",
+    "diff",
+    "adopt",
+    "detect",
+    "switch",
+    "rules",
+    "template",
+    "completion",
+    "schema",
+)
 
 
 class Outcome(NamedTuple):

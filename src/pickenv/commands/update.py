@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="change a recorded answer, or answer a question the new version adds (repeatable; not the tool)",
     )
     parser.add_argument(
-        "--answers-file",
+        "--copier-answers",
         metavar="PATH",
         help="the project's copier answers file, relative to it (default: .copier-answers.yml, else found)",
     )
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         data=data_pairs(args.data),
         team=team,
         skip_tasks=args.skip_tasks,
-        answers_file=args.answers_file,
+        answers_file=args.copier_answers,
     )
     # The consent to what a new version runs may be asked at a prompt: no live line over it.
     with terminal.activity(prompts=terminal.interactive and not args.trust) as activity:
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
 def _again(args: argparse.Namespace) -> tuple[str, ...]:
     """The flags the update itself needs, for the command "Next:" shows after --check."""
     words: list[str] = []
-    for flag in ("team", "to", "answers_file"):
+    for flag in ("team", "to", "copier_answers"):
         if getattr(args, flag):
             words += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
     words += [w for pair in args.data for w in ("--data", pair)]

@@ -50,6 +50,8 @@ KINDS: Mapping[str, Kind] = {
     "switch": Kind("pickenv.report.switch", "result", (TEXT, JSON)),
     "new": Kind("pickenv.report.new", "result", (TEXT, JSON)),
     "update": Kind("pickenv.report.update", "result", (TEXT, JSON)),
+    "diff": Kind("pickenv.report.drift", "drift", (TEXT, JSON)),
+    "adopt": Kind("pickenv.report.drift", "adopted", (TEXT, JSON)),
     "template-check": Kind("pickenv.report.template", "check", (TEXT, JSON)),
     "rules": Kind("pickenv.report.rules", "rules", (TEXT, JSON, MARKDOWN, "mermaid", "dot")),
     "rules-check": Kind("pickenv.report.rules", "check", (TEXT, JSON)),

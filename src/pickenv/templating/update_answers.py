@@ -30,7 +30,7 @@ def find_answers_file(project: Path) -> str:
     if len(found) > 1:
         raise UsageError(
             f"{shown(project)} holds {len(found)} copier answers files ({', '.join(found)}): "
-            "it was made from several templates; name one with --answers-file",
+            "it was made from several templates; name one with --copier-answers",
             fixes=[],
         )
     return found[0] if found else ANSWERS_FILE
