@@ -103,7 +103,8 @@ def test_adopt_links_a_hand_made_project_and_update_then_works(tmp_path: Path, r
     git(tmp_path, "clone", "-q", str(project), str(theirs))
     updated = run_cli("update", str(project))
     assert updated.code == EXIT_OK, updated.err
-    subprocess.run([str(Path(sys.executable).with_name("copier")), "update", "--defaults", "--vcs-ref", "v2.0.0"], cwd=theirs, check=True,
+    copier = str(Path(sys.executable).with_name("copier"))
+    subprocess.run([copier, "update", "--defaults", "--vcs-ref", "v2.0.0"], cwd=theirs, check=True,
                    capture_output=True)  # fmt: skip
     assert (project / "README.md").read_text() == (theirs / "README.md").read_text()
     assert (project / "README.md").read_text().startswith("# Billing, our own words\n")
