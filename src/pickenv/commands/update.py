@@ -8,11 +8,11 @@ from dataclasses import replace
 
 from pickenv.commands import Outcome, result_of
 from pickenv.commands.new_template import data_pairs
-from pickenv.commands.options import Examples, add_format, add_project_path, team_of
+from pickenv.commands.options import Examples, add_format, team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_skip_tasks, add_trust, consent
 from pickenv.context import Context
-from pickenv.errors import EXIT_CONFLICTS, EXIT_OK, EXIT_UPDATE_AVAILABLE
+from pickenv.errors import EXIT_CONFLICTS, EXIT_OK, EXIT_PROJECT, EXIT_UPDATE_AVAILABLE, UsageError
 
 NAME = "update"
 HELP = "update a project made by pickenv (or from a team template) to its template's newest version"
@@ -22,17 +22,29 @@ DESCRIPTION = (
     "does. The project must be a clean git work tree. --check changes nothing, runs none of the "
     "template's tasks, and says whether there is an update. Questions a new version adds get the "
     "team file's values (data, answers, defaults), pickenv's answers recorded when the project was "
-    f"made, or --data; with conflicts to resolve it exits {EXIT_CONFLICTS}."
+    f"made, or --data; with conflicts to resolve it exits {EXIT_CONFLICTS}. --check with several "
+    "projects (folders, git URLs, or the team file's `projects:`) checks them all at once: "
+    f"exit {EXIT_UPDATE_AVAILABLE} when one is behind, {EXIT_PROJECT} when one cannot be read."
 )
 EXAMPLES: Examples = (
     ("is a newer template out? (exit 13 if so)", "pickenv update --check"),
     ("update the project in ./myproject", "pickenv update myproject"),
     ("update, and change a recorded answer with it", "pickenv update --data 'description=A better one'"),
+    (
+        "the team's whole fleet, as a table for a CI summary",
+        "pickenv update --check --team acme-team.yaml --format markdown",
+    ),
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_project_path(parser)
+    parser.add_argument(
+        "path",
+        nargs="*",
+        default=[],
+        metavar="PATH_OR_URL",
+        help="the project's folder (default: here); with --check, several folders or git URLs (a fleet)",
+    )
     parser.add_argument(
         "--to", metavar="VERSION", help="update to this version of the template (default: the newest)"
     )
@@ -66,20 +78,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_trust(parser)
     add_skip_tasks(parser)
-    add_format(parser, "update")
+    add_format(parser, "update")  # a fleet's formats are the same
 
 
 def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
     from pickenv.templating.update import UpdateRequest, update_project
 
     team = team_of(args, ctx)
+    pins = {team.template: team.ref} if team and team.template and team.ref else {}
+    if len(args.path) > 1 or (not args.path and team and team.projects and args.check):
+        return _fleet(args, ctx, terminal, pins, team.projects if team else ())
     request = UpdateRequest(
-        project=(ctx.cwd / args.path).resolve(),
+        project=(ctx.cwd / (args.path[0] if args.path else ".")).resolve(),
         to=args.to,
         check=args.check,
         conflict=args.conflict,
         allow=lambda unsafe, location: consent(unsafe, location, args, ctx, terminal),
-        pins={team.template: team.ref} if team and team.template and team.ref else {},
+        pins=pins,
         data=data_pairs(args.data),
         team=team,
         skip_tasks=args.skip_tasks,
@@ -109,3 +124,25 @@ def _again(args: argparse.Namespace) -> tuple[str, ...]:
         words += ["--conflict", args.conflict]
     words += ["--trust"] * bool(args.trust) + ["--skip-tasks"] * bool(args.skip_tasks)
     return tuple(words)
+
+
+def _fleet(
+    args: argparse.Namespace, ctx: Context, terminal: Terminal, pins: dict[str, str], listed: tuple[str, ...]
+) -> Outcome:
+    """`update --check` over many projects: versions compared, nothing rendered."""
+    from pickenv.templating.fleet import check_fleet, fleet_targets
+
+    if not args.check:
+        raise UsageError("update changes one project at a time; --check checks several at once")
+    if args.to or args.data:
+        raise UsageError("--to and --data are for one project; the fleet check follows the team's pin")
+    targets = fleet_targets([str(p) for p in args.path], listed)
+    with terminal.activity() as activity:
+        activity.step(f"Checking {len(targets)} projects")
+        fleet = check_fleet(targets, ctx, pins)
+    code = EXIT_OK
+    if fleet.count("unreadable"):
+        code = EXIT_PROJECT
+    if fleet.count("behind"):
+        code = EXIT_UPDATE_AVAILABLE
+    return result_of("fleet", fleet, code)

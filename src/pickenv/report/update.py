@@ -74,3 +74,8 @@ def result_text(result: UpdateResult, view: View) -> str:
         lines.append("  git diff HEAD      # review")
         lines.append(f"  git add -A && git commit -m 'Update to template {result.new}'")
     return "\n".join(lines) + "\n"
+
+
+def result_markdown(result: UpdateResult, view: View) -> str:
+    """One project's check or update for a CI summary: the text report, as a block."""
+    return f"## Template update\n\n```text\n{result_text(result, view)}```\n"

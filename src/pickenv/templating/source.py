@@ -239,7 +239,7 @@ def inspect(source: TemplateSource, ctx: Context) -> TemplateInfo:
         return _info(source, name, read, None, (), tuple(_listing(folder, source.location)))
     with _bare_clone(source, ctx) as (git, repo):
         tags = tuple(t for t in git(repo, "tag", "--list").split() if t)
-        ref = source.ref or _newest(tags) or "HEAD"
+        ref = source.ref or newest_of(tags) or "HEAD"
         if not git(repo, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False):
             versions = ", ".join(sorted(tags, key=lambda t: (release_key(t) is None, release_key(t) or 0, t)))
             raise TemplateError(f"the template {source.location} has no version {ref}",
@@ -296,7 +296,7 @@ def unreadable_entry(mode: str, size: int, limit: int) -> str | None:
     return f"is larger than {size_text(limit)}" if size > limit else None
 
 
-def _newest(tags: tuple[str, ...]) -> str | None:
+def newest_of(tags: tuple[str, ...]) -> str | None:
     releases = [(key, tag) for tag in tags if (key := release_key(tag)) is not None and not key.is_prerelease]
     return max(releases)[1] if releases else None
 
@@ -353,6 +353,14 @@ def newest_release(location: str, ctx: Context) -> str:
     records (its ``_src_path``), asked of the template itself. A template that is gone,
     or that git cannot read, is said so (ProjectError: the project cannot be updated
     from it), never taken for one without version tags."""
+    newest = newest_of(release_tags(location, ctx))
+    if newest is None:
+        raise ProjectError(f"the template {mask(location)} has no version tags to update to", fixes=[])
+    return newest
+
+
+def release_tags(location: str, ctx: Context) -> tuple[str, ...]:
+    """Every tag of the template at ``location`` (``git ls-remote``: nothing is cloned)."""
     src = str(expand_user(location, ctx.home)) if location.startswith("~") else location
     if not is_remote(src) and not Path(src).is_dir():
         raise ProjectError(f"the template {location} no longer exists ({src}): the project cannot be "
@@ -365,10 +373,7 @@ def newest_release(location: str, ctx: Context) -> str:
         complaint = mask(last_complaint(done.stderr.decode("utf-8", "replace")))
         raise ProjectError(f"the template {mask(location)} cannot be read: {complaint}", fixes=[])
     lines = done.stdout.decode("utf-8", "replace").splitlines()
-    newest = _newest(tuple(line.split("refs/tags/", 1)[1] for line in lines if "refs/tags/" in line))
-    if newest is None:
-        raise ProjectError(f"the template {mask(location)} has no version tags to update to", fixes=[])
-    return newest
+    return tuple(line.split("refs/tags/", 1)[1] for line in lines if "refs/tags/" in line)
 
 
 def git_url(location: str) -> str:

@@ -10,6 +10,7 @@ for its template's own questions, and which template sources it trusts to run ta
     defaults: {team_size: small}     # asked (or taken by --defaults) with this default
     data: {ci_provider: github}      # the template's own questions
     questions: {project_name: project_slug}  # pickenv's answer -> the template's question
+    projects: [../billing, gh:acme/shop]     # the fleet `pickenv update --check` checks
     trust: [gh:acme/]                # copier-style: a prefix ends with /
 
 It is chosen by ``--team`` (a path, or a git URL whose repository holds
@@ -37,7 +38,18 @@ from pickenv.inputs import CONFIG_LIMIT, RULES_LIMIT, InputError, read_text
 from pickenv.questionnaire.questions import Value, get_question
 
 TEAM_FILE_NAME = "pickenv-team.yaml"
-_KEYS = ("schema_version", "name", "template", "rules", "answers", "defaults", "data", "questions", "trust")
+_KEYS = (
+    "schema_version",
+    "name",
+    "template",
+    "rules",
+    "answers",
+    "defaults",
+    "data",
+    "questions",
+    "trust",
+    "projects",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,8 @@ class TeamFile:
     trust: tuple[str, ...] = ()
     # pickenv's answer -> the question of the team's template it fills (``templating.offer``)
     questions: Mapping[str, str] = field(default_factory=dict)
+    # The team's projects (folders, relative ones to the file; git URLs): the fleet check's.
+    projects: tuple[str, ...] = ()
 
 
 # The template and git machinery (pickenv.templating.source, hashlib, subprocess, tempfile)
@@ -98,8 +112,17 @@ def load_team(given: str, ctx: Context) -> TeamFile:
             raise _fail(given, f"`{key}` {_short(value)} leads outside the team's {where} {root}")
         return target
 
+    def project(value: str) -> str:
+        """A project of the fleet: a URL as it is, a folder relative to the file (anywhere)."""
+        from pickenv.templating.source import is_remote
+
+        if is_remote(value):
+            return value
+        written = expand_user(value, ctx.home)
+        return str(written if written.is_absolute() else (base / written).resolve())
+
     return _parse(text, given, path.stem, rules=lambda v: inside(v, "rules"),
-                  template=lambda v: str(inside(v, "template")))  # fmt: skip
+                  template=lambda v: str(inside(v, "template")), project=project)  # fmt: skip
 
 
 def _enclosing_repository(folder: Path) -> Path:
@@ -129,6 +152,7 @@ def _parse(
     *,
     rules: Callable[[str], Path],
     template: Callable[[str], str],
+    project: Callable[[str], str] = lambda value: value,
 ) -> TeamFile:
     from pickenv.formats.files import mask
     from pickenv.yamlio import load_located, plain
@@ -158,6 +182,7 @@ def _parse(
         data={str(k): str(v) for k, v in _mapping(data.get("data"), "data", given).items()},
         trust=tuple(_strings(data.get("trust"), "trust", given)),
         questions=_questions(data.get("questions"), given),
+        projects=tuple(project(v) for v in _strings(data.get("projects"), "projects", given)),
     )
 
 
@@ -272,11 +297,18 @@ def _from_git(url: str, ctx: Context) -> TeamFile:
         def template(value: str) -> str:
             raise _fail(url, f"template {_short(value)} must be a git URL in a team file read from git")
 
+        def project(value: str) -> str:
+            from pickenv.templating.source import is_remote
+
+            if not is_remote(value):
+                raise _fail(url, f"project {_short(value)} must be a git URL in a team file read from git")
+            return value
+
         try:
             text = read(TEAM_FILE_NAME, CONFIG_LIMIT, "the team file").decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _fail(url, f"{TEAM_FILE_NAME} is not UTF-8 text") from None
-        return _parse(text, url, "pickenv-team", rules=rules, template=template)
+        return _parse(text, url, "pickenv-team", rules=rules, template=template, project=project)
 
 
 def _in_repository(value: str, url: str) -> str:

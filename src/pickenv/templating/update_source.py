@@ -116,9 +116,24 @@ def _origin(repo: Path, ctx: Context) -> str | None:
     return done.out.strip() or None if done.ok else None
 
 
+def history_tags(ctx: Context) -> tuple[str, ...]:
+    """The versions of pickenv's own template (its history repository's tags)."""
+    from pickenv.resources import project_template
+
+    return tuple(Git(ensure_history(ctx, project_template()).repo, ctx.env).tags())
+
+
 def update_source(
-    answers: Mapping[str, object], to: str | None, ctx: Context, pins: Mapping[str, str]
+    answers: Mapping[str, object],
+    to: str | None,
+    ctx: Context,
+    pins: Mapping[str, str],
+    *,
+    newest: Callable[[str], str] | None = None,
 ) -> UpdateSource:
+    """Where the project's template is and the versions of the update: ``to``, else the
+    team's pin, else the newest release (``newest`` asks for it: the fleet check keeps
+    each template's tags once)."""
     recorded = str(answers["_src_path"])
     commit = answers.get("_commit")
     if is_builtin(answers):
@@ -144,7 +159,7 @@ def update_source(
         )
     src = str(expand_user(recorded, ctx.home)) if recorded.startswith("~") else recorded
     pinned = next((ref for where, ref in pins.items() if _same(where, recorded, ctx)), None)
-    new = to or pinned or _newest(recorded, ctx)
+    new = to or pinned or (newest or (lambda where: _newest(where, ctx)))(recorded)
     note = ""
     if pins and pinned is None:  # said, never skipped in silence
         note = (
