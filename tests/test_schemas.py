@@ -156,6 +156,8 @@ def test_every_command_s_json_validates_against_its_schema(run_cli: Run, tmp_pat
     (hand / "README.md").write_text("# by hand\n", encoding="utf-8")
     adopted = run("adopt", str(hand), "--template", str(_template_repo(tmp_path / "tpl")))
     assert adopted["answers"]["project_name"] == "by-hand"
+    fleet = run("update", "--check", str(project), str(hand))
+    assert [row["status"] for row in fleet["projects"]] == ["current", "current"]
     assert validated == envelope_kinds(), envelope_kinds() - validated
 
 

@@ -244,7 +244,7 @@ def test_team_settings_and_pickenvs_answers_live_on_at_an_update(tmp_path: Path,
     )
     assert done.code == EXIT_OK, done.err
     added = {a["question"]: (a["value"], a["from"]) for a in json.loads(done.out)["added"]}
-    assert added["ci_provider"] == ("gitlab", f"the team file {team} (data)")
+    assert added["ci_provider"] == ("gitlab", f"the team file {team}, data")
     assert added["python_version"] == ("3.12", "pickenv's answers when the project was made")
     after = answers_at(project)
     assert (after["ci_provider"], after["python_version"]) == ("gitlab", "3.12")

@@ -44,7 +44,8 @@ def _where(path: Path, view: View) -> str:
 
 def drift_text(result: Drift, view: View) -> str:
     where = _where(result.path, view)
-    head = f"{where} against its template {result.template} at {result.version}: {_summary(result)}."
+    template = result.template if not result.template.startswith("/") else _where(Path(result.template), view)
+    head = f"{where} against its template {template} at {result.version}: {_summary(result)}."
     if view.quiet:
         return "".join(f"{f.change}: {f.path}\n" for f in result.files)
     lines = [head]

@@ -3,8 +3,11 @@ markdown table for a CI job's summary, or a versioned JSON envelope."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pickenv.report.envelope import envelope
 from pickenv.report.formats import View
+from pickenv.report.paths import shown_path
 from pickenv.templating.fleet import Fleet, FleetRow
 
 _HEADER = ("project", "status", "at", "update to", "template")
@@ -40,20 +43,26 @@ def _status(row: FleetRow) -> str:
     return row.status
 
 
-def _cells(row: FleetRow) -> tuple[str, ...]:
+def _cells(row: FleetRow, view: View) -> tuple[str, ...]:
+    """A row as shown: local paths relative to where the command ran."""
+
+    def where(text: str) -> str:
+        return text if not text.startswith("/") else shown_path(Path(text), view.cwd)
+
     if row.status == "unreadable":
-        return (row.project, "unreadable", "", "", row.reason)
+        return (where(row.project), "unreadable", "", "", row.reason)
     target = f"{row.target} (pinned)" if row.pinned else row.target
-    return (row.project, _status(row), row.at, target, row.template)
+    return (where(row.project), _status(row), row.at, target, where(row.template))
 
 
 def _summary(fleet: Fleet) -> str:
     parts = [f"{fleet.count(s)} {s}" for s in ("current", "behind", "ahead", "unreadable") if fleet.count(s)]
-    return f"{len(fleet.rows)} projects: {', '.join(parts) or 'none'}."
+    count = len(fleet.rows)
+    return f"{count} project{'' if count == 1 else 's'}: {', '.join(parts) or 'none'}."
 
 
 def fleet_text(fleet: Fleet, view: View) -> str:
-    rows = [_HEADER, *(_cells(row) for row in fleet.rows)]
+    rows = [_HEADER, *(_cells(row, view) for row in fleet.rows)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER) - 1)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=False)) + "  " + r[-1]
@@ -67,5 +76,5 @@ def fleet_markdown(fleet: Fleet, view: View) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = [f"| {' | '.join(_HEADER)} |", f"|{' --- |' * len(_HEADER)}"]
-    lines += [f"| {' | '.join(cell(c) for c in _cells(row))} |" for row in fleet.rows]
+    lines += [f"| {' | '.join(cell(c) for c in _cells(row, view))} |" for row in fleet.rows]
     return "\n".join(["## Template updates", "", *lines, "", _summary(fleet)]) + "\n"

@@ -51,7 +51,7 @@ def result_text(result: UpdateResult, view: View) -> str:
         linked = "It would be linked" if result.checked else "It is now linked"
         lines.append(f"  {linked} to pickenv's template history ({result.template}).")
     for question, value, origin in result.added:
-        lines.append(f"  New question {question}: {value} (from {origin})")
+        lines.append(f"  New question {question}: {value} ({origin})")
     lines.append(f"Files it {verb}:" if result.changes else f"It {verb} no file.")
     lines += [f"  {kind(code):9} {path}" for code, path in result.changes]
     conflicts = "would conflict" if result.checked else "conflict"

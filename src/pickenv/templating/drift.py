@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pickenv.context import Context
+from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, ProjectError
 from pickenv.repo.git import shown
 from pickenv.templating.answers import PICKENV_ANSWERS, read_answers
@@ -89,7 +89,13 @@ def drift(
     with tempfile.TemporaryDirectory(prefix="pickenv-diff-") as scratch:
         rendered = Path(scratch)
         render(template, data, rendered, trusted=trusted, skip_tasks=True)
-        return compare(project, rendered, source.recorded, source.old, {name, PICKENV_ANSWERS})
+        # A local template as a path (``~/`` expanded): the report shows it relative to here.
+        where = (
+            str(expand_user(source.recorded, ctx.home))
+            if source.recorded.startswith("~")
+            else source.recorded
+        )
+        return compare(project, rendered, where, source.old, {name, PICKENV_ANSWERS})
 
 
 def _reasons(answers: dict[str, object], ctx: Context) -> tuple[str, ...]:

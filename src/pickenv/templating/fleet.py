@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pickenv.context import Context
+from pickenv.context import Context, expand_user
 from pickenv.errors import PickenvError, UsageError
 from pickenv.templating.answers import read_answers
 from pickenv.templating.history import release_key
@@ -87,15 +87,19 @@ def _folder_row(
         return FleetRow(target, "unreadable", reason="its answers file records no template version")
     source = update_source(answers, None, ctx, pins, newest=tags.newest)
     at, to = source.old, source.new
+    # A local template as a path (``~/`` expanded): the report shows it relative to here.
+    template = (
+        str(expand_user(source.recorded, ctx.home)) if source.recorded.startswith("~") else source.recorded
+    )
     pinned = bool(pins) and not source.note
     order = tags.releases(source)
     key_at, key_to = release_key(at), release_key(to)
     if key_at is not None and key_to is not None and key_at > key_to:
-        return FleetRow(target, "ahead" if pinned else "current", source.recorded, at, to, 0, pinned)
+        return FleetRow(target, "ahead" if pinned else "current", template, at, to, 0, pinned)
     if at == to:
-        return FleetRow(target, "current", source.recorded, at, to, 0, pinned)
+        return FleetRow(target, "current", template, at, to, 0, pinned)
     behind = sum(1 for key in order if key_at is not None and key_to is not None and key_at < key <= key_to)
-    return FleetRow(target, "behind", source.recorded, at, to, max(behind, 1), pinned)
+    return FleetRow(target, "behind", template, at, to, max(behind, 1), pinned)
 
 
 def _remote_row(url: str, ctx: Context, pins: Mapping[str, str], tags: _TagCache) -> FleetRow:

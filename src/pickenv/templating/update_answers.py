@@ -84,13 +84,13 @@ def added_answers(
     for question in new:
         ours = to_ours.get(question, question)
         if team and question in team.data:
-            out[question] = (team.data[question], f"the team file {team.path} (data)")
+            out[question] = (team.data[question], f"the team file {team.path}, data")
         elif team and ours in team.answers:
-            out[question] = (_plain(team.answers[ours]), f"the team file {team.path} (answers)")
+            out[question] = (_plain(team.answers[ours]), f"the team file {team.path}, answers")
         elif ours in aside:
             out[question] = (aside[ours], "pickenv's answers when the project was made")
         elif team and ours in team.defaults:
-            out[question] = (_plain(team.defaults[ours]), f"the team file {team.path} (defaults)")
+            out[question] = (_plain(team.defaults[ours]), f"the team file {team.path}, defaults")
     return out
 
 
