@@ -69,4 +69,4 @@ def render_project(request: NewRequest, data: Mapping[str, object], target: Path
         return ""
     from pickenv.existing.detect import detect
 
-    return detect(target).tool or ""
+    return detect(target, answers=False).tool or ""

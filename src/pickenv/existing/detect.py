@@ -63,7 +63,9 @@ class Detection:
     looked_for: tuple[str, ...] = ()  # every file name and table the evidence names
 
 
-def detect(project: Path) -> Detection:
+def detect(project: Path, *, answers: bool = True) -> Detection:
+    """Which tool ``project``'s files say (``answers``: also what they say of the
+    questionnaire's answers; without, the inference is left out: the tool alone)."""
     if not project.is_dir():
         raise ProjectError(f"{project} is not a folder", fixes=[Fix.NOT_A_PROJECT])
     from pickenv.tools.others import all_evidence, looked_for
@@ -77,8 +79,8 @@ def detect(project: Path) -> Detection:
             for path in scan.matches(ev):
                 found.append(Found(name, path, ev.strength, ev.note, ev.runner, ev.outranks))
                 owners += [(name, path)] if ev.owns_includes else []
-    answers, answers_file = _recorded(files, scan)
-    recorded = answers.get("tool") if isinstance(answers.get("tool"), str) else None
+    recorded_answers, answers_file = _recorded(files, scan)
+    recorded = recorded_answers.get("tool") if isinstance(recorded_answers.get("tool"), str) else None
     if recorded is not None:
         found.append(
             Found(str(recorded), answers_file, "strong", "the tool recorded when the project was made")
@@ -97,7 +99,7 @@ def detect(project: Path) -> Detection:
             f"{answers_file} records {recorded}, but the files are {', '.join(sorted(by_files.values()))}'s: "
             "the project has moved on from what was generated"
         )
-    inferred = infer_answers(files, tool, answers, answers_file)
+    inferred = infer_answers(files, tool, recorded_answers, answers_file) if answers else Inferred({}, {}, ())
     problems = [*scan.problems.values(), *inferred.problems]
     findings += [*problems, *inferred.notes]
     if problems and confidence == "high":
