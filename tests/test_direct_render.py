@@ -5,6 +5,8 @@ lock files, licences and awkward names; and whatever it does not do goes to copi
 from __future__ import annotations
 
 import itertools
+import marshal
+import shutil
 import stat
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from pickenv.errors import TemplateError
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.resources import project_template
+from pickenv.templating.compiled import FOLDER
 from pickenv.templating.direct import NotDirect, render_direct
 from pickenv.templating.render import render
 from pickenv.templating.source import TemplateSource, builtin_source
@@ -139,3 +142,29 @@ def test_an_unknown_name_in_a_file_is_copiers(tmp_path: Path) -> None:
     source = TemplateSource(str(template), "builtin", folder=template)
     render(source, {"template_record": RECORD}, out)  # copier: the unknown name is "out"
     assert (out / "out.txt").read_text() == "x out\n"
+
+
+def test_compiled_templates_are_kept_and_checked_against_their_source(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template)
+    answers = data("uv", "cli", "3.12")
+    cache = tmp_path / "cache"
+    first, again, broken, edited = (tmp_path / name for name in ("first", "again", "broken", "edited"))
+    for folder in (first, again, broken, edited):
+        folder.mkdir()
+    render_direct(template, answers, first, cache)
+    (stored,) = (cache / FOLDER).iterdir()
+    entries = marshal.loads(stored.read_bytes())
+    assert len(entries) > 40  # the files and copier.yml's strings
+    written = stored.stat().st_mtime_ns
+    render_direct(template, answers, again, cache)
+    assert files_of(again) == files_of(first)
+    assert stored.stat().st_mtime_ns == written  # all of it from the cache: nothing to write
+    stored.write_bytes(b"not what marshal wrote")
+    render_direct(template, answers, broken, cache)
+    assert files_of(broken) == files_of(first)
+    assert marshal.loads(stored.read_bytes()).keys() == entries.keys()
+    readme = template / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "An edit.\n")
+    render_direct(template, answers, edited, cache)
+    assert (edited / "README.md").read_text().endswith("An edit.\n")

@@ -202,7 +202,7 @@ def _build(
         if request.template.kind == "builtin" and request.template.folder is not None:
             ref = template_ref(ctx, request.template.folder)
             record = {"_src_path": ref.recorded, "_commit": ref.tag}
-        _render(request, template_data(request, record), tree)
+        _render(request, template_data(request, record), tree, ctx.cache_dir)
         files = list_files(tree)
         place(tree, placement)
         timings.append(("render", time.monotonic() - started))
@@ -235,9 +235,13 @@ def _build(
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
-def _render(request: NewRequest, data: Mapping[str, object], target: Path) -> None:
+def _render(
+    request: NewRequest, data: Mapping[str, object], target: Path, cache_dir: Path | None = None
+) -> None:
     """Render into ``target``, and refuse links out of the project nobody trusted."""
-    render(request.template, data, target, trusted=request.trusted, ask=request.ask_template)
+    render(
+        request.template, data, target, trusted=request.trusted, ask=request.ask_template, cache_dir=cache_dir
+    )
     if not (request.trusted or request.trust_links):
         refuse_outside_links(target, request.template.location)
 

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from jinja2 import Template
     from jinja2.sandbox import SandboxedEnvironment
 
+    from pickenv.templating.compiled import OneFileCache
+
 CONFIG = "copier.yml"
 SUFFIX = ".jinja"  # copier's default _templates_suffix
 # copier's DEFAULT_EXCLUDE, matched against each part of a path as gitignore does.
@@ -47,12 +49,21 @@ class NotDirect(Exception):
     """This render needs copier: the template or the answers use what is not done here."""
 
 
-def render_direct(template: Path, data: Mapping[str, object], target: Path) -> None:
+def render_direct(
+    template: Path, data: Mapping[str, object], target: Path, cache_dir: Path | None = None
+) -> None:
     """Render ``template`` into ``target`` (an existing, empty folder) as
-    ``copier.run_copy(template, target, data=data, defaults=True)`` would."""
+    ``copier.run_copy(template, target, data=data, defaults=True)`` would; with
+    ``cache_dir``, its compiled templates are kept there (``templating.compiled``)."""
     config, questions = _read(template)
     env = _environment(template, config)
-    strings = _Strings(env)
+    cache = None
+    if cache_dir is not None:
+        from pickenv.templating.compiled import OneFileCache, cache_file
+
+        cache = OneFileCache(cache_file(cache_dir, template, config.get("_envops", {})))
+        env.bytecode_cache = cache
+    strings = _Strings(env, cache)
     answers, remembered = _answer(questions, data, strings)
     context: dict[str, object] = {
         **data,
@@ -62,6 +73,8 @@ def render_direct(template: Path, data: Mapping[str, object], target: Path) -> N
     }
     root = template / str(config.get("_subdirectory", ""))
     planned = _plan(template, root, context, strings)
+    if cache is not None:
+        cache.save()
     for folder in planned.folders:
         (target / folder).mkdir(parents=True, exist_ok=True)
     for relative, content, mode in planned.files:
@@ -132,8 +145,9 @@ class _Strings:
     """Templated strings rendered with copier's rules: each compiled once (copier
     compiles the same `when` and `default` again for every look)."""
 
-    def __init__(self, env: SandboxedEnvironment) -> None:
+    def __init__(self, env: SandboxedEnvironment, cache: OneFileCache | None = None) -> None:
         self.env = env
+        self.cache = cache
         self.compiled: dict[str, Template] = {}
 
     def value(self, value: object, context: Mapping[str, object]) -> object:
@@ -150,7 +164,12 @@ class _Strings:
         try:
             template = self.compiled.get(source)
             if template is None:
-                template = self.compiled[source] = self.env.from_string(source)
+                made = (
+                    self.cache.compile_string(self.env, source)
+                    if self.cache
+                    else self.env.from_string(source)
+                )
+                template = self.compiled[source] = made
             return template.render(context)
         except TemplateError as exc:
             raise NotDirect(f"{source!r}: {exc}") from None

@@ -39,18 +39,20 @@ def render(
     trusted: bool = False,
     ask: bool = False,
     skip_tasks: bool = False,
+    cache_dir: Path | None = None,
 ) -> None:
     """Render the template into ``target`` (an existing, empty folder). ``trusted``: the
     user allowed what it runs, and copier is told to trust this source alone (never a
     blanket ``unsafe``). ``ask``: copier prompts for the questions nobody answered.
 
     pickenv's own template is rendered without copier where it can be (see
-    ``templating.direct``: the same files, about 250 ms sooner)."""
+    ``templating.direct``: the same files, about 250 ms sooner), its compiled templates
+    kept in ``cache_dir``."""
     if source.kind == "builtin" and source.folder is not None and not ask:
         from pickenv.templating.direct import NotDirect, render_direct
 
         try:
-            render_direct(source.folder, data, target)
+            render_direct(source.folder, data, target, cache_dir)
             return
         except NotDirect:
             _empty(target)  # nothing is written before the render is known to succeed; to be sure
