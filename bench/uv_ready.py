@@ -9,7 +9,7 @@ as pickenv passes the one it found), the same uv and the same uv cache; the firs
 warms that cache (and the index's HTTP cache) and is dropped, then the two alternate, so
 a drift in the machine's speed hits both. Wall times of whole processes; the target is
 pickenv within 1.3x the steps by hand. pickenv's own report splits its time into render
-(copier), each environment step and git; "start-up" is the rest (the interpreter,
+(the template), each environment step and git; "start-up" is the rest (the interpreter,
 imports, the recommendation).
 
 Run it from the venv pickenv is installed in; uv is found next to the interpreter, else

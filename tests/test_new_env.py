@@ -214,3 +214,34 @@ def test_pipenv_for_python_3_9_is_refused_with_the_reason(tmp_path: Path) -> Non
     assert result.returncode == 3 and result.stdout == ""
     assert "pipenv is ruled out for these answers" in result.stderr and "Python 3.10" in result.stderr
     assert not (tmp_path / "old-web").exists()
+
+
+@pytest.mark.parametrize("domain", ["library", "cli"])
+def test_pip_installs_a_uv_project_editable(tmp_path: Path, domain: str) -> None:
+    """A uv project is built by uv_build, which pip fetches and runs like any backend:
+    `pip install -e .` in a plain venv works, and the tests pass there."""
+    result = new(tmp_path, "by-pip", "--defaults", "-a", f"domain={domain}", "-a", "python_version=3.11",
+                 "--tool", "uv")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "by-pip"
+    assert 'build-backend = "uv_build"' in (project / "pyproject.toml").read_text()
+    python = _interpreter_path("3.11")
+    if python is None:
+        pytest.skip("no Python 3.11 on this machine")
+    subprocess.run([python, "-m", "venv", ".venv"], cwd=project, check=True, capture_output=True)
+    venv = project / ".venv" / "bin" / "python"
+    pip = subprocess.run(
+        [str(venv), "-m", "pip", "install", "-q", "-e", ".", "pytest"],
+        cwd=project, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    tests = subprocess.run(
+        [str(venv), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert tests.returncode == 0 and " passed" in tests.stdout, tests.stdout
+    # Editable: the environment imports the project's own source folder.
+    where = subprocess.run(
+        [str(venv), "-c", "import by_pip; print(by_pip.__file__)"], capture_output=True, text=True, check=True
+    )
+    assert Path(where.stdout.strip()) == project / "src" / "by_pip" / "__init__.py"

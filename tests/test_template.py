@@ -9,6 +9,7 @@ import os
 import py_compile
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from pickenv.templating.source import builtin_source
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import get_tool
 from pickenv.tools.interpreters import find_interpreter
+from pickenv.tools.uv import UV_BUILD
 from pickenv.versions import PythonVersion
 
 TEMPLATE = templates_path() / "project"
@@ -392,3 +394,41 @@ def test_a_locked_pip_project_is_compiled_by_pip_tools(tmp_path: Path, tool: str
     old.mkdir()
     render(SOURCE, answers(tool, "web", lockfile=True, python_version="3.7"), old)
     assert "requirements.txt" in list_files(old)
+
+
+@pytest.mark.parametrize("version", ["3.7", "3.8", "3.12"])
+def test_uv_projects_are_built_by_uv_build_from_python_3_8(tmp_path: Path, version: str) -> None:
+    """uv's own backend, as `uv init` chooses, where it runs (3.8 and later); its licence
+    expression and files work on 3.8 too. 3.7 projects keep setuptools."""
+    render(SOURCE, answers("uv", "library", python_version=version), tmp_path)
+    pyproject = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    if version == "3.7":
+        assert pyproject["build-system"]["build-backend"] == "setuptools.build_meta"
+        assert pyproject["tool"]["setuptools"]["package-data"] == {"demo_library": ["py.typed"]}
+        assert pyproject["project"]["license"] == {"text": "MIT"}
+        return
+    assert pyproject["build-system"] == {"requires": [UV_BUILD], "build-backend": "uv_build"}
+    assert "setuptools" not in pyproject["tool"]
+    assert pyproject["project"]["license"] == "MIT"
+    assert pyproject["project"]["license-files"] == ["LICENSE"]
+
+
+@pytest.mark.network  # uv fetches uv_build when its own version is outside the range
+def test_a_uv_library_wheel_has_its_marker_and_licence(tmp_path: Path) -> None:
+    """What setuptools' package-data and licence globs put in the wheel, uv_build does too."""
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    render(SOURCE, answers("uv", "library", python_version=running), tmp_path)
+    uv = Path(sys.executable).with_name("uv")
+    built = subprocess.run(
+        [str(uv), "build", "--wheel", "-q", "--python", sys.executable, "--out-dir", str(tmp_path / "dist")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"demo_library/__init__.py", "demo_library/py.typed"} <= names
+    assert "demo_library-0.1.0.dist-info/licenses/LICENSE" in names

@@ -233,3 +233,27 @@ def test_copier_yml_declares_no_tool_facts_of_its_own() -> None:
     # copier exposes no question's choices to Jinja: the default's loop repeats them.
     assert f"for name in {list(BUILTIN)}" in config["tool"]["default"]
     assert not re.search(r"\btool (==|!=|in) ", text)
+
+
+def test_entry_points_are_read_only_where_a_distribution_names_a_pickenv_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cheap look before importlib.metadata: pickenv's own console script is no
+    plugin; a [pickenv.*] section is; a zip on sys.path may hold one."""
+    from pickenv.plugins import _may_declare
+
+    site = tmp_path / "site"
+    own = site / "pickenv-0.3.0.dist-info"
+    own.mkdir(parents=True)
+    (own / "entry_points.txt").write_text("[console_scripts]\npickenv = pickenv.cli:main\n")
+    (site / "other-1.0.egg-info").write_text("Metadata-Version: 1.0\n")  # an egg-info file
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
+    assert _may_declare() is False
+    plugin = site / "pickenv_extra-0.1.dist-info"
+    plugin.mkdir()
+    (plugin / "entry_points.txt").write_text("[pickenv.formats]\nx = pickenv_extra:Format\n")
+    assert _may_declare() is True
+    zipped = tmp_path / "bundle.zip"
+    zipped.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    monkeypatch.setattr(sys, "path", [str(zipped)])
+    assert _may_declare() is True

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import copier
 import pytest
+import tomllib
 import yaml
 
 from helpers import Result, git, make_home, repository, signals, snapshot
@@ -26,6 +27,7 @@ from pickenv.errors import (
 )
 from pickenv.resources import project_template
 from pickenv.templating.history import BUNDLE_NAME, REPO_NAME
+from pickenv.tools.uv import UV_BUILD
 
 Run = Callable[..., Result]
 
@@ -343,6 +345,36 @@ def test_plain_copier_update_works_where_the_history_is(
     )
     recorded = answers(project)
     assert recorded["_commit"] == __version__ and recorded["_src_path"] == source
+
+
+def test_a_uv_project_made_by_0_2_0_updates_to_the_uv_build_backend(tmp_path: Path, run_cli: Run) -> None:
+    """0.2.0 built uv projects with setuptools; the update brings uv's own backend (and
+    PEP 639 licence files) and keeps the dependency the user added."""
+    made = run_cli("new", "first", "--defaults", "--output-dir", str(tmp_path))  # the history repository
+    assert made.code == EXIT_OK, made.err
+    history = tmp_path / "xdg-cache" / "pickenv" / REPO_NAME
+    project = tmp_path / "shop"
+    data = {"project_name": "shop", "tool": "uv", "domain": "library", "python_version": "3.12"}
+    copier.run_copy(str(history), str(project), data=data, defaults=True, vcs_ref="0.2.0", quiet=True)
+    assert answers(project)["_commit"] == "0.2.0"
+    assert 'build-backend = "setuptools.build_meta"' in (project / "pyproject.toml").read_text()
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "at 0.2.0")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("dependencies = [\n]", 'dependencies = [\n  "attrs>=23",\n]')
+    )
+    git(project, "commit", "-q", "-am", "attrs")
+    result = run_cli("update", str(project))
+    assert result.code == EXIT_OK, result.err
+    assert "conflict" not in result.out
+    updated = tomllib.loads(pyproject.read_text())
+    assert updated["build-system"] == {"requires": [UV_BUILD], "build-backend": "uv_build"}
+    assert "setuptools" not in updated.get("tool", {})
+    assert updated["project"]["license-files"] == ["LICENSE"]
+    assert updated["project"]["dependencies"] == ["attrs>=23"]
+    assert answers(project)["_commit"] == __version__
 
 
 def test_an_answer_changes_only_when_asked_and_never_the_tool(

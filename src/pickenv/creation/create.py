@@ -144,7 +144,7 @@ def _build(
             ref = template_ref(ctx, request.template.folder)
             record = {"_src_path": ref.recorded, "_commit": ref.tag}
         data = template_data(request, record)
-        owned = render_project(request, data, tree, tasks=False)
+        owned = render_project(request, data, tree, tasks=False, cache_dir=ctx.cache_dir)
         files = list_files(tree)
         place(tree, placement)
         if request.tasks and not request.skip_tasks:

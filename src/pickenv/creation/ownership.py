@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -197,12 +196,13 @@ _AT_FDCWD = -100
 
 def _load_renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
     """glibc's renameat2 (Linux 3.15+, glibc 2.28+): a rename that fails instead of
-    replacing its target, in one step."""
-    name = ctypes.util.find_library("c")
-    if not name or not sys.platform.startswith("linux"):
+    replacing its target, in one step. Looked up among the symbols the process has
+    loaded (libc's among them): ctypes.util.find_library runs `ldconfig -p`, a process
+    at every start."""
+    if not sys.platform.startswith("linux"):
         return None
     try:
-        function = ctypes.CDLL(name, use_errno=True).renameat2
+        function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
     function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)

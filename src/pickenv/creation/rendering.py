@@ -54,12 +54,19 @@ def _entries(root: Path) -> list[Path]:
     return found
 
 
-def render_project(request: NewRequest, data: Mapping[str, object], target: Path, *, tasks: bool) -> str:
+def render_project(
+    request: NewRequest,
+    data: Mapping[str, object],
+    target: Path,
+    *,
+    tasks: bool,
+    cache_dir: Path | None = None,
+) -> str:
     """Render into ``target``, and refuse links out of the project nobody trusted. What
     a team template does not ask is recorded beside its files (``templating.offer``).
     Returns the tool of a template that owns it, as its files say ("" otherwise)."""
     render(request.template, data, target, trusted=request.trusted, ask=request.ask_template,
-           skip_tasks=not tasks)  # fmt: skip
+           skip_tasks=not tasks, cache_dir=cache_dir)  # fmt: skip
     if not (request.trusted or request.trust_links):
         refuse_outside_links(target, request.template.location)
     aside = kept_aside(request)

@@ -64,8 +64,7 @@ class Detection:
 
 
 def detect(project: Path, *, answers: bool = True) -> Detection:
-    """Which tool ``project``'s files say (``answers``: also what they say of the
-    questionnaire's answers; without, the inference is left out: the tool alone)."""
+    """Which tool ``project``'s files say; ``answers``: what they say of the answers too."""
     if not project.is_dir():
         raise ProjectError(f"{project} is not a folder", fixes=[Fix.NOT_A_PROJECT])
     from pickenv.tools.others import all_evidence, looked_for

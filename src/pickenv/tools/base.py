@@ -227,6 +227,12 @@ class EnvTool:
         del version, project_name, locked
         return ()
 
+    def build_system(self, version: PythonVersion) -> dict[str, str] | None:
+        """The project's [build-system] as {"requires": ..., "backend": ...}; None: the
+        template's setuptools, which every installer of every target can build."""
+        del version
+        return None
+
     def offline_note(self, project_name: str) -> str:
         """How to install the project on a machine without a network (Markdown)."""
         del project_name
@@ -294,5 +300,6 @@ class EnvTool:
             "matrix": self.test_matrix(version),
             "legacy_matrix": self.legacy_test_matrix(),
             "needs_project_table": self.needs_project_table,
+            "build_system": self.build_system(version),
             "python_versions": [v for v in KNOWN_VERSIONS if self.supports(PythonVersion.parse(v))],
         }
