@@ -300,7 +300,8 @@ def _pip_file(path: Path, base: Path, project: _Project) -> _Parsed:
         for line in parser.parse(str(path), False):
             source = Path(line.filename)
             out.files.add(source)
-            if not line.is_requirement:
+            # pip before 25 names it `is_requirement`; later pips have only `requirement`
+            if not getattr(line, "is_requirement", line.requirement is not None):
                 urls = [line.opts.index_url, *(line.opts.extra_index_urls or [])]
                 out.indexes |= {i for u in urls if u and (i := _index(u))}
                 out.indexes |= {f"find-links {u}" for u in line.opts.find_links or []}
