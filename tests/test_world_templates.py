@@ -165,11 +165,12 @@ def test_each_shape_makes_a_project_unedited(tmp_path: Path, run_cli: Run, shape
     made = json.loads(result.out)
     assert made["template"]["owns_tool"] is True and made["tool"] == tool
     project = tmp_path / "demo"
-    aside = yaml.safe_load((project / ".pickenv-answers.yml").read_text())
+    answers_file = ".copier/.copier-answers.yml" if shape == "fastapi" else ".copier-answers.yml"
+    # beside copier's answers file: .copier/.pickenv-answers.yml for fastapi's
+    aside = yaml.safe_load((project / answers_file.replace("copier-answers", "pickenv-answers")).read_text())
     # What the template does not ask, pickenv decided and kept beside it: never in copier's file.
     assert aside["schema_version"] == 1 and "python_version" in aside["answers"]
     assert "tool" not in aside["answers"]
-    answers_file = ".copier/.copier-answers.yml" if shape == "fastapi" else ".copier-answers.yml"
     recorded = answers_at(project, answers_file)
     assert recorded["_commit"] == "v1.0.0" and "python_version" not in recorded
     assert git(project, "status", "--porcelain") == ""  # everything is in the first commit
@@ -484,3 +485,52 @@ def test_template_check_finds_a_json_answers_file_and_notes_advice(tmp_path: Pat
     report = json.loads(result.out)
     assert result.code == EXIT_OK and report["problems"] == []
     assert any("no _min_copier_version" in note for note in report["notes"])
+
+
+def test_two_templates_in_one_project_each_with_its_answers(tmp_path: Path, run_cli: Run) -> None:
+    """copier's `-a`: a second template, with an answers file of its own, rendered into
+    the same project; each is updated on its own, and pickenv's records stay apart."""
+    first = make(tmp_path / "base", PDM, PDM2)
+    ci_v1 = {
+        "copier.yml": "_answers_file: .copier-answers.ci.yml\nrunner: {type: str, default: ubuntu}\n",
+        "{{ _copier_conf.answers_file }}.jinja": ANSWERS,
+        "ci/{{ runner }}.txt.jinja": "runs on {{ runner }}\n",
+    }
+    second = make(tmp_path / "ci", ci_v1, {**ci_v1, "ci/NOTES.md": "v2\n"})
+    out = tmp_path / "out"
+    out.mkdir()
+    made = run_cli("new", "app", "--template", str(first), "--template-ref", "v1.0.0", "--defaults",
+                   "--data", "project_name=app", "--output-dir", str(out))  # fmt: skip
+    assert made.code == EXIT_OK, made.err
+    project = out / "app"
+    added = run_cli("new", "app", "--template", str(second), "--template-ref", "v1.0.0", "--defaults",
+                    "--force", "--output-dir", str(out))  # fmt: skip
+    assert added.code == EXIT_OK, added.err
+    assert (project / ".pickenv-answers.ci.yml").is_file() and (project / ".pickenv-answers.yml").is_file()
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "the CI template too")
+    ci = run_cli("update", str(project), "--copier-answers", ".copier-answers.ci.yml")
+    assert ci.code == EXIT_OK, ci.err
+    assert answers_at(project, ".copier-answers.ci.yml")["_commit"] == "v2.0.0"
+    assert answers_at(project)["_commit"] == "v1.0.0" and (project / "ci" / "NOTES.md").is_file()
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "CI template v2")
+    base = run_cli("update", str(project))  # copier's own answers file first, as copier does
+    assert base.code == EXIT_OK, base.err
+    assert answers_at(project)["_commit"] == "v2.0.0" and (project / "CHANGELOG.md").is_file()
+
+
+def test_recopy_renders_the_version_again_over_the_project(tmp_path: Path, run_cli: Run) -> None:
+    template = make(tmp_path / "t", PDM, PDM2)
+    made = run_cli("new", "demo", "--template", str(template), "--template-ref", "v1.0.0", "--defaults",
+                   "--data", "project_name=demo", "--output-dir", str(tmp_path))  # fmt: skip
+    assert made.code == EXIT_OK, made.err
+    project = tmp_path / "demo"
+    (project / "README.md").write_text("# demo\n\nmine\n")
+    git(project, "commit", "-qam", "an edit")
+    result = run_cli("update", str(project), "--recopy", "--format", "json")
+    assert result.code == EXIT_OK, result.err
+    changes = {c["path"]: c["change"] for c in json.loads(result.out)["changes"]}
+    # No merge: the template's README as it is (git has the edit), and v2's new file.
+    assert (project / "README.md").read_text() == "# demo\n"
+    assert changes["README.md"] == "changed" and changes["CHANGELOG.md"] == "added"

@@ -76,6 +76,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="the project's copier answers file, relative to it (default: .copier-answers.yml, else found)",
     )
+    parser.add_argument(
+        "--recopy",
+        action="store_true",
+        help="render the version again over the project (copier's recopy): no merge; git shows what changed",
+    )
     add_trust(parser)
     add_skip_tasks(parser)
     add_format(parser, "update")  # a fleet's formats are the same
@@ -99,6 +104,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         team=team,
         skip_tasks=args.skip_tasks,
         answers_file=args.copier_answers,
+        recopy=args.recopy,
     )
     # The consent to what a new version runs may be asked at a prompt: no live line over it.
     with terminal.activity(prompts=terminal.interactive and not args.trust) as activity:
@@ -123,6 +129,7 @@ def _again(args: argparse.Namespace) -> tuple[str, ...]:
     if args.conflict != "inline":
         words += ["--conflict", args.conflict]
     words += ["--trust"] * bool(args.trust) + ["--skip-tasks"] * bool(args.skip_tasks)
+    words += ["--recopy"] * bool(args.recopy)
     return tuple(words)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from pickenv.creation.ownership import signals_deferred
 from pickenv.creation.placement import Placement, refuse_outside_links
 from pickenv.creation.request import NewRequest, kept_aside
-from pickenv.templating.answers import PICKENV_ANSWERS, pickenv_answers_text
+from pickenv.templating.answers import pickenv_answers_name, pickenv_answers_text
 from pickenv.templating.render import render, run_tasks
 
 
@@ -70,8 +70,10 @@ def render_project(
     if not (request.trusted or request.trust_links):
         refuse_outside_links(target, request.template.location)
     aside = kept_aside(request)
-    if aside and not (target / PICKENV_ANSWERS).exists():  # a template of its own may write one
-        (target / PICKENV_ANSWERS).write_text(pickenv_answers_text(aside), encoding="utf-8")
+    record = target / pickenv_answers_name(request.answers_file)
+    if aside and not record.exists():  # a template of its own may write one
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(pickenv_answers_text(aside), encoding="utf-8")
     if request.offer is None or not request.offer.owns_tool:
         return ""
     from pickenv.existing.detect import detect

@@ -22,6 +22,7 @@ from pathlib import Path
 from pickenv.context import Context
 from pickenv.errors import ProjectError, UsageError
 from pickenv.repo.git import shown
+from pickenv.templating.answers import pickenv_answers_name
 from pickenv.templating.drift import Drift, compare
 from pickenv.templating.render import render
 from pickenv.templating.team import TeamFile
@@ -89,7 +90,9 @@ def adopt(
                 fixes=[],
             )
         text = (rendered / name).read_bytes()
-        found = compare(project, rendered, source.location, info.ref or "", {name, ".pickenv-answers.yml"})
+        found = compare(
+            project, rendered, source.location, info.ref or "", {name, pickenv_answers_name(name)}
+        )
     _write_new(project / name, text)
     from pickenv.templating.answers import read_answers
 

@@ -12,7 +12,7 @@ read is one line naming it, with the way back (git has the good version).
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pickenv.errors import ProjectError
 from pickenv.inputs import ANSWERS_LIMIT, InputError, read_inside
@@ -97,6 +97,19 @@ _PICKENV_HEADER = (
 )
 
 
+def pickenv_answers_name(answers_file: str | None) -> str:
+    """pickenv's record beside a template's answers file: ``.pickenv-answers.yml`` beside
+    copier's usual one, and one per template where a project has several (copier's
+    ``-a``): ``.copier-answers.ci.yml`` -> ``.pickenv-answers.ci.yml``, in its folder."""
+    if not answers_file or answers_file == ANSWERS_FILE:
+        return PICKENV_ANSWERS
+    path = PurePosixPath(answers_file)
+    name = path.name.replace("copier-answers", "pickenv-answers")
+    if name == path.name:  # a name of the template's own: keep it recognisable
+        name = f".pickenv-answers.{path.stem.lstrip('.')}.yml"
+    return str(path.with_name(name))
+
+
 def pickenv_answers_text(answers: dict[str, object]) -> str:
     """The file pickenv writes beside a team template's render (``templating.offer``)."""
     import yaml
@@ -110,15 +123,15 @@ def pickenv_answers_text(answers: dict[str, object]) -> str:
     return _PICKENV_HEADER + body
 
 
-def read_pickenv_answers(project: Path) -> dict[str, object]:
-    """What ``.pickenv-answers.yml`` records (empty: no such file). Read as the answers
+def read_pickenv_answers(project: Path, name: str = PICKENV_ANSWERS) -> dict[str, object]:
+    """What pickenv's record ``name`` holds (empty: no such file). Read as the answers
     file is: inside the project, bounded, without aliases."""
-    if not (project / PICKENV_ANSWERS).is_file():
+    if not (project / name).is_file():
         return {}
-    data = read_answers(project, PICKENV_ANSWERS, template=False)
+    data = read_answers(project, name, template=False)
     answers = data.get("answers")
     if data.get("schema_version") != 1 or not isinstance(answers, dict):
-        path = project / PICKENV_ANSWERS
+        path = project / name
         raise ProjectError(
             f"the answers file {path} is not pickenv's (schema_version 1, answers); {_restore(path)}"
         )

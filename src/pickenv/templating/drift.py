@@ -21,7 +21,7 @@ from pathlib import Path
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, ProjectError
 from pickenv.repo.git import shown
-from pickenv.templating.answers import PICKENV_ANSWERS, read_answers
+from pickenv.templating.answers import pickenv_answers_name, read_answers
 from pickenv.templating.render import render
 from pickenv.templating.source import TemplateSource
 from pickenv.templating.update_answers import find_answers_file
@@ -95,7 +95,7 @@ def drift(
             if source.recorded.startswith("~")
             else source.recorded
         )
-        return compare(project, rendered, where, source.old, {name, PICKENV_ANSWERS})
+        return compare(project, rendered, where, source.old, {name, pickenv_answers_name(name)})
 
 
 def _reasons(answers: dict[str, object], ctx: Context) -> tuple[str, ...]:

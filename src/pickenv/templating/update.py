@@ -56,6 +56,7 @@ class UpdateRequest:
     # defaults (the last three through its `questions` mapping).
     team: TeamFile | None = None
     skip_tasks: bool = False  # run none of the template's tasks (--check never runs them)
+    recopy: bool = False  # copier's recopy: render the version again over the project, no merge
     answers_file: str | None = None  # the answers file, relative to the project (None: found)
 
 
@@ -110,13 +111,13 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
                 facts={"version": source.old.split("+")[0]},
             )
     notes = (source.note,) if source.note else ()
-    if source.old == source.new and not request.data:
+    if source.old == source.new and not request.data and not request.recopy:
         return UpdateResult(
             project, source.recorded, source.old, source.new, False, (), (), (), checked=True, notes=notes
         )
     source, asked = with_consent(source, request.allow, request.skip_tasks or request.check, ctx)
     refuse_unknown(request.data, answers, asked)
-    added = added_answers(request.team, request.data, answers, asked, project)
+    added = added_answers(request.team, request.data, answers, asked, project, name)
     data = {**{q: v for q, (v, _) in added.items()}, **request.data}
     request = replace(request, data=data)
     tree.head()  # a project without a commit has nothing to compare with
@@ -185,11 +186,13 @@ class _Run:
     skip_tasks: bool
     # values the old render needs that the answers file does not record (see _run_copier)
     old_data: Mapping[str, object] = field(default_factory=dict)
+    recopy: bool = False  # copier's recopy: the new version's files as they are, answers kept
 
     @classmethod
     def of(cls, request: UpdateRequest, answers_file: str) -> _Run:
         # --check never runs the template's tasks: it changes nothing, anywhere.
-        return cls(request.conflict, request.data, answers_file, request.skip_tasks or request.check)
+        skip = request.skip_tasks or request.check
+        return cls(request.conflict, request.data, answers_file, skip, recopy=request.recopy)
 
 
 def _run_copier(project: Path, tree: WorkTree, source: UpdateSource, run: _Run, *, scratch: bool) -> None:
@@ -213,21 +216,23 @@ def _run_copier(project: Path, tree: WorkTree, source: UpdateSource, run: _Run, 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            copier.run_update(
-                project,
-                data=dict(run.data),  # only the answers to change, and to new questions
-                answers_file=run.answers_file,
-                vcs_ref=source.new,
-                settings=copier.Settings(trust=[source.src]) if source.trusted else None,
-                defaults=True,  # an update never changes an answer
-                overwrite=True,
-                quiet=True,
-                conflict=run.conflict,
-                unsafe=False,
-                skip_answered=True,
-                skip_tasks=run.skip_tasks,
-                exclude=[".git"],  # see templating.render: never the template's repository
-            )
+            common: dict[str, object] = {
+                "data": dict(run.data),  # only the answers to change, and to new questions
+                "answers_file": run.answers_file,
+                "vcs_ref": source.new,
+                "settings": copier.Settings(trust=[source.src]) if source.trusted else None,
+                "defaults": True,  # an update never changes an answer
+                "overwrite": True,
+                "quiet": True,
+                "unsafe": False,
+                "skip_answered": True,
+                "skip_tasks": run.skip_tasks,
+                "exclude": [".git"],  # see templating.render: never the template's repository
+            }
+            if run.recopy:  # the template's files as the new version has them; git shows the rest
+                copier.run_recopy(project, **common)  # type: ignore[arg-type]
+            else:
+                copier.run_update(project, conflict=run.conflict, **common)  # type: ignore[arg-type]
     except template_failures() as exc:
         stderr = getattr(exc, "stderr", None)  # a git command of copier's that could not write
         trouble = disk_trouble(tree.top, stderr) if isinstance(stderr, str) else None

@@ -66,20 +66,21 @@ def added_answers(
     answers: Mapping[str, object],
     asked: Sequence[str],
     project: Path,
+    answers_file: str = ANSWERS_FILE,
 ) -> dict[str, tuple[object, str]]:
     """Values for the questions the new version asks that the project records no answer
     to, and where each comes from (questions nobody has a value for take the template's
     default, as copier's update gives them). The team's settings live on: its `data`,
     its fixed answers, pickenv's answers recorded aside when the project was made, then
     the team's defaults."""
-    from pickenv.templating.answers import read_pickenv_answers
+    from pickenv.templating.answers import pickenv_answers_name, read_pickenv_answers
 
     new = [q for q in asked if q not in answers and q not in data]
     if not new:
         return {}
     mapping = dict(team.questions) if team else {}
     to_ours = {theirs: ours for ours, theirs in mapping.items()}
-    aside = read_pickenv_answers(project)
+    aside = read_pickenv_answers(project, pickenv_answers_name(answers_file))
     out: dict[str, tuple[object, str]] = {}
     for question in new:
         ours = to_ours.get(question, question)
