@@ -1,5 +1,5 @@
 """`pickenv rules check` on large team files: how long the exhaustive check of all
-28,800 answer combinations takes with 50, 500 and 5,000 team rules.
+336,960 answer combinations takes with 50, 500 and 5,000 team rules.
 
     python bench/rules_check.py [--sizes 50,500,5000] [--seed 1]
 

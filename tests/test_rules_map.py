@@ -63,7 +63,7 @@ def test_no_single_answer_decides_a_tool_s_whole_share(builtin_rules: RuleSet) -
     """Over every combination: no answer always gives one tool, and no tool wins only with
     one answer, unless every other answer of that question rules the tool out."""
     space = answer_space(builtin_rules)
-    assert decisive_answers(space, builtin_rules) == ()
+    assert decisive_answers(space.shares(), space.winners(), builtin_rules) == ()
     shares = space.shares()
     wins = space.winners()
     assert set(wins) == set(builtin_rules.tools)  # every tool wins somewhere

@@ -122,21 +122,23 @@ class Decider:
         self.tools = ruleset.tools
         self.rules = ruleset.rules
         # masks[question][value]: rules whose condition on that question admits the value
-        # (a rule that says nothing about a question admits every value).
+        # (a rule that says nothing about a question admits every value). Built from the
+        # conditions (a few per rule), not by asking every rule about every value: team
+        # files hold thousands of rules.
         everything = (1 << len(self.rules)) - 1
+        denied: dict[str, dict[Value, int]] = {q.id: dict.fromkeys(q.values, 0) for q in QUESTIONS}
+        for index, rule in enumerate(self.rules):
+            for condition in rule.when:
+                per_value = denied.get(condition.question, {})
+                for value in per_value:
+                    if value not in condition.allowed:
+                        per_value[value] |= 1 << index
         self.masks: dict[str, dict[Value, int]] = {}
         for question in QUESTIONS:
-            per_value: dict[Value, int] = {}
-            for value in question.values:
-                mask = everything
-                for index, rule in enumerate(self.rules):
-                    for condition in rule.when:
-                        if condition.question == question.id and value not in condition.allowed:
-                            mask &= ~(1 << index)
-                per_value[value] = mask
+            masks = {value: everything & ~rules for value, rules in denied[question.id].items()}
             for before, now in question.legacy:  # old answers mean what they mean now
-                per_value[before] = per_value[now]
-            self.masks[question.id] = per_value
+                masks[before] = masks[now]
+            self.masks[question.id] = masks
         self._tool_index = {tool: i for i, tool in enumerate(self.tools)}
         self.decide = lru_cache(maxsize=None)(self._decide)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pickenv.questionnaire.questions import QUESTIONS, Value
@@ -58,8 +59,11 @@ class Space:
         return out
 
 
-def answer_space(ruleset: RuleSet) -> Space:
-    decider = Decider(ruleset)
+def value_groups(
+    ruleset: RuleSet, masks: Mapping[str, Mapping[Value, int]]
+) -> list[list[tuple[int, tuple[Value, ...]]]]:
+    """Per question, its values grouped by the scoring rules that admit them (``masks``:
+    Decider.masks), in the order first seen: (those rules, the values)."""
     scoring = 0
     for bit, rule in enumerate(ruleset.rules):
         if not rule.advice_only:
@@ -68,8 +72,18 @@ def answer_space(ruleset: RuleSet) -> Space:
     for question in QUESTIONS:
         by_mask: dict[int, list[Value]] = {}
         for value in question.values:
-            by_mask.setdefault(decider.masks[question.id][value] & scoring, []).append(value)
+            by_mask.setdefault(masks[question.id][value] & scoring, []).append(value)
         groups.append([(mask, tuple(values)) for mask, values in by_mask.items()])
+    return groups
+
+
+def answer_space(ruleset: RuleSet) -> Space:
+    decider = Decider(ruleset)
+    scoring = 0
+    for bit, rule in enumerate(ruleset.rules):
+        if not rule.advice_only:
+            scoring |= 1 << bit
+    groups = value_groups(ruleset, decider.masks)
     cells = []
     for combo in itertools.product(*(range(len(g)) for g in groups)):
         fired = scoring
@@ -216,12 +230,13 @@ class Decisive:
     value: Value
 
 
-def decisive_answers(space: Space, ruleset: RuleSet) -> tuple[Decisive, ...]:
-    """Single answers that decide a tool's whole share. An answer whose other values
-    exclude the tool by a rule on that question alone (os_packages: true excludes conda)
-    is a hard constraint, not a weight, and is not reported."""
-    shares = space.shares()
-    wins = space.winners()
+def decisive_answers(
+    shares: Mapping[tuple[str, Value], Counter[str]], wins: Counter[str], ruleset: RuleSet
+) -> tuple[Decisive, ...]:
+    """Single answers that decide a tool's whole share (``shares``: Space.shares, in its
+    order; ``wins``: Space.winners). An answer whose other values exclude the tool by a
+    rule on that question alone (os_packages: true excludes conda) is a hard
+    constraint, not a weight, and is not reported."""
     found = []
     for (question, value), tally in shares.items():
         total = sum(tally.values())
