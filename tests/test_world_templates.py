@@ -534,3 +534,22 @@ def test_recopy_renders_the_version_again_over_the_project(tmp_path: Path, run_c
     # No merge: the template's README as it is (git has the edit), and v2's new file.
     assert (project / "README.md").read_text() == "# demo\n"
     assert changes["README.md"] == "changed" and changes["CHANGELOG.md"] == "added"
+
+
+def test_a_template_with_a_submodule(tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """doodba's shape: part of the template is a git submodule, rendered with the rest.
+    git clones a submodule from a local path only when allowed (protocol.file.allow),
+    as a user serving templates from disk would set it; a URL needs nothing."""
+    shared = repository(tmp_path / "shared", {"v1": {"shared.txt.jinja": "shared by {{ project_name }}\n"}})
+    template = make(tmp_path / "t", DOODBA)
+    for key, value in (("GIT_CONFIG_COUNT", "1"), ("GIT_CONFIG_KEY_0", "protocol.file.allow"),
+                       ("GIT_CONFIG_VALUE_0", "always")):  # fmt: skip
+        monkeypatch.setenv(key, value)
+    git(template, "submodule", "add", "-q", str(shared), "vendor/shared")
+    git(template, "commit", "-qm", "vendor the shared files")
+    git(template, "tag", "v1.1.0")
+    result = run_cli("new", "odoo", "--template", str(template), "--defaults", "--output-dir", str(tmp_path))
+    assert result.code == EXIT_OK, result.err
+    assert (tmp_path / "odoo" / "vendor" / "shared" / "shared.txt").read_text() == "shared by odoo\n"
+    checked = run_cli("template", "check", str(template))
+    assert checked.code == EXIT_OK, checked.out
