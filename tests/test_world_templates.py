@@ -20,6 +20,7 @@ from helpers import Result, git, repository, snapshot, write_files
 from pickenv.errors import (
     EXIT_CONFLICTS,
     EXIT_OK,
+    EXIT_PROJECT,
     EXIT_TEMPLATE,
     EXIT_UNTRUSTED,
     EXIT_UPDATE_AVAILABLE,
@@ -553,3 +554,31 @@ def test_a_template_with_a_submodule(tmp_path: Path, run_cli: Run, monkeypatch: 
     assert (tmp_path / "odoo" / "vendor" / "shared" / "shared.txt").read_text() == "shared by odoo\n"
     checked = run_cli("template", "check", str(template))
     assert checked.code == EXIT_OK, checked.out
+
+
+def test_a_local_clone_of_a_trusted_url_is_trusted(tmp_path: Path, run_cli: Run) -> None:
+    counting = {**PDM, "copier.yml": PDM["copier.yml"] + '_tasks:\n  - "echo ran > task-ran.txt"\n'}
+    upstream = make(tmp_path / "upstream", counting)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    url = "https://git.example.invalid/acme/template.git"
+    git(clone, "remote", "set-url", "origin", url)
+    team = write_files(tmp_path / "team", {"pickenv-team.yaml": f"schema_version: 1\ntrust: [{url}]\n"})
+    base = ("new", "demo", "--template", str(clone), "--defaults", "--data", "project_name=demo")
+    refused = run_cli(*base, "--output-dir", str(tmp_path))
+    assert refused.code == EXIT_UNTRUSTED
+    trusted = run_cli(*base, "--team", str(team / "pickenv-team.yaml"), "--output-dir", str(tmp_path))
+    assert trusted.code == EXIT_OK, trusted.err
+    assert (tmp_path / "demo" / "task-ran.txt").read_text() == "ran\n"
+
+
+def test_a_team_template_newer_than_the_update_says_so_without_pickenvs_version(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    template = make(tmp_path / "t", PDM, PDM2)
+    made = run_cli("new", "demo", "--template", str(template), "--defaults", "--data", "project_name=demo",
+                   "--output-dir", str(tmp_path))  # fmt: skip
+    assert made.code == EXIT_OK, made.err
+    down = run_cli("update", str(tmp_path / "demo"), "--to", "v1.0.0")
+    assert down.code == EXIT_PROJECT and "pickenv never downgrades" in down.err
+    assert "install pickenv" not in down.err  # the template's version is not pickenv's

@@ -49,7 +49,8 @@ def consent(
 
     config = read_user_config(ctx.config_dir, ctx.home)
     team = team_of(args, ctx)
-    if args.trust or is_trusted(location, [*(team.trust if team else ()), *(config.trust if config else ())]):
+    trust = [*(team.trust if team else ()), *(config.trust if config else ())]
+    if args.trust or is_trusted(location, trust) or _trusted_origin(location, trust, ctx):
         return True
     runs = "; ".join(unsafe)
     if terminal.interactive and not getattr(args, "defaults", False):
@@ -61,3 +62,16 @@ def consent(
             return True
         raise UntrustedError(f"the template {location} was not allowed to run {runs}; nothing was written")
     raise UntrustedError(f"the template {location} runs {runs}, and nobody allowed it", fixes=[Fix.TRUST])
+
+
+def _trusted_origin(location: str, trust: Sequence[str], ctx: Context) -> bool:
+    """A local clone of a trusted URL is trusted as the URL is: its team file names the
+    URL, its projects record the clone's path."""
+    from pickenv.context import expand_user
+    from pickenv.repo.git import origin_url
+    from pickenv.templating.source import is_remote
+
+    if not trust or is_remote(location):
+        return False
+    origin = origin_url(expand_user(location, ctx.home), ctx.env)
+    return origin is not None and is_trusted(origin, trust)

@@ -261,3 +261,12 @@ def shown(path: Path | str) -> str:
     name has a line break or another control character."""
     text = str(path)
     return text if text.isprintable() else repr(text)
+
+
+def origin_url(repo: Path, env: Mapping[str, str]) -> str | None:
+    """The URL a local repository was cloned from (its ``origin``), or None."""
+    git = Git.find(env)
+    if git is None or not repo.is_dir():
+        return None
+    done = git.run("remote", "get-url", "origin", cwd=repo, check=False)
+    return (done.out.strip() or None) if done.ok else None

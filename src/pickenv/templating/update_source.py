@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import Fix, ProjectError
+from pickenv.repo.git import origin_url
 from pickenv.templating.history import REPO_NAME, Git, ensure_history, release_key
 
 FIRST_RELEASE = "0.1.0"  # pickenv before its template had a history
@@ -100,20 +101,9 @@ def _same(a: str, b: str, ctx: Context) -> bool:
         return True
     for local, remote in ((a, b), (b, a)):
         if is_remote(remote) and not is_remote(local):
-            origin = _origin(Path(norm(local)), ctx)
+            origin = origin_url(Path(norm(local)), ctx.env)
             return origin is not None and norm(origin) == norm(remote)
     return False
-
-
-def _origin(repo: Path, ctx: Context) -> str | None:
-    """The URL a local template repository was cloned from (its ``origin``)."""
-    from pickenv.repo.git import Git as RepoGit
-
-    git = RepoGit.find(ctx.env)
-    if git is None or not repo.is_dir():
-        return None
-    done = git.run("remote", "get-url", "origin", cwd=repo, check=False)
-    return done.out.strip() or None if done.ok else None
 
 
 def history_tags(ctx: Context) -> tuple[str, ...]:
