@@ -51,6 +51,7 @@ KINDS: Mapping[str, Kind] = {
     "new": Kind("pickenv.report.new", "result", (TEXT, JSON)),
     "update": Kind("pickenv.report.update", "result", (TEXT, JSON)),
     "template-check": Kind("pickenv.report.template", "check", (TEXT, JSON)),
+    "template-init": Kind("pickenv.report.template_init", "init", (TEXT, JSON)),
     "rules": Kind("pickenv.report.rules", "rules", (TEXT, JSON, MARKDOWN, "mermaid", "dot")),
     "rules-check": Kind("pickenv.report.rules", "check", (TEXT, JSON)),
     "rules-facts": Kind("pickenv.report.rules", "facts", (TEXT, JSON)),
