@@ -170,6 +170,21 @@ def test_a_name_on_two_lines_is_refused(tmp_path: Path, run_cli: Run) -> None:
     assert os.listdir(work) == []
 
 
+def test_a_folder_whose_parent_is_missing_is_refused_in_words_for_a_template(
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused = run_cli("template", "init", str(tmp_path / "missing" / "tpl"))
+    assert refused.code == EXIT_DESTINATION and refused.err == (
+        f"pickenv: error: {tmp_path / 'missing'} does not exist; create the folder it goes in, "
+        "or make the template elsewhere\n"
+    )
+    (tmp_path / "work" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "sub")
+    made = run_cli("template", "init", "../tpl", "--format", "json")  # `..` named, not kept
+    assert made.code == EXIT_OK and json.loads(made.out)["name"] == "tpl", made.err
+    assert sorted(os.listdir(tmp_path / "work")) == ["sub", "tpl"]
+
+
 def users_folder(folder: Path) -> Path:
     """A folder of the user's: a repository with a commit, staged and untracked files."""
     repository(folder, {"init": {"README.md": "# ours\n", "notes/a.txt": "a\n"}})

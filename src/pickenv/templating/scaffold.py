@@ -76,7 +76,9 @@ class TemplateInit:
 def init_template(
     folder: Path, name: str | None, force: bool, ctx: Context, progress: Callable[[str], None]
 ) -> TemplateInit:
-    destination = _checked(ctx.cwd / folder, force)
+    # Normalised (``..`` collapsed, links kept as the user named them): the folder's name
+    # is the team's by default and names the staging folder beside it.
+    destination = _checked(Path(os.path.normpath(ctx.cwd / folder)), force)
     team = _team_name(name, destination)
     git = release.release_git(ctx.env)
     existing = force and os.path.lexists(destination / ".git")
