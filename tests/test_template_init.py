@@ -302,6 +302,22 @@ def test_no_hook_runs_not_even_the_users_global_ones(tmp_path: Path, run_cli: Ru
     assert {"pre-commit", "commit-msg", "post-commit"} <= set(os.listdir(marks))
 
 
+def test_the_commit_and_the_tag_are_signed_where_the_user_signs(tmp_path: Path, run_cli: Run) -> None:
+    """commit.gpgSign and tag.gpgSign, with a stand-in for gpg that signs anything."""
+    gpg = tmp_path / "fake-gpg"
+    gpg.write_text(
+        "#!/bin/sh\ncat >/dev/null\necho '[GNUPG:] SIG_CREATED D 1 8 00 0 0 0' >&2\n"
+        "printf -- '-----BEGIN PGP SIGNATURE-----\\nfake\\n-----END PGP SIGNATURE-----\\n'\n"
+    )
+    gpg.chmod(0o755)
+    signing = f"[commit]\n\tgpgSign = true\n[tag]\n\tgpgSign = true\n[gpg]\n\tprogram = {gpg}\n"
+    home = make_home(tmp_path / "home", signing)
+    made = run_cli("template", "init", str(tmp_path / "tpl"), env={"HOME": str(home)})
+    assert made.code == EXIT_OK, made.err
+    assert "gpgsig -----BEGIN PGP SIGNATURE-----" in git(tmp_path / "tpl", "cat-file", "commit", "HEAD")
+    assert "-----BEGIN PGP SIGNATURE-----" in git(tmp_path / "tpl", "cat-file", "tag", "v1.0.0")
+
+
 # ----- stopped while git works ---------------------------------------------------------------
 
 # Before the FAULT_NTH-th `git FAULT_COMMAND`, say so on the FAULT_REACHED FIFO, then wait

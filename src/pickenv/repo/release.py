@@ -5,9 +5,10 @@ all or nothing (`pickenv template init`).
   to an index of pickenv's own (``GIT_INDEX_FILE`` in its staging folder), started from
   the branch's last commit: the user's index, and whatever is staged in it, stay as they
   are until the release is made.
-- The commit is made with ``commit-tree`` (which honours ``commit.gpgSign``), the tag
+- The commit is made with ``commit-tree``, signed (``-S``) when ``commit.gpgSign`` says
+  so, as `git commit` would (the plumbing ignores that setting since git 2.9); the tag
   with ``git tag -a`` (annotated, and signed when ``tag.gpgSign`` says so; ``-m`` keeps
-  any editor away), and the branch is moved last with ``update-ref`` from the commit it
+  any editor away); the branch is moved last with ``update-ref`` from the commit it
   had (compare-and-swap: a commit someone made meanwhile is never lost).
 - No hook runs: every command runs with ``core.hooksPath`` pointing at nothing, so
   neither the user's global hooks nor the repository's (pre-commit, commit-msg,
@@ -102,7 +103,9 @@ class Release:
         self.run("add", "-f", "--", *files, env=own)  # -f: the template needs them all, ignored or not
         tree = self.run("write-tree", env=own)
         parents = ("-p", self.head) if self.head else ()
-        self.commit = self.run("commit-tree", tree, *parents, "-m", message)
+        signed = self.git.run("config", "--bool", "commit.gpgSign", cwd=self.root, check=False)
+        sign = ("-S",) if signed.out.strip() == "true" else ()
+        self.commit = self.run("commit-tree", *sign, tree, *parents, "-m", message)
         self.run("tag", "-a", "-m", message, self.tag, self.commit)
         self.tag_object = self.run("rev-parse", "--verify", f"refs/tags/{self.tag}")
         # An empty old value: the branch must still be unborn.
