@@ -156,6 +156,14 @@ def test_bash_completes_file_names_for_rules(complete: Callable[..., list[str]],
     assert complete("rules", "check", "--rules", "o", cwd=tmp_path) == ["other.txt"]
 
 
+def test_bash_completes_folders_for_template_init(complete: Callable[..., list[str]], tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "team.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    assert complete("template", "") == ["check", "init", "-h", "--help"]
+    assert complete("template", "init", "te", cwd=tmp_path) == ["templates"]  # a folder, never a file
+    assert complete("template", "init", "acme", "--name", "") == []  # the team's name: free text
+
+
 def test_bash_script_knows_every_option_of_recommend(script: Callable[[str], Path]) -> None:
     text = script("bash").read_text(encoding="utf-8")
     recommend = next(line for line in text.splitlines() if line.strip().startswith('"recommend")'))

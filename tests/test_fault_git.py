@@ -32,7 +32,7 @@ import yaml
 
 from helpers import AS_ROOT, GIT_NAME, Result, git, repository
 from pickenv import __version__
-from pickenv.errors import EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE, ProjectError
+from pickenv.errors import EXIT_CONFLICTS, EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE, ProjectError
 from pickenv.repo.git import git_error, subcommand
 from pickenv.resources import project_template
 
@@ -368,7 +368,7 @@ def test_a_kill_while_the_change_is_carried_over_is_refused_next_time(
 def test_an_uncommitted_update_is_not_up_to_date(tmp_path: Path, template: Path, run_cli: Run) -> None:
     project = team_project(tmp_path / "project", template)
     done = run_cli("update", str(project), "--to", "v2")
-    assert done.code == EXIT_OK, done.err
+    assert done.code == EXIT_CONFLICTS, done.err  # README.md conflicts
     for args in ([], ["--check"]):
         again = run_cli("update", str(project), "--to", "v2", *args)
         assert again.code == EXIT_PROJECT and again.out == ""
@@ -386,7 +386,7 @@ def test_an_uncommitted_update_is_not_up_to_date(tmp_path: Path, template: Path,
 def test_an_ignored_rej_file_left_by_an_update_is_named(tmp_path: Path, template: Path, run_cli: Run) -> None:
     project = team_project(tmp_path / "project", template, ignore=".venv/\n*.rej\n")
     done = run_cli("update", str(project), "--to", "v2", "--conflict", "rej")
-    assert done.code == EXIT_OK and (project / "README.md.rej").is_file()
+    assert done.code == EXIT_CONFLICTS and (project / "README.md.rej").is_file()
     git(project, "add", "-A")  # everything but the ignored hunk
     git(project, "commit", "-q", "-m", "half of the update")
     again = run_cli("update", str(project))
@@ -416,7 +416,7 @@ def test_a_folder_with_a_line_break_is_updated_as_copier_updates(
     check = run_cli("update", str(odd), "--check")
     assert check.code == EXIT_UPDATE_AVAILABLE, check.err
     done = run_cli("update", str(odd), "--to", "v2")
-    assert done.code == EXIT_OK, done.err
+    assert done.code == EXIT_CONFLICTS, done.err  # the same conflict as copier's, below
     assert done.out.startswith(f"Updated {str(odd)!r} from template v1 to v2.\n")  # one line, quoted
     assert "Files where your edits and the template's conflict:\n  README.md\n" in done.out
     # The oracle: copier's own update of the same project in a plain folder.

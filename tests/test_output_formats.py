@@ -43,11 +43,14 @@ def test_every_command_offers_its_kinds_formats() -> None:
         "recommend": "recommendation",
         "new": "new",
         "update": "update",
+        "diff": "diff",
+        "adopt": "adopt",
         "detect": "detect",
         "switch": "switch",
         "rules check": "rules-check",
         "rules show": "rules",
         "template check": "template-check",
+        "template init": "template-init",
     }
     assert _format_choices(build_parser()) == {command: formats(kind) for command, kind in kinds.items()}
 

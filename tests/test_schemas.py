@@ -126,6 +126,8 @@ def test_every_command_s_json_validates_against_its_schema(run_cli: Run, tmp_pat
     run("rules", "check", "--facts", env={"PICKENV_INDEX_JSON": (tmp_path / "no-index").as_uri()})
     # template check: a plain folder (a problem: it can never update projects)
     run("template", "check", str(ROOT / "examples" / "acme-template"), codes=(0, 9))
+    # template init: a template repository from pickenv's own template
+    assert run("template", "init", str(tmp_path / "team-template"))["git"]["repository"]
     # new: a dry run, another tool's dry run, and a real project
     out = tmp_path / "projects"
     out.mkdir()

@@ -34,6 +34,7 @@ EXIT_UNTRUSTED = 14
 EXIT_MISFIT = 15
 EXIT_CONFLICTS = 16
 EXIT_DRIFT = 17
+EXIT_NO_GIT = 18
 EXIT_INTERRUPTED = 130
 
 # Documented in one place: the README table is checked against this mapping.
@@ -73,6 +74,10 @@ EXIT_CODES: dict[int, str] = {
         "FILE.rej beside them) before it is committed"
     ),
     EXIT_DRIFT: "`diff --exit-code`: the project differs from its template at the version it records",
+    EXIT_NO_GIT: (
+        "`template init`: the template folder is made, but git is not installed: it is not a "
+        "repository and has no version tag yet (the commands that make it one are printed)"
+    ),
     EXIT_INTERRUPTED: (
         "interrupted or aborted: Ctrl-C, SIGTERM, SIGHUP or SIGQUIT at any moment, or Abort at the review "
         "of `new`; what was being changed is put back (a signal while the report is written keeps the "
@@ -112,6 +117,11 @@ class Fix(Enum):
     MATCH_VERSION = "give a Python {version} interpreter, or target Python {found}"
     CHOOSE_TOOL = "choose one of: {tools}"
     INSTALL_GIT = "install git"
+    GIT_IDENTITY = "tell git who you are (its user.name and user.email)"
+    ADD_BESIDE = "allow adding the template's files beside yours (none of yours is replaced)"
+    PLACE_FOLDER = "create the folder it goes in, or make the template elsewhere"
+    PLACE_WRITABLE = "make that folder writable, or make the template elsewhere"
+    PLACE_SPACE = "free some space there, or make the template elsewhere"
     GIT_INIT = "put the project under git (`git init`, then commit it)"
     COMMIT_FIRST = "commit the project first"
     COMMIT_OR_STASH = "commit or stash them first (`git stash -u`)"

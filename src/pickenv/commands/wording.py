@@ -18,6 +18,11 @@ WORDING: dict[Fix, str] = {
     Fix.MOVE_AWAY: "move it away",
     Fix.FREE_SPACE: "free some space there or choose another --output-dir",
     Fix.ALLOW_EXISTING: "pass --force to add the project's files beside yours (existing files are kept)",
+    Fix.ADD_BESIDE: "pass --force to add the template's files beside yours (none of yours is replaced)",
+    Fix.GIT_IDENTITY: (
+        'tell git who you are: git config --global user.name "Your Name" && '
+        "git config --global user.email you@example.com"
+    ),
     Fix.REMOVE_OR_SKIP_ENV: "remove it or run without --create-env",
     Fix.SKIP_ENV: "fix the cause or rerun without --create-env",
     Fix.SKIP_ENV_TEAM: "rerun without --create-env",

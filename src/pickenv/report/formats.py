@@ -54,6 +54,7 @@ KINDS: Mapping[str, Kind] = {
     "diff": Kind("pickenv.report.drift", "drift", (TEXT, JSON)),
     "adopt": Kind("pickenv.report.drift", "adopted", (TEXT, JSON)),
     "template-check": Kind("pickenv.report.template", "check", (TEXT, JSON)),
+    "template-init": Kind("pickenv.report.template_init", "init", (TEXT, JSON)),
     "rules": Kind("pickenv.report.rules", "rules", (TEXT, JSON, MARKDOWN, "mermaid", "dot")),
     "rules-check": Kind("pickenv.report.rules", "check", (TEXT, JSON)),
     "rules-facts": Kind("pickenv.report.rules", "facts", (TEXT, JSON)),
