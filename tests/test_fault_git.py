@@ -32,7 +32,14 @@ import yaml
 
 from helpers import AS_ROOT, GIT_NAME, Result, git, repository
 from pickenv import __version__
-from pickenv.errors import EXIT_CONFLICTS, EXIT_OK, EXIT_PROJECT, EXIT_TEMPLATE, EXIT_UPDATE_AVAILABLE, ProjectError
+from pickenv.errors import (
+    EXIT_CONFLICTS,
+    EXIT_OK,
+    EXIT_PROJECT,
+    EXIT_TEMPLATE,
+    EXIT_UPDATE_AVAILABLE,
+    ProjectError,
+)
 from pickenv.repo.git import git_error, subcommand
 from pickenv.resources import project_template
 
