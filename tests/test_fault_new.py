@@ -500,7 +500,7 @@ def test_a_file_that_appears_in_an_existing_folder_is_kept(
     report = json.loads(run.out)
     assert report["kept"] == ["README.md"] and report["merge"] == ["README.md"]
     # The folder was empty when the run began, but `git add -A` would now commit the user's file.
-    assert report["git"] == "skipped: files pickenv did not make appeared in the folder"
+    assert report["git"] == "skipped: files pickenv did not make appeared in the folder (README.md)"
     assert entry(project / "README.md") == theirs
     assert (project / "README.md.pickenv-new").read_text() == "# proj\n"
     # .pickenv-answers.yml: pickenv's answers the template does not ask (domain, ...)

@@ -134,6 +134,7 @@ class Fix(Enum):
     ANSWER_TEMPLATE = "answer {question} with one of {choices}"
     TEAM_FILE = "fix the team file (its format is in the README, For teams)"
     TRUST = "trust the template if you have read what it runs"
+    SKIP_TASKS = "install what the task runs, or skip the template's tasks"
     CHECK_RULES = "change an answer, or check the team rules"
     CHECK_RULES_FILE = "check the rules file for every problem; its format is explained in rules.yaml"
     LAYER_OR_STANDALONE = (

@@ -17,7 +17,8 @@ HELP = "show how a project differs from its template at the version it records"
 DESCRIPTION = (
     "Render the project's template at the version its answers file records, with its answers "
     "(tasks skipped), and show each template file the project changed (a unified diff) or "
-    "deleted. The project's own files are counted, not shown. Nothing is written. With "
+    "deleted. The project's own files are counted, not shown; files the template's tasks write "
+    "show as changed. Nothing is written. With "
     f"--exit-code it exits {EXIT_DRIFT} when the project differs."
 )
 EXAMPLES: Examples = (

@@ -34,6 +34,18 @@ def asked_for(unsafe: Sequence[str], args: argparse.Namespace) -> tuple[str, ...
     return tuple(u for u in unsafe if not (skip and u.startswith("task")))
 
 
+def grouped(unsafe: Sequence[str]) -> str:
+    """``task: a; task: b; Jinja extension: c`` as ``tasks: a, b; Jinja extension: c``:
+    one line a reader can take in, each command still whole."""
+    kinds: dict[str, list[str]] = {}
+    for line in unsafe:
+        label, _, what = line.partition(": ")
+        kinds.setdefault(label, []).append(what)
+    parts = [f"{label}{'s' if len(items) > 1 and not label.endswith(')') else ''}: {', '.join(items)}"
+             for label, items in kinds.items()]  # fmt: skip
+    return "; ".join(parts)
+
+
 def is_trusted(location: str, trust: Sequence[str]) -> bool:
     return any(location.startswith(t) if t.endswith("/") else location == t for t in trust)
 
@@ -52,7 +64,7 @@ def consent(
     trust = [*(team.trust if team else ()), *(config.trust if config else ())]
     if args.trust or is_trusted(location, trust) or _trusted_origin(location, trust, ctx):
         return True
-    runs = "; ".join(unsafe)
+    runs = grouped(unsafe)
     if terminal.interactive and not getattr(args, "defaults", False):
         from pickenv.questionnaire.prompts import Prompts
 

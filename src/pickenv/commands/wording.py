@@ -33,6 +33,7 @@ WORDING: dict[Fix, str] = {
     Fix.REMOVE_OLD_ENV: "remove the old environment first ({command}) or run without --create-env",
     Fix.ANSWER_TEMPLATE: "pass --answer {question}=VALUE with one of {choices}",
     Fix.TRUST: "pass --trust if you have read what it runs (or trust it in the team file or user config)",
+    Fix.SKIP_TASKS: "install what the task runs, or pass --skip-tasks (its README says what they do)",
     Fix.TEMPLATE_SOURCE: "give --template a git URL, a local git repository or a folder with a copier.yml",
     Fix.TEMPLATE_REPO: "drop --template-ref, or make the folder a git repository with version tags",
     Fix.KNOWN_REF: "pass one of the template's versions: {versions}",

@@ -165,8 +165,11 @@ def _build(
             outcome = "skipped: the template's tasks made the repository"
         elif not placement.was_empty:
             outcome = "skipped: the folder already had files"
-        elif not placement.only_ours(staging.folder):  # `git add -A` would commit them: not pickenv's to do
-            outcome = "skipped: files pickenv did not make appeared in the folder"
+        elif foreign := placement.foreign(staging.folder):  # `git add -A` would commit them: not ours to
+            shown = ", ".join(sorted(foreign)[:3]) + (
+                f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            )
+            outcome = f"skipped: files pickenv did not make appeared in the folder ({shown})"
         else:
             placement.claim(".git")
             outcome = git.initialise(destination, ctx.env)

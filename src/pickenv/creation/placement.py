@@ -48,10 +48,10 @@ class Placement:
         """A path in the project a tool pickenv runs will create (see ``Ledger.claim``)."""
         self.ledger.claim(self.destination / relative)
 
-    def only_ours(self, staging: Path) -> bool:
-        """Everything in the destination is pickenv's (``staging`` is its staging
-        folder): nobody wrote there meanwhile."""
-        return not self.ledger.foreign(self.destination, staging)
+    def foreign(self, staging: Path) -> list[str]:
+        """What in the destination is not pickenv's (``staging`` is its staging folder):
+        written there meanwhile by someone else, relative to the destination."""
+        return [str(p.relative_to(self.destination)) for p in self.ledger.foreign(self.destination, staging)]
 
     def rollback(self) -> None:
         """Remove what pickenv created; never anything that was there or came from elsewhere."""

@@ -22,14 +22,19 @@ def tasks_in_place(request: NewRequest, data: Mapping[str, object], placement: P
     Returns the files they added (not those in a repository they made)."""
     destination = placement.destination
     before = set(_entries(destination))
+    ours = {path for path in before if placement.ledger.owns(path)}
     added: list[str] = []
     try:
         run_tasks(request.template, data, destination)
     finally:  # a task that failed half-way: what it made is taken back with the rest
         with signals_deferred():
             for path in _entries(destination):  # parents first: a rollback empties them first
-                if path not in before and not placement.ledger.owns(path):
+                # New, or one of pickenv's files a task rewrote (fastapi's fills .env in):
+                # the tasks' work is pickenv's, as the render's is.
+                if (path not in before or path in ours) and not placement.ledger.owns(path):
                     placement.ledger.record(path)
+                    if path in before:
+                        continue
                     relative = path.relative_to(destination)
                     if path.is_file() and ".git" not in relative.parts:
                         added.append(str(relative))

@@ -78,8 +78,9 @@ def adopted_text(result: Adopted, view: View) -> str:
     lines += [f"  {question}: {value}" for question, value in result.answers]
     lines.append(f"Against that version: {_summary(drift)}.")
     lines.append("Next:")
+    trust = " --trust" if result.trusted else ""  # its Jinja extensions need the same consent
     lines.append(
-        "  pickenv diff      # what differs, file by file" if drift.drifted else "  # nothing differs"
+        f"  pickenv diff{trust}      # what differs, file by file" if drift.drifted else "  # nothing differs"
     )
     lines.append(
         f"  git add {result.answers_file} && git commit -m 'Follow {drift.template} {drift.version}'"

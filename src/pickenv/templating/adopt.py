@@ -35,6 +35,7 @@ class Adopted:
     answers_file: str  # written, relative to the project
     answers: tuple[tuple[str, str], ...]  # (question, value) recorded
     drift: Drift  # how the project differs from that version
+    trusted: bool = False  # its Jinja extensions were allowed (diff needs the same)
 
 
 def adopt(
@@ -98,7 +99,7 @@ def adopt(
 
     recorded = read_answers(project, name)
     shown_answers = tuple((k, str(v)) for k, v in recorded.items() if not k.startswith("_"))
-    return Adopted(project, name, shown_answers, found)
+    return Adopted(project, name, shown_answers, found, trusted)
 
 
 def _write_new(path: Path, content: bytes) -> None:

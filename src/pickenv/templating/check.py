@@ -84,6 +84,7 @@ def check_template(
     domains = _domains(info) if "domain" in offer.names else ("scripting",)
     rendered = 0
     answers_found: bool | None = None  # None: nothing rendered, the file list says
+    tried = False  # a render was tried: a failed one says nothing of the answers file
     extensions = [u for u in info.unsafe if u.startswith("Jinja extension")]
     if extensions and not trusted:
         problems.append(
@@ -91,7 +92,17 @@ def check_template(
                 "copier.yml", f"not rendered: it loads {'; '.join(extensions)}; pass --trust to render it"
             )
         )
+    elif unanswered := _unanswered(info, offer.names, data or {}):
+        # copier stops at the first one: all of them at once, before any render
+        problems.append(
+            TemplateProblem(
+                "copier.yml",
+                f"no default for {', '.join(unanswered)}: answer them with --data NAME=VALUE to render",
+            )
+        )
+        tried = True
     else:
+        tried = True
         pinned = replace(source, ref=info.ref)
         for tool in tools:
             for domain in domains:
@@ -103,7 +114,8 @@ def check_template(
                     answers_found = bool(answers_found) or found
                 else:
                     problems.append(problem)
-    problems += _answers_file(info, answers_found)
+    if answers_found is not None or not tried:
+        problems += _answers_file(info, answers_found)
     planned = len(tools) * len(domains)
     return TemplateCheck(
         mask(given), source.location, info.ref, tuple(t for t in tools if t), domains, rendered,
@@ -208,6 +220,17 @@ def _domains(info: TemplateInfo) -> tuple[str, ...]:
     choices = declared.get("choices")
     values = choices.values() if isinstance(choices, dict) else choices or ours
     return tuple(str(v) for v in values if str(v) in ours)
+
+
+def _unanswered(info: TemplateInfo, offered: Mapping[str, str], data: Mapping[str, str]) -> list[str]:
+    """The template's questions with no default that nobody answers here (a question
+    asked only under a condition, `when:`, may never be asked: left to copier)."""
+    given = {*offered.values(), *data}
+    return [
+        name
+        for name, question in info.questions.items()
+        if question.get("default") is None and "when" not in question and name not in given
+    ]
 
 
 def _answers(info: TemplateInfo, tool: str | None, domain: str) -> dict[str, object]:

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from pickenv.errors import TemplateError
+from pickenv.errors import Fix, TemplateError
 from pickenv.repo.git import last_complaint
 from pickenv.templating.source import TemplateSource
 
@@ -127,7 +127,9 @@ def run_tasks(source: TemplateSource, data: Mapping[str, object], target: Path) 
                 cleanup_on_error=False,
             )
     except template_failures() as exc:
-        raise TemplateError(f"a task of the template {source.location} failed: {failure_text(exc)}") from None
+        raise TemplateError(
+            f"a task of the template {source.location} failed: {failure_text(exc)}", fixes=[Fix.SKIP_TASKS]
+        ) from None
 
 
 def _empty(folder: Path) -> None:
