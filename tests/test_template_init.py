@@ -129,7 +129,7 @@ def test_the_text_report_says_what_was_made_and_what_comes_next(
         lines[0]
         == f"Created the tpl template in tpl ({count} files), from pickenv {__version__}'s own template."
     )
-    assert lines[1] == f"Team file: tpl/pickenv-team.yaml (template {tmp_path / 'tpl'} at v1.0.0)."
+    assert lines[1] == "Team file: tpl/pickenv-team.yaml (it pins this template at v1.0.0)."
     assert lines[2] == "Git: a new repository, committed on main and tagged v1.0.0."
     assert lines[3:] == [
         "Next:",

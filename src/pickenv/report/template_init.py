@@ -39,7 +39,7 @@ def init_text(result: TemplateInit, view: View) -> str:
     lines = [
         f"Created the {result.name} template in {where} ({len(result.files)} files), "
         f"from pickenv {__version__}'s own template.",
-        f"Team file: {team} (template {result.source} at {result.tag}).",
+        f"Team file: {team} (it pins this template at {result.tag}).",
         f"Git: {result.git}.",
         "Next:",
     ]
