@@ -301,7 +301,7 @@ def _pip_file(path: Path, base: Path, project: _Project) -> _Parsed:
             source = Path(line.filename)
             out.files.add(source)
             # pip before 25 names it `is_requirement`; later pips have only `requirement`
-            if not getattr(line, "is_requirement", line.requirement is not None):
+            if not (line.is_requirement if hasattr(line, "is_requirement") else line.requirement is not None):
                 urls = [line.opts.index_url, *(line.opts.extra_index_urls or [])]
                 out.indexes |= {i for u in urls if u and (i := _index(u))}
                 out.indexes |= {f"find-links {u}" for u in line.opts.find_links or []}

@@ -321,7 +321,7 @@ def test_every_task_one_glob_may_bring_is_listed(tmp_path: Path, run_cli: Run) -
         **ANSWERS_TEMPLATE,
     }}, tag=True)  # fmt: skip
     result = run_cli("new", "app", "--template", str(template), "--defaults", "--output-dir", str(tmp_path))
-    assert result.code == EXIT_UNTRUSTED and "task: echo first; task: echo second" in result.err, result.err
+    assert result.code == EXIT_UNTRUSTED and "tasks: echo first, echo second" in result.err, result.err
 
 
 @pytest.mark.parametrize(
