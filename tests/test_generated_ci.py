@@ -171,3 +171,21 @@ def test_run_cli_renders_the_same_files(run_cli: Callable[..., object], tmp_path
     assert result.code == 0  # type: ignore[attr-defined]
     text = (tmp_path / "demo" / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
     assert "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1  # v7.0.1" in text
+
+
+def runners(folder: Path) -> list[str]:
+    job = load(folder / ".github" / "workflows" / "ci.yml")["jobs"]["test"]  # type: ignore[index]
+    return list(job["strategy"]["matrix"]["os"]) if "strategy" in job else [job["runs-on"]]
+
+
+def test_libraries_run_on_three_systems_and_apps_where_asked(projects: dict[tuple[str, str], Path]) -> None:
+    """Libraries get all three systems whatever the windows answer; an app asked
+    windows=true gets Windows beside Linux, and one not asked only Linux."""
+    for tool in TOOLS:
+        assert runners(projects[tool, "library"]) == ["ubuntu-latest", "windows-latest", "macos-latest"], tool
+    odd = {key for index, key in enumerate(projects) if index % 2}  # made with windows=true
+    for key, folder in projects.items():
+        if key[1] in ("library", "legacy-python2"):
+            continue
+        expected = ["ubuntu-latest", "windows-latest"] if key in odd else ["ubuntu-latest"]
+        assert runners(folder) == expected, key
