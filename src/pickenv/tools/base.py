@@ -127,6 +127,9 @@ class EnvTool:
     # The tool reads the project's [project] table itself, so the project cannot keep
     # its metadata in setup.cfg (the layout 2.7 and 3.6 installs need).
     needs_project_table: ClassVar[bool] = False
+    # Dependabot's package ecosystem for the tool's dependency files ("": none it
+    # reads); the generated .github/dependabot.yml lists it beside github-actions.
+    dependabot: ClassVar[str] = ""
     evidence: ClassVar[tuple[Evidence, ...]] = ()
     # A table of pyproject.toml only this tool reads, with where packages come from
     # (its "sources" and "index"): `pickenv switch` reports them when leaving the tool.
@@ -297,6 +300,7 @@ class EnvTool:
             "notes": list(self.notes(version, project_name, locked)),
             "offline": self.offline_note(project_name),
             "ci": self.ci(version, project_name, locked),
+            "dependabot": self.dependabot,
             "matrix": self.test_matrix(version),
             "legacy_matrix": self.legacy_test_matrix(),
             "needs_project_table": self.needs_project_table,

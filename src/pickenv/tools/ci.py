@@ -2,18 +2,24 @@
 
 Versions are the Node 24 releases: GitHub runs Node 20 actions only under protest
 since June 2026 (github.blog changelog 2025-09-19, "Deprecation of Node 20 on GitHub
-Actions runners"). setup-uv publishes no moving major tag from v8 on, so it is
-pinned to a full release (astral-sh/setup-uv v8.0.0 release notes).
+Actions runners"). Every action is pinned to the commit of a release tag, as pickenv's
+own workflow is (a tag can be moved; zizmor's unpinned-uses audit): the generated
+workflow names the release in a comment after the commit, and the generated
+Dependabot configuration proposes newer releases. checkout and setup-python use the
+commits of pickenv's own .github/workflows/ci.yml; setup-uv's and setup-miniconda's
+were read from their repositories' release tags (v8.3.2, v4.0.1).
 """
 
 from __future__ import annotations
 
 from pickenv.versions import PythonVersion
 
-CHECKOUT = "actions/checkout@v6"
-SETUP_PYTHON = "actions/setup-python@v6"
-SETUP_MINICONDA = "conda-incubator/setup-miniconda@v4"
-SETUP_UV = "astral-sh/setup-uv@v8.3.2"
+CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
+SETUP_PYTHON = "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97"
+SETUP_MINICONDA = "conda-incubator/setup-miniconda@8ee1f361103df19b6f8c8655fd3967a8ecb162d5"
+SETUP_UV = "astral-sh/setup-uv@11f9893b081a58869d3b5fccaea48c9e9e46f990"
+# The release each pinned commit is, for the comment after it.
+RELEASES = {CHECKOUT: "v7.0.1", SETUP_PYTHON: "v7.0.0", SETUP_MINICONDA: "v4.0.1", SETUP_UV: "v8.3.2"}
 
 # GitHub's hosted runners (ubuntu-24.04) no longer provide these Pythons through
 # setup-python; the official python:X.Y images still do.
@@ -27,14 +33,22 @@ def container(version: PythonVersion) -> str:
 
 
 def checkout() -> Step:
-    return {"uses": CHECKOUT}
+    # No token left in .git/config for later steps to read (zizmor's artipacked audit).
+    return {"uses": CHECKOUT, "with": {"persist-credentials": False}}
 
 
-def setup_python(version: PythonVersion) -> list[Step]:
-    """setup-python on a hosted runner; nothing inside a python:X.Y container."""
+def setup_python(version: PythonVersion, cache: str = "", cache_key: str = "") -> list[Step]:
+    """setup-python on a hosted runner; nothing inside a python:X.Y container. With
+    ``cache`` (pip or pipenv) it restores that cache, keyed on the files ``cache_key``
+    matches (one glob: setup-python fails when it matches nothing, so every project
+    must have such a file)."""
     if container(version):
         return []
-    return [{"uses": SETUP_PYTHON, "with": {"python-version": str(version)}}]
+    settings: dict[str, object] = {"python-version": str(version)}
+    if cache:
+        settings["cache"] = cache
+        settings["cache-dependency-path"] = cache_key
+    return [{"uses": SETUP_PYTHON, "with": settings}]
 
 
 def run(name: str, command: str, env: dict[str, str] | None = None) -> Step:
@@ -45,7 +59,11 @@ def run(name: str, command: str, env: dict[str, str] | None = None) -> Step:
 
 
 def job(version: PythonVersion, steps: list[Step], shell: str = "bash") -> dict[str, object]:
-    return {"shell": shell, "container": container(version), "steps": [checkout(), *steps]}
+    """A test job's facts; ``pins``: each pinned action's release, for the comment the
+    template writes after it (YAML written from data cannot carry comments)."""
+    steps = [checkout(), *steps]
+    pins = [{"uses": s["uses"], "release": RELEASES[str(s["uses"])]} for s in steps if "uses" in s]
+    return {"shell": shell, "container": container(version), "steps": steps, "pins": pins}
 
 
 # The interpreter inside .venv on every runner OS.

@@ -28,6 +28,8 @@ class CondaTool(EnvTool):
     name = "conda"
     summary = "conda-forge packages, Python itself and non-Python libraries included"
     env_dir = ""  # a named environment in conda's own folder
+    # No Dependabot ecosystem for environment.yml (dependabot = ""): what its newer
+    # conda support reads could not be checked offline; github-actions is listed alone.
     writes = ()
     dependency_files = ("environment.yml",)
     evidence = (

@@ -143,4 +143,8 @@ def pip_ci(version: PythonVersion, create: list[ci.Step], locked: bool) -> dict[
     else:
         install = '"$PY" -m pip install -r requirements-dev.txt'
     step = ci.run("Install and run the tests", f'{ci.VENV_PYTHON}; {install} && "$PY" -m pytest')
-    return ci.job(version, [*ci.setup_python(version), *create, step])
+    # pip's download cache, keyed on pyproject.toml, which every project has and which
+    # declares the dev extra that requirements-dev.txt installs (or pip-compile locks).
+    # A key that misses a change only costs downloads: pip checks what it takes from it.
+    setup = ci.setup_python(version, "pip", "pyproject.toml")
+    return ci.job(version, [*setup, *create, step])

@@ -37,6 +37,7 @@ def requirement_for(version: PythonVersion) -> str:
 
 class PipenvTool(EnvTool):
     name = "pipenv"
+    dependabot = "pip"  # Dependabot's pip ecosystem reads Pipfile and Pipfile.lock
     summary = "Pipfile and a hashed Pipfile.lock, environment in .venv"
     writes = (".venv", "Pipfile")
     lock_file = "Pipfile.lock"
@@ -130,13 +131,14 @@ class PipenvTool(EnvTool):
         return ci.job(
             version,
             [
-                *ci.setup_python(version),
+                # setup-python's pipenv cache is the folder of pipenv's environments, so
+                # the environment stays there (not .venv) and a cache hit restores it.
+                *ci.setup_python(version, "pipenv", "Pipfile*"),
                 ci.run("Install pipenv", f"python -m pip install '{requirement_for(version)}'"),
                 ci.run(
                     "Create the environment",
                     "if [ -f Pipfile.lock ]; then pipenv install --dev --deploy; "
                     "else pipenv install --dev; fi",
-                    {"PIPENV_VENV_IN_PROJECT": "1"},
                 ),
                 ci.run("Run the tests", "pipenv run python -m pytest"),
             ],

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 class UvTool(EnvTool):
     name = "uv"
+    dependabot = "uv"
     summary = "pyproject.toml, a cross-platform uv.lock and .venv, managed by uv"
     writes = (".venv", "uv.lock")
     lock_file = "uv.lock"
@@ -149,7 +150,8 @@ class UvTool(EnvTool):
         return None  # uv makes no 2.7 environments, and its projects need [project]
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
-        setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"python-version": str(version)}}
+        # setup-uv's cache is keyed on pyproject.toml and uv.lock by default.
+        setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"python-version": str(version), "enable-cache": True}}
         job = ci.job(
             version,
             [

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class PipProjectTool(EnvTool):
     """A tool whose projects pip installs from requirements files (venv, virtualenv)."""
 
+    dependabot = "pip"  # requirements files and pyproject.toml
     dependency_files = pip_project.FILES
 
     def can_lock(self, version: PythonVersion) -> bool:
