@@ -196,7 +196,7 @@ def _main(
     from pickenv.commands.parser import build_parser, missing_subcommand
 
     env = dict(os.environ) if env is None else env
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     try:
         # argparse prints --help, --version and usage errors to sys.stdout/sys.stderr:
         # send them to the streams this call was given.
