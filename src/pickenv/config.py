@@ -7,8 +7,8 @@ the Context, so tests and embedding programs control every input.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import ConfigError, UsageError
@@ -21,8 +21,8 @@ TEAM_ENV = "PICKENV_TEAM"
 _KEYS = ("rules", "with", "trust", "team")
 
 
-@dataclass(frozen=True)
-class UserConfig:
+# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
+class UserConfig(NamedTuple):
     path: Path
     rules: tuple[Path, ...]  # team rules layers
     layers: tuple[str, ...]  # bundled layers to include (`with: [uv]`)

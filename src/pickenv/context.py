@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pickenv.platforms import Platform
 from pickenv.versions import PythonVersion
@@ -20,8 +20,8 @@ from pickenv.versions import PythonVersion
 APP = "pickenv"
 
 
-@dataclass(frozen=True)
-class Context:
+# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
+class Context(NamedTuple):
     env: Mapping[str, str]
     home: Path
     config_dir: Path  # the user config lives here (config.yaml)

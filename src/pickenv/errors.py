@@ -13,8 +13,8 @@ words it its own way (see ``pickenv.commands.wording``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -211,8 +211,8 @@ class ProjectError(PickenvError):
     exit_code = EXIT_PROJECT
 
 
-@dataclass(frozen=True)
-class Problem:
+# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
+class Problem(NamedTuple):
     """One located problem in a YAML file, printed as ``file:line:column: message``."""
 
     file: str

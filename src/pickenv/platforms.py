@@ -8,14 +8,13 @@ carries it to the tools; the tests build a Windows one on Linux and read the rea
 output. Nothing else asks ``os.name`` or ``sys.platform`` what to display.
 
 Starting ``pickenv recommend`` imports this module (through the Context): it imports
-nothing beyond the standard library's dataclasses and typing at import time.
+nothing beyond the standard library's typing at import time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from pickenv.versions import PythonVersion
@@ -32,8 +31,8 @@ _SAFE_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 _PS_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 
-@dataclass(frozen=True)
-class Platform:
+# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
+class Platform(NamedTuple):
     """How one operating system lays out files and how its shell reads a command."""
 
     family: Family

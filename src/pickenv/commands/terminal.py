@@ -6,8 +6,7 @@ import os
 import select
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from pickenv.report.style import Style
 
@@ -69,8 +68,8 @@ def write_within(stream: TextIO, text: str, wait: float) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Terminal:
+# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
+class Terminal(NamedTuple):
     stdin: TextIO
     stdout: TextIO
     stderr: TextIO

@@ -9,9 +9,8 @@ Every route goes through ``questions.coerce``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
 from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
@@ -35,8 +34,8 @@ EXTRA_KEYS = ("project_name", "description", "author", "license", "tool", "creat
 Asker = Callable[[Question, Value], Value]
 
 
-@dataclass(frozen=True)
-class AnswersFile:
+# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
+class AnswersFile(NamedTuple):
     path: Path
     questions: dict[str, Value]  # validated like typed answers
     extras: dict[str, object]  # pickenv new's project answers, validated by new

@@ -8,8 +8,7 @@ files, rules files and the copier template all use them, and every route goes th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pickenv.errors import AnswerError
 from pickenv.versions import FREE_THREADED, KNOWN_VERSIONS, PythonVersion, closest_known
@@ -22,14 +21,13 @@ _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-@dataclass(frozen=True)
-class Choice:
+# NamedTuples, not frozen dataclasses: every `pickenv recommend` defines them (README, Speed).
+class Choice(NamedTuple):
     value: Value
     label: str
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     kind: Kind
     prompt: str
