@@ -12,16 +12,16 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from pickenv.platforms import Platform
+from pickenv.records import Record
 from pickenv.versions import PythonVersion
 
 APP = "pickenv"
 
 
-# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
-class Context(NamedTuple):
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Context(Record):
     env: Mapping[str, str]
     home: Path
     config_dir: Path  # the user config lives here (config.yaml)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import NamedTuple
+
+from pickenv.records import Record
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -211,8 +212,8 @@ class ProjectError(PickenvError):
     exit_code = EXIT_PROJECT
 
 
-# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
-class Problem(NamedTuple):
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Problem(Record):
     """One located problem in a YAML file, printed as ``file:line:column: message``."""
 
     file: str

@@ -14,7 +14,9 @@ nothing beyond the standard library's typing at import time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from pickenv.records import Record
 
 if TYPE_CHECKING:
     from pickenv.versions import PythonVersion
@@ -31,8 +33,8 @@ _SAFE_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 _PS_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 
-# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
-class Platform(NamedTuple):
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Platform(Record):
     """How one operating system lays out files and how its shell reads a command."""
 
     family: Family

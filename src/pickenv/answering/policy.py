@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pickenv.questionnaire.questions import Value
+from pickenv.records import Record
 
 if TYPE_CHECKING:
     from pickenv.context import Context
@@ -34,8 +35,8 @@ _NONE: Mapping[str, Value] = MappingProxyType({})
 _NO_SOURCES: Mapping[str, str] = MappingProxyType({})
 
 
-# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
-class Answering(NamedTuple):
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Answering(Record):
     """Every source of answers for one run, as plain values (a command builds it from its
     arguments at the edge, once), and the rules layered for it."""
 

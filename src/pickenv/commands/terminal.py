@@ -6,8 +6,9 @@ import os
 import select
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from pickenv.records import Record
 from pickenv.report.style import Style
 
 if TYPE_CHECKING:
@@ -68,8 +69,8 @@ def write_within(stream: TextIO, text: str, wait: float) -> bool:
     return True
 
 
-# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
-class Terminal(NamedTuple):
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Terminal(Record):
     stdin: TextIO
     stdout: TextIO
     stderr: TextIO

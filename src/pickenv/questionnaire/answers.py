@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
 from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
 from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
@@ -25,6 +25,7 @@ from pickenv.questionnaire.questions import (
     get_question,
 )
 from pickenv.questionnaire.resolve import Resolver
+from pickenv.records import Record
 from pickenv.versions import PythonVersion
 
 # Keys an answers file may hold besides the questions: pickenv new's project
@@ -34,8 +35,8 @@ EXTRA_KEYS = ("project_name", "description", "author", "license", "tool", "creat
 Asker = Callable[[Question, Value], Value]
 
 
-# A NamedTuple, not a frozen dataclass: every `pickenv recommend` defines it (README, Speed).
-class AnswersFile(NamedTuple):
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class AnswersFile(Record):
     path: Path
     questions: dict[str, Value]  # validated like typed answers
     extras: dict[str, object]  # pickenv new's project answers, validated by new

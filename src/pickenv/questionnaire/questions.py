@@ -8,9 +8,10 @@ files, rules files and the copier template all use them, and every route goes th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from pickenv.errors import AnswerError
+from pickenv.records import Record
 from pickenv.versions import FREE_THREADED, KNOWN_VERSIONS, PythonVersion, closest_known
 
 Value = str | bool
@@ -21,13 +22,13 @@ _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-# NamedTuples, not frozen dataclasses: every `pickenv recommend` defines them (README, Speed).
-class Choice(NamedTuple):
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class Choice(Record):
     value: Value
     label: str
 
 
-class Question(NamedTuple):
+class Question(Record):
     id: str
     kind: Kind
     prompt: str

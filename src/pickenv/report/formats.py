@@ -14,17 +14,18 @@ import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from pickenv.platforms import POSIX, Platform
+from pickenv.records import Record
 
 if TYPE_CHECKING:
     from pickenv.errors import Fix
     from pickenv.report.style import Style
 
 
-# NamedTuples, not frozen dataclasses: every `pickenv recommend` defines them (README, Speed).
-class View(NamedTuple):
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class View(Record):
     """What rendering may know of where the output goes."""
 
     cwd: Path  # paths are shown relative to it
@@ -36,7 +37,7 @@ class View(NamedTuple):
     platform: Platform = POSIX  # the shell commands are shown for (the Context's ``system``)
 
 
-class Kind(NamedTuple):
+class Kind(Record):
     module: str  # the renderer module: a function ``<prefix>_<format>(result, view)`` per format
     prefix: str
     formats: tuple[str, ...]

@@ -11,15 +11,15 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 from pickenv.errors import Fix, NoToolError
 from pickenv.questionnaire.questions import QUESTIONS, Value, format_value
+from pickenv.records import Record
 from pickenv.rules.model import NotConsidered, Rule, RuleSet
 
 
-# NamedTuples, not frozen dataclasses: every `pickenv recommend` defines them (README, Speed).
-class Reason(NamedTuple):
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class Reason(Record):
     rule: str
     effect: str  # "excluded", "+3", "-2", "needs" or "advice"
     because: str
@@ -28,7 +28,7 @@ class Reason(NamedTuple):
     needs: str | None = None  # what the tool needs besides itself to meet the answers
 
 
-class Assessment(NamedTuple):
+class Assessment(Record):
     """What the rules say about one tool for one set of answers."""
 
     tool: str
@@ -49,7 +49,7 @@ class Assessment(NamedTuple):
         return tuple(r for r in self.reasons if r.needs)
 
 
-class Decision(NamedTuple):
+class Decision(Record):
     winner: str | None
     tied: tuple[str, ...] = ()  # every eligible tool sharing the top score, when more than one
     margin: int | None = None  # the winner's lead over the runner-up (None: no runner-up)
@@ -60,14 +60,14 @@ class Decision(NamedTuple):
         return len(self.tied) > 1
 
 
-class Change(NamedTuple):
+class Change(Record):
     question: str
     value: Value
     recommendation: str | None  # None: that answer would leave no tool
     tie: bool = False  # that answer would leave a tie, settled by the tool order
 
 
-class Warning(NamedTuple):
+class Warning(Record):
     """A fired rule's `warn`: something the user must know whatever tool they pick."""
 
     rule: str
@@ -75,7 +75,7 @@ class Warning(NamedTuple):
     source: str
 
 
-class Recommendation(NamedTuple):
+class Recommendation(Record):
     answers: tuple[tuple[str, Value], ...]
     recommendation: str
     ranking: tuple[Assessment, ...]  # eligible by score, then excluded

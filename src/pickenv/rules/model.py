@@ -8,19 +8,19 @@ versions when the file is read), so matching is plain set membership.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from pickenv.questionnaire.questions import Value, format_value
+from pickenv.records import Record
 
 
-# NamedTuples, not frozen dataclasses: every `pickenv recommend` defines them (README, Speed).
-class Condition(NamedTuple):
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class Condition(Record):
     question: str
     allowed: frozenset[Value]
     text: str  # as written, for people: ">=3.10", "[web, cli]", "not hpc"
 
 
-class Fact(NamedTuple):
+class Fact(Record):
     """A versioned fact a rule rests on, the day it was last checked, and how a machine
     checks it again (``pickenv rules check --facts``): ``check`` holds the fact's keys
     as written (``pypi``, ``release``, ``requires_python``, ``released``, ``last_for``,
@@ -34,7 +34,7 @@ class Fact(NamedTuple):
         return dict(self.check).get(key, "")
 
 
-class Rule(NamedTuple):
+class Rule(Record):
     id: str
     when: tuple[Condition, ...]
     exclude: tuple[str, ...]
@@ -125,7 +125,7 @@ class Rule(NamedTuple):
         }
 
 
-class NotConsidered(NamedTuple):
+class NotConsidered(Record):
     """A tool pickenv does not rank, and when experts pick it."""
 
     tool: str
@@ -134,7 +134,7 @@ class NotConsidered(NamedTuple):
     include: str = ""  # how to rank it anyway, when pickenv can ("--with uv")
 
 
-class RuleSet(NamedTuple):
+class RuleSet(Record):
     tools: tuple[str, ...]  # declared order: the tie-break
     rules: tuple[Rule, ...]
     files: tuple[str, ...]  # the layers read, built-in first
