@@ -85,3 +85,16 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[object, st
 def test_the_parser_of_one_command_says_what_the_full_one_says(argv: list[str]) -> None:
     assert named_command(argv) in COMMANDS
     assert _parse(build_parser(argv), argv) == _parse(build_parser(), argv)
+
+
+@pytest.mark.parametrize("columns", [None, "100", "60", " 90 ", "-3", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    import shutil
+
+    from pickenv.commands.options import _help_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert _help_width() == shutil.get_terminal_size().columns - 2  # what argparse computes

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -17,13 +19,46 @@ if TYPE_CHECKING:
     from pickenv.templating.team import TeamFile
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples kept as written, at the width argparse would choose."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+        **more: Any,  # what later Pythons add (3.14: color)
+    ) -> None:
+        width = _help_width() if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width, **more)
+
+
+def _help_width() -> int:
+    """``shutil.get_terminal_size().columns - 2``, argparse's help width, as shutil works it
+    out, without importing it: argparse makes a formatter for every argument added, and
+    importing shutil (zlib, bz2, lzma, fnmatch) and asking it was 5.8 M instructions of a
+    `pickenv recommend` (valgrind), for the width of a help nobody asked for."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        stdout = sys.__stdout__
+        try:
+            columns = os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with the documented exit code 2, a one-line hint instead of full usage,
     did-you-mean for a mistyped subcommand or choice, and descriptions and examples kept
     as written (their examples are lines to copy, not prose to re-wrap)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
