@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import re
 import shlex
 
 import pytest
@@ -14,7 +15,6 @@ import pytest
 from pickenv.commands import COMMANDS
 from pickenv.commands.parser import build_parser, named_command
 from pickenv.report.completion import subparsers
-from test_cli_conventions import PARSERS, _example_commands
 
 
 @pytest.mark.parametrize(
@@ -39,11 +39,15 @@ def test_the_command_a_command_line_names_plainly(argv: list[str], named: str | 
     assert named_command(argv) == named
 
 
-def _examples() -> list[list[str]]:
+def _examples(parser: argparse.ArgumentParser | None = None) -> list[list[str]]:
+    """The command lines of every --help's examples (inside `$(...)` or before `>` too)."""
+    parser = parser or build_parser()
     found = []
-    for path, parser in PARSERS.items():
-        if path and parser.epilog:
-            found += [shlex.split(c)[1:] for c in _example_commands(parser.epilog)]
+    for line in (parser.epilog or "").splitlines()[1:]:
+        if "pickenv " in line and not line.strip().startswith("#"):
+            found.append(shlex.split(re.split(r"[)\"|>]", line[line.index("pickenv ") :])[0])[1:])
+    for sub in subparsers(parser).values():
+        found += _examples(sub)
     return found
 
 
