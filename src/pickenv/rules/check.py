@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from pickenv.questionnaire.questions import QUESTIONS, Value
-from pickenv.rules.engine import Decider, decide
+from pickenv.rules.engine import Decider, ranked
 from pickenv.rules.model import Rule, RuleSet
 from pickenv.rules.space import Decisive, answer_space, decisive_answers
 
@@ -173,14 +173,14 @@ class _Compiled:
                     break  # this and every later effect leaves the winner ahead
                 if candidates & mask:
                     after = [s - d for s, d in zip(scores, delta, strict=True)]
-                    if decide(tools, after, excluded).winner != winner:
+                    if ranked(tools, after, excluded)[0] != winner:
                         found |= candidates & mask
                         candidates &= ~mask
         for mask, delta, dropped in self.exclude_effects:
             if candidates & mask:
                 after = [s - d for s, d in zip(scores, delta, strict=True)]
                 still = [excluders[t] - (t in dropped) > 0 for t in range(len(tools))]
-                if decide(tools, after, still).winner != winner:
+                if ranked(tools, after, still)[0] != winner:
                     found |= candidates & mask
         return found
 
@@ -213,17 +213,17 @@ def check_rules(
         if progress is not None and done % step == 0:
             progress(done / len(cases))
         scores, excluders = compiled.state(fired)
-        decision = decide(ruleset.tools, scores, [count > 0 for count in excluders])
+        winner, tied, margin = ranked(ruleset.tools, scores, [count > 0 for count in excluders])
         ever_fired |= fired
         if fired & unproven:
-            unproven &= ~compiled.pivotal(fired, fired & unproven, scores, excluders, decision.winner)
-        if decision.winner is None:
+            unproven &= ~compiled.pivotal(fired, fired & unproven, scores, excluders, winner)
+        if winner is None:
             no_tool.append(case)
             continue
-        wins[decision.winner] += case[0]
-        if decision.tie_break:
+        wins[winner] += case[0]
+        if tied:  # a tie, settled by the tool order (Decision.tie_break)
             tie_break.append(case)
-        elif decision.margin == 1:
+        elif margin == 1:
             near_tie.append(case)
 
     def is_judged(rule: Rule) -> bool:

@@ -99,15 +99,25 @@ class Recommendation(Record):
 
 
 def decide(tools: Sequence[str], scores: Sequence[int], excluded: Sequence[bool]) -> Decision:
-    """The winner among the eligible tools: the highest score; equal scores fall back
-    to the declared tool order (``tools``). The one place that rule is written."""
+    """The winner among the eligible tools (``ranked``), as a Decision."""
+    return Decision(*ranked(tools, scores, excluded))
+
+
+def ranked(
+    tools: Sequence[str], scores: Sequence[int], excluded: Sequence[bool]
+) -> tuple[str | None, tuple[str, ...], int | None]:
+    """The winner among the eligible tools (None: none is), the tools sharing the top
+    score when more than one, and the winner's lead over the runner-up (None: no
+    runner-up). The highest score wins; equal scores fall back to the declared tool order
+    (``tools``). The one place that rule is written. A plain tuple: `rules check` asks it
+    for hundreds of thousands of answer combinations."""
     ordered = sorted((i for i in range(len(tools)) if not excluded[i]), key=lambda i: (-scores[i], i))
     if not ordered:
-        return Decision(None)
+        return None, (), None
     top = scores[ordered[0]]
     tied = tuple(tools[i] for i in ordered if scores[i] == top)
     margin = top - scores[ordered[1]] if len(ordered) > 1 else None
-    return Decision(tools[ordered[0]], tied if len(tied) > 1 else (), margin)
+    return tools[ordered[0]], tied if len(tied) > 1 else (), margin
 
 
 class Decider:
