@@ -68,8 +68,9 @@ LISTS_PLUGINS = ("tempfile", "threading")
 # What importing them cost `pickenv recommend` (valgrind, README Speed): dataclasses 43 M
 # instructions (it imports inspect, and inspect ast, dis and tokenize) plus 3.7 M for each
 # frozen dataclass defined, datetime 4.7 M, shutil 5.8 M (argparse asked it the width of
-# every formatter). Its path keeps its values in pickenv.records.
-RECOMMEND_SPARES = ("dataclasses", "inspect", "ast", "dis", "datetime", "shutil")
+# every formatter), typing 13.5 M. Its path keeps its values in pickenv.records, and its
+# modules import typing's names only for the type checker (TYPE_CHECKING = False).
+RECOMMEND_SPARES = ("dataclasses", "inspect", "ast", "dis", "datetime", "shutil", "typing")
 
 # --license's choices: creation/fields.py is data and validators, importing only
 # pickenv.errors and pickenv.questionnaire.questions, which the parser has loaded anyway.

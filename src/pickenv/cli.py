@@ -16,14 +16,15 @@ import signal
 import sys
 from collections.abc import Mapping, Sequence
 from types import FrameType
-from typing import TYPE_CHECKING, Any, TextIO
 
 from pickenv.commands.terminal import say as _say
 from pickenv.commands.terminal import write_within
 from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
     from pickenv.commands import Outcome
 

@@ -14,15 +14,17 @@ nothing beyond the standard library's typing at import time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
 
 from pickenv.records import Record
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Literal
+
     from pickenv.versions import PythonVersion
 
-Family = Literal["linux", "macos", "windows"]
-Shell = Literal["sh", "powershell", "cmd"]
+    Family = Literal["linux", "macos", "windows"]
+    Shell = Literal["sh", "powershell", "cmd"]
 
 # Words PowerShell and cmd take as they are. PowerShell reads `,` (an array), `@` (splatting),
 # `~`, `$`, `;`, `(`, `{` and quotes itself; cmd reads `=`, `,` and `;` as separators

@@ -12,17 +12,21 @@ ast, dis and tokenize with it) and each frozen dataclass 3.7 M more, as the meth
 dataclasses writes are compiled. typing.NamedTuple compiles every field's annotation
 into a ForwardRef (a string, under `from __future__ import annotations`), and the first
 compile() of a process builds the ast module's types: 9.3 M, and 0.25 M a class. A
-Record subclass costs about 0.05 M (valgrind; README, Speed).
+Record subclass costs 0.1 M (valgrind; README, Speed). Making an instance costs about
+what a frozen dataclass's does, but it has a dict of its own: a loop that makes hundreds
+of thousands is better off with plain tuples (``rules.engine.ranked``).
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, ClassVar
 
 _set = object.__setattr__  # a frozen instance's own way to fill itself
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
     from typing_extensions import Self, dataclass_transform
 else:
 

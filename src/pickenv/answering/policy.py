@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from pickenv.questionnaire.questions import Value
 from pickenv.records import Record
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     from pickenv.context import Context
     from pickenv.questionnaire.answers import Asker

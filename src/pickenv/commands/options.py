@@ -6,14 +6,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from pickenv.errors import AnswerError
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, format_value, get_question
 from pickenv.report.completion import offer
 from pickenv.resources import bundled_layers
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from pickenv.answering.policy import Answering
     from pickenv.context import Context
     from pickenv.templating.team import TeamFile

@@ -9,11 +9,14 @@ import argparse
 from collections.abc import Sequence
 from importlib import import_module
 from types import ModuleType
-from typing import Any
 
 from pickenv import __version__
 from pickenv.commands import COMMANDS
 from pickenv.commands.options import Examples, Parser, about, add_common, excerpt_arg, suggest
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES: Examples = (
     ("the recommendation, asking the questions on a terminal", "pickenv recommend"),

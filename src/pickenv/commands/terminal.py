@@ -6,13 +6,14 @@ import os
 import select
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TextIO
 
 from pickenv.records import Record
 from pickenv.report.style import Style
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     import threading
+    from typing import TextIO
 
 
 def is_terminal(stream: TextIO) -> bool:

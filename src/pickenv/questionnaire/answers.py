@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
 from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
@@ -27,6 +26,10 @@ from pickenv.questionnaire.questions import (
 from pickenv.questionnaire.resolve import Resolver
 from pickenv.records import Record
 from pickenv.versions import PythonVersion
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # Keys an answers file may hold besides the questions: pickenv new's project
 # questions, and copier's own bookkeeping (a .copier-answers.yml can be reused).

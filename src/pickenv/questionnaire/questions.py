@@ -8,15 +8,19 @@ files, rules files and the copier template all use them, and every route goes th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 from pickenv.errors import AnswerError
 from pickenv.records import Record
 from pickenv.versions import FREE_THREADED, KNOWN_VERSIONS, PythonVersion, closest_known
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Kind = Literal["choice", "bool", "version"]
+
 Value = str | bool
 Answers = Mapping[str, Value]
-Kind = Literal["choice", "bool", "version"]
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}

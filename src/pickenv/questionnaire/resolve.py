@@ -5,9 +5,13 @@ without a terminal names every open question at once instead of hanging."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 Given = tuple[object, str]  # (raw value, where it came from: "--tool", "answers file", ...)
 
 

@@ -14,12 +14,14 @@ import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
 from pickenv.platforms import POSIX, Platform
 from pickenv.records import Record
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Any
+
     from pickenv.errors import Fix
     from pickenv.report.style import Style
 
