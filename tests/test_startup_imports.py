@@ -14,8 +14,11 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from pickenv.commands import COMMANDS
 
 # Runs `pickenv ARGV` in-process and prints every module it loaded (the interpreter's
 # own start-up excluded), after a first run has filled the rules cache.
@@ -30,7 +33,18 @@ if argv == ["<parser>"]:
 else:
     from pickenv.cli import main
     code = main(argv, stdout=io.StringIO(), stderr=io.StringIO())
-print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before)}))
+loaded = sorted(set(sys.modules) - before)
+# Classes pickenv defined on the way that cost a start their making (README, Speed): a
+# dataclass, or a typing.NamedTuple (whose field annotations are compiled).
+slow = [
+    f"{name}.{cls.__name__}"
+    for name in loaded
+    if name.startswith("pickenv")
+    for cls in vars(sys.modules[name]).values()
+    if isinstance(cls, type) and cls.__module__ == name
+    and (hasattr(cls, "__dataclass_fields__") or hasattr(cls, "_field_defaults"))
+]
+print(json.dumps({"code": code, "modules": loaded, "slow_classes": slow}))
 """
 
 # Other people's libraries that only `new`, `update`, `switch` and prompts need.
@@ -51,21 +65,33 @@ STDLIB = ("hashlib", "subprocess", "tempfile", "threading", "tomllib", "ctypes")
 METADATA = ("importlib.metadata", "email", "zipfile")
 LISTS_PLUGINS = ("tempfile", "threading")
 
+# What importing them cost `pickenv recommend` (valgrind, README Speed): dataclasses 43 M
+# instructions (it imports inspect, and inspect ast, dis and tokenize) plus 3.7 M for each
+# frozen dataclass defined, datetime 4.7 M, shutil 5.8 M (argparse asked it the width of
+# every formatter), typing 13.5 M. Its path keeps its values in pickenv.records, and its
+# modules import typing's names only for the type checker (TYPE_CHECKING = False).
+RECOMMEND_SPARES = ("dataclasses", "inspect", "ast", "dis", "datetime", "shutil", "typing")
+
 # --license's choices: creation/fields.py is data and validators, importing only
 # pickenv.errors and pickenv.questionnaire.questions, which the parser has loaded anyway.
 PARSER_ALLOWED = ("pickenv.creation", "pickenv.creation.fields")
 
 
-def loaded(argv: list[str], env: dict[str, str], cwd: Path) -> list[str]:
+def probe(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """What `pickenv ARGV` loaded (``modules``) and the slow classes among them."""
     command = [sys.executable, "-c", _PROBE, json.dumps(argv)]
     # The first run parses the rules (and may import the YAML parser): measure the second.
     subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=True, stdin=subprocess.DEVNULL)
     done = subprocess.run(
         command, env=env, cwd=cwd, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
     )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0, done.stderr
-    modules: list[str] = result["modules"]
+    return result
+
+
+def loaded(argv: list[str], env: dict[str, str], cwd: Path) -> list[str]:
+    modules: list[str] = probe(argv, env, cwd)["modules"]
     return modules
 
 
@@ -97,7 +123,8 @@ def test_the_parser_loads_no_project_machinery(
 
 
 def test_recommend_loads_no_project_machinery(subprocess_env: dict[str, str], tmp_path: Path) -> None:
-    modules = loaded(["recommend", "--defaults", "--format", "json"], subprocess_env, tmp_path)
+    result = probe(["recommend", "--defaults", "--format", "json"], subprocess_env, tmp_path)
+    modules = result["modules"]
     assert "pickenv.rules.engine" in modules  # it did recommend
     assert offending(modules, THIRD_PARTY) == []
     # Without a team file in force, nothing of templates, projects or git: whether one is
@@ -105,6 +132,11 @@ def test_recommend_loads_no_project_machinery(subprocess_env: dict[str, str], tm
     assert offending(modules, MACHINERY, PARSER_ALLOWED) == []
     assert offending(modules, ("pickenv.tools",), ("pickenv.tools",)) == []
     assert offending(modules, (*STDLIB, *METADATA)) == []
+    assert offending(modules, RECOMMEND_SPARES) == []
+    assert result["slow_classes"] == []  # pickenv.records instead
+    # The parser holds the recommend command alone: no other command module is imported.
+    others = tuple(f"pickenv.commands.{name}" for name in COMMANDS if name != "recommend")
+    assert offending(modules, others) == []
 
 
 def test_detect_loads_no_template_engine_or_prompts(subprocess_env: dict[str, str], tmp_path: Path) -> None:

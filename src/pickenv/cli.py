@@ -16,14 +16,15 @@ import signal
 import sys
 from collections.abc import Mapping, Sequence
 from types import FrameType
-from typing import TYPE_CHECKING, Any, TextIO
 
 from pickenv.commands.terminal import say as _say
 from pickenv.commands.terminal import write_within
 from pickenv.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
     from pickenv.commands import Outcome
 
@@ -196,7 +197,7 @@ def _main(
     from pickenv.commands.parser import build_parser, missing_subcommand
 
     env = dict(os.environ) if env is None else env
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     try:
         # argparse prints --help, --version and usage errors to sys.stdout/sys.stderr:
         # send them to the streams this call was given.

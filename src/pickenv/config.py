@@ -7,12 +7,12 @@ the Context, so tests and embedding programs control every input.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.context import Context, expand_user
 from pickenv.errors import ConfigError, UsageError
 from pickenv.inputs import CONFIG_LIMIT, InputError, read_text
+from pickenv.records import Record
 from pickenv.resources import builtin_rules_path, bundled_layers
 
 CONFIG_NAME = "config.yaml"
@@ -21,8 +21,8 @@ TEAM_ENV = "PICKENV_TEAM"
 _KEYS = ("rules", "with", "trust", "team")
 
 
-@dataclass(frozen=True)
-class UserConfig:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class UserConfig(Record):
     path: Path
     rules: tuple[Path, ...]  # team rules layers
     layers: tuple[str, ...]  # bundled layers to include (`with: [uv]`)

@@ -11,17 +11,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.platforms import Platform
+from pickenv.records import Record
 from pickenv.versions import PythonVersion
 
 APP = "pickenv"
 
 
-@dataclass(frozen=True)
-class Context:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Context(Record):
     env: Mapping[str, str]
     home: Path
     config_dir: Path  # the user config lives here (config.yaml)

@@ -13,8 +13,9 @@ words it its own way (see ``pickenv.commands.wording``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
+
+from pickenv.records import Record
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -227,8 +228,8 @@ class ProjectError(PickenvError):
     exit_code = EXIT_PROJECT
 
 
-@dataclass(frozen=True)
-class Problem:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Problem(Record):
     """One located problem in a YAML file, printed as ``file:line:column: message``."""
 
     file: str

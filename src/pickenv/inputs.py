@@ -16,7 +16,10 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import TextIO
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # Generous for people's YAML (the built-in rules.yaml is ~20 KB): far below what
 # would strain memory.

@@ -8,20 +8,23 @@ carries it to the tools; the tests build a Windows one on Linux and read the rea
 output. Nothing else asks ``os.name`` or ``sys.platform`` what to display.
 
 Starting ``pickenv recommend`` imports this module (through the Context): it imports
-nothing beyond the standard library's dataclasses and typing at import time.
+nothing beyond the standard library's typing at import time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
+from pickenv.records import Record
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Literal
+
     from pickenv.versions import PythonVersion
 
-Family = Literal["linux", "macos", "windows"]
-Shell = Literal["sh", "powershell", "cmd"]
+    Family = Literal["linux", "macos", "windows"]
+    Shell = Literal["sh", "powershell", "cmd"]
 
 # Words PowerShell and cmd take as they are. PowerShell reads `,` (an array), `@` (splatting),
 # `~`, `$`, `;`, `(`, `{` and quotes itself; cmd reads `=`, `,` and `;` as separators
@@ -32,8 +35,8 @@ _SAFE_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
 _PS_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 
-@dataclass(frozen=True)
-class Platform:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Platform(Record):
     """How one operating system lays out files and how its shell reads a command."""
 
     family: Family

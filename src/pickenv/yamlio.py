@@ -229,6 +229,8 @@ def plain(located: Located) -> object:
 class MoreProblems(Problem):
     """The line that stands for the problems not printed."""
 
+    __slots__ = ()
+
     def __str__(self) -> str:
         return self.message
 

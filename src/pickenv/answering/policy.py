@@ -17,12 +17,13 @@ project is judged as one), and the user may still say otherwise for one run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
 
 from pickenv.questionnaire.questions import Value
+from pickenv.records import Record
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     from pickenv.context import Context
     from pickenv.questionnaire.answers import Asker
@@ -30,19 +31,21 @@ if TYPE_CHECKING:
     from pickenv.templating.team import TeamFile
 
 USER = "your answer"
+_NONE: Mapping[str, Value] = MappingProxyType({})
+_NO_SOURCES: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Answering:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Answering(Record):
     """Every source of answers for one run, as plain values (a command builds it from its
     arguments at the edge, once), and the rules layered for it."""
 
-    user: Mapping[str, Value] = field(default_factory=dict)  # --answers-file, then --answer
-    team_fixed: Mapping[str, Value] = field(default_factory=dict)
-    team_defaults: Mapping[str, Value] = field(default_factory=dict)
+    user: Mapping[str, Value] = _NONE  # --answers-file, then --answer
+    team_fixed: Mapping[str, Value] = _NONE
+    team_defaults: Mapping[str, Value] = _NONE
     team_name: str = ""  # for the answers' origins
-    project: Mapping[str, Value] = field(default_factory=dict)  # inferred from an existing project
-    project_sources: Mapping[str, str] = field(default_factory=dict)  # question -> what the file says
+    project: Mapping[str, Value] = _NONE  # inferred from an existing project
+    project_sources: Mapping[str, str] = _NO_SOURCES  # question -> what the file says
     rules: tuple[Path, ...] = ()  # the team's rules files, then --rules
     layers: tuple[str, ...] = ()  # bundled layers (--with)
 
@@ -67,7 +70,7 @@ class Answering:
 
     def with_project(self, answers: Mapping[str, Value], sources: Mapping[str, str]) -> Answering:
         """The same run, judging an existing project whose files answer ``answers``."""
-        return replace(self, project=dict(answers), project_sources=dict(sources))
+        return self._replace(project=dict(answers), project_sources=dict(sources))
 
     @property
     def given(self) -> dict[str, Value]:

@@ -6,7 +6,7 @@ heavy dependencies inside ``run``, so building the parser stays cheap."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from pickenv.records import Record
 
 COMMANDS = (
     "recommend",
@@ -23,7 +23,7 @@ COMMANDS = (
 )
 
 
-class Outcome(NamedTuple):
+class Outcome(Record):
     output: str  # written to stdout once the command succeeded (rendered from ``result``)
     code: int
     # The command changed something on disk (a project was created): its report must

@@ -3,18 +3,55 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from pickenv.errors import AnswerError
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, format_value, get_question
 from pickenv.report.completion import offer
 from pickenv.resources import bundled_layers
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from pickenv.answering.policy import Answering
     from pickenv.context import Context
     from pickenv.templating.team import TeamFile
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples kept as written, at the width argparse would choose."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+        **more: Any,  # what later Pythons add (3.14: color)
+    ) -> None:
+        width = _help_width() if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width, **more)
+
+
+def _help_width() -> int:
+    """``shutil.get_terminal_size().columns - 2``, argparse's help width, as shutil works it
+    out, without importing it: argparse makes a formatter for every argument added, and
+    importing shutil (zlib, bz2, lzma, fnmatch) and asking it was 5.8 M instructions of a
+    `pickenv recommend` (valgrind), for the width of a help nobody asked for."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        stdout = sys.__stdout__
+        try:
+            columns = os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 class Parser(argparse.ArgumentParser):
@@ -23,7 +60,7 @@ class Parser(argparse.ArgumentParser):
     as written (their examples are lines to copy, not prose to re-wrap)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]

@@ -6,13 +6,14 @@ import os
 import select
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
 
+from pickenv.records import Record
 from pickenv.report.style import Style
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     import threading
+    from typing import TextIO
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -69,8 +70,8 @@ def write_within(stream: TextIO, text: str, wait: float) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Terminal:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class Terminal(Record):
     stdin: TextIO
     stdout: TextIO
     stderr: TextIO

@@ -9,9 +9,7 @@ Every route goes through ``questions.coerce``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from pickenv.errors import AnswerError, AnswersFileError, Fix, NoTTYError, Problem
 from pickenv.inputs import ANSWERS_LIMIT, STDIN, InputError, read_text
@@ -26,7 +24,12 @@ from pickenv.questionnaire.questions import (
     get_question,
 )
 from pickenv.questionnaire.resolve import Resolver
+from pickenv.records import Record
 from pickenv.versions import PythonVersion
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # Keys an answers file may hold besides the questions: pickenv new's project
 # questions, and copier's own bookkeeping (a .copier-answers.yml can be reused).
@@ -35,8 +38,8 @@ EXTRA_KEYS = ("project_name", "description", "author", "license", "tool", "creat
 Asker = Callable[[Question, Value], Value]
 
 
-@dataclass(frozen=True)
-class AnswersFile:
+# A Record, not a frozen dataclass: every `pickenv recommend` defines it (pickenv.records).
+class AnswersFile(Record):
     path: Path
     questions: dict[str, Value]  # validated like typed answers
     extras: dict[str, object]  # pickenv new's project answers, validated by new

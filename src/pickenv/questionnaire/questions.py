@@ -8,28 +8,31 @@ files, rules files and the copier template all use them, and every route goes th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
 
 from pickenv.errors import AnswerError
+from pickenv.records import Record
 from pickenv.versions import FREE_THREADED, KNOWN_VERSIONS, PythonVersion, closest_known
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Kind = Literal["choice", "bool", "version"]
 
 Value = str | bool
 Answers = Mapping[str, Value]
-Kind = Literal["choice", "bool", "version"]
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-@dataclass(frozen=True)
-class Choice:
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class Choice(Record):
     value: Value
     label: str
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(Record):
     id: str
     kind: Kind
     prompt: str

@@ -5,18 +5,21 @@ without a terminal names every open question at once instead of hanging."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 Given = tuple[object, str]  # (raw value, where it came from: "--tool", "answers file", ...)
 
 
-@dataclass
 class Resolver:
-    use_defaults: bool
-    can_ask: bool
-    missing: list[str] = field(default_factory=list)
+    def __init__(self, use_defaults: bool, can_ask: bool) -> None:
+        self.use_defaults = use_defaults
+        self.can_ask = can_ask
+        self.missing: list[str] = []  # the keys left unanswered
 
     def resolve(
         self,

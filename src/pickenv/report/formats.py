@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
 
 from pickenv.platforms import POSIX, Platform
+from pickenv.records import Record
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
+    from typing import Any
+
     from pickenv.errors import Fix
     from pickenv.report.style import Style
 
 
-@dataclass(frozen=True)
-class View:
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class View(Record):
     """What rendering may know of where the output goes."""
 
     cwd: Path  # paths are shown relative to it
@@ -32,12 +35,11 @@ class View:
     width: int | None = None  # the terminal's width, for text (None: lines stay whole)
     verbose: bool = False
     quiet: bool = False  # --quiet: a text report says only what a script needs
-    wording: Mapping[Fix, str] = field(default_factory=dict)  # how the CLI words a fix
+    wording: Mapping[Fix, str] = MappingProxyType({})  # how the CLI words a fix
     platform: Platform = POSIX  # the shell commands are shown for (the Context's ``system``)
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Record):
     module: str  # the renderer module: a function ``<prefix>_<format>(result, view)`` per format
     prefix: str
     formats: tuple[str, ...]

@@ -1,6 +1,6 @@
 """Render a recommendation as text, markdown or a versioned JSON envelope.
 
-Renderers take frozen result dataclasses and return strings; they never print, so the
+Renderers take frozen results and return strings; they never print, so the
 CLI writes output only once everything succeeded (no partial output on errors).
 """
 

@@ -17,10 +17,13 @@ import sys
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from pickenv import __version__
 from pickenv.rules.model import Condition, Fact, NotConsidered, Rule, RuleSet
+
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def cache_key(paths: Sequence[Path]) -> str | None:

@@ -8,20 +8,19 @@ versions when the file is read), so matching is plain set membership.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from pickenv.questionnaire.questions import Value, format_value
+from pickenv.records import Record
 
 
-@dataclass(frozen=True)
-class Condition:
+# Records, not frozen dataclasses: every `pickenv recommend` defines them (pickenv.records).
+class Condition(Record):
     question: str
     allowed: frozenset[Value]
     text: str  # as written, for people: ">=3.10", "[web, cli]", "not hpc"
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(Record):
     """A versioned fact a rule rests on, the day it was last checked, and how a machine
     checks it again (``pickenv rules check --facts``): ``check`` holds the fact's keys
     as written (``pypi``, ``release``, ``requires_python``, ``released``, ``last_for``,
@@ -35,8 +34,7 @@ class Fact:
         return dict(self.check).get(key, "")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     id: str
     when: tuple[Condition, ...]
     exclude: tuple[str, ...]
@@ -127,8 +125,7 @@ class Rule:
         }
 
 
-@dataclass(frozen=True)
-class NotConsidered:
+class NotConsidered(Record):
     """A tool pickenv does not rank, and when experts pick it."""
 
     tool: str
@@ -137,8 +134,7 @@ class NotConsidered:
     include: str = ""  # how to rank it anyway, when pickenv can ("--with uv")
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(Record):
     tools: tuple[str, ...]  # declared order: the tie-break
     rules: tuple[Rule, ...]
     files: tuple[str, ...]  # the layers read, built-in first

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pickenv.config import rules_paths
 from pickenv.context import Context
@@ -17,6 +16,7 @@ from pickenv.rules.cache import cached_rules
 from pickenv.rules.engine import Assessment, Decider, Recommendation, recommend
 from pickenv.rules.model import RuleSet
 
+TYPE_CHECKING = False  # as typing's, without importing typing on every start (README, Speed)
 if TYPE_CHECKING:
     from pickenv.rules.check import CheckReport
     from pickenv.rules.facts import FactsReport
