@@ -57,6 +57,7 @@ def answers(project: Path) -> dict[str, object]:
     return data
 
 
+@pytest.mark.slow  # a template check of 30 renders, a project and its update
 def test_a_template_that_passes_its_check_makes_projects_and_updates_them(
     tmp_path: Path, run_cli: Run
 ) -> None:

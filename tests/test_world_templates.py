@@ -177,6 +177,7 @@ def test_each_shape_makes_a_project_unedited(tmp_path: Path, run_cli: Run, shape
     assert git(project, "status", "--porcelain") == ""  # everything is in the first commit
 
 
+@pytest.mark.slow  # two projects and two updates per shape, copier's as the oracle
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_update_keeps_the_edit_and_gives_what_copier_gives(tmp_path: Path, run_cli: Run, shape: str) -> None:
     v1, v2, flags, _ = SHAPES[shape]

@@ -21,10 +21,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
-
 from pickenv.errors import PickenvError
 from pickenv.formats.files import FileError, ProjectFiles, as_mapping
 from pickenv.questionnaire.questions import QUESTIONS, Value, coerce, get_question
@@ -214,6 +210,8 @@ def _pythons(
 
 def _specified(where: str, key: str, specifier: str, said: str = "") -> _Python | None:
     """A PEP 440 specifier: the version when it admits only one, else the newest it admits."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # 17 ms with requirements: read when used
+
     clauses = [f"=={c.strip()}" if re.match(r"\s*\d", c) else c for c in specifier.split(",")]
     try:
         spec = SpecifierSet(",".join(clauses))
@@ -303,6 +301,8 @@ def _disagreements(candidates: list[_Python], chosen: _Python | None) -> list[st
 
 
 def _admits(specifier: str, version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         return SpecifierSet(specifier).contains(f"{version}.0", prereleases=True)
     except InvalidSpecifier:
@@ -315,6 +315,9 @@ def _list(value: object) -> list[Any]:
 
 
 def _names(texts: Iterable[object]) -> set[str]:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     names = set()
     for text in texts:
         try:
@@ -331,6 +334,8 @@ def _dependencies(
     envs: Mapping[str, Mapping[str, Any]],
     requirements: list[str],
 ) -> dict[str, Any]:
+    from packaging.utils import canonicalize_name
+
     from pickenv.formats import get_format
     from pickenv.formats.condanames import CONDA_ONLY
     from pickenv.formats.matchspec import SpecError, parse_matchspec
