@@ -43,6 +43,7 @@ _ALIASES = {"gh": "https://github.com/", "gl": "https://gitlab.com/"}
 # copier's shortcuts, a URL with a scheme, or git's scp-like user@host:path.
 _REMOTE = re.compile(r"^(gh|gl):|^[a-z][a-z0-9+.-]*://|^[\w.-]+@[\w.-]+:")
 FILE_COUNT = 100_000  # files of a template listed (a template is a few dozen)
+QUESTION_COUNT = 1_000  # questions of a template (a large one asks about fifty; copier takes 3 ms each)
 # URLs with credentials (from the user or a team file) by the URL without: git gets them for
 # this run, while records, messages and comparisons (a team's pin) see the clean URL.
 _SECRETS: dict[str, str] = {}
@@ -309,6 +310,13 @@ def _info(source: TemplateSource, name: str, read: Callable[[str], str], ref: st
         config, documents = copier_config(name, read, files)
     except YAMLInputError as exc:
         raise TemplateError(f"the template {source.location}: {exc}") from None
+    asked = sum(1 for key in config if not str(key).startswith("_"))
+    if asked > QUESTION_COUNT:
+        raise TemplateError(
+            f"the template {source.location}: {name} declares {asked:,} questions, more than the "
+            f"{QUESTION_COUNT:,} pickenv renders; is it a copier.yml?",
+            fixes=[Fix.TEMPLATE_SOURCE],
+        )
     unsafe = runs_of(documents)
     return TemplateInfo(source, config, ref, tags, files, tuple(unsafe))
 
