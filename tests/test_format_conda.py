@@ -526,6 +526,7 @@ def said(declared: Declared) -> dict[str, object]:
 
 @HYPOTHESIS
 @given(declarations())
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_render_read_round_trip(declared: Declared) -> None:
 
     text = FORMAT.render(None, "environment.yml", declared, OPTIONS)
@@ -559,6 +560,7 @@ dependencies:
 
 @HYPOTHESIS
 @given(declarations(), st.sampled_from(["\\n", "\\r\\n"]))
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_render_into_an_existing_file_keeps_it(declared: Declared, newline: str) -> None:
 
     existing = EXISTING.replace("\\n", newline)

@@ -79,6 +79,7 @@ def test_every_project_has_a_workflow_and_a_dependabot_config(projects: dict[tup
         assert (folder / ".github" / "dependabot.yml").is_file()
 
 
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_zizmor_finds_nothing_offline(projects: dict[tuple[str, str], Path]) -> None:
     for key, folder in projects.items():
         assert audit(folder / ".github" / "workflows" / "ci.yml") == (0, []), key

@@ -331,6 +331,7 @@ def _spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
 
 
 @pytest.mark.posix
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_interactive_new_in_a_pty(tmp_path: Path) -> None:
     child = _spawn(tmp_path, "pty-app")
     child.expect("What kind of project is it")

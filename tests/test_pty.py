@@ -261,6 +261,7 @@ def new_session(subprocess_env: dict[str, str], tmp_path):  # type: ignore[no-un
         s.kill()
 
 
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_esc_at_the_review_goes_back_through_the_questions(new_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     s = new_session()
     s.ask("lockfile", "y")

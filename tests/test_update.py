@@ -132,6 +132,7 @@ def test_rej_mode_leaves_the_hunk_beside_the_file(tmp_path: Path, template: Path
     assert {"path": "old.txt", "change": "deleted"} in report["changes"]
 
 
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_check_changes_nothing_and_exits_with_its_code(tmp_path: Path, template: Path, run_cli: Run) -> None:
     project = user_project(tmp_path, template)
     before = snapshot(project)
@@ -257,6 +258,7 @@ def _old_pickenv_project(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_a_pickenv_0_1_0_project_is_linked_and_updated(tmp_path: Path, run_cli: Run) -> None:
     project = _old_pickenv_project(tmp_path)
     assert "_commit" not in answers(project)
@@ -319,6 +321,7 @@ def test_new_records_the_history_tag_whose_render_is_the_project(
     assert snapshot(again) == ours
 
 
+@pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_plain_copier_update_works_where_the_history_is(
     tmp_path: Path, run_subprocess: Run, subprocess_env: dict[str, str]
 ) -> None:
