@@ -759,6 +759,7 @@ def test_a_bare_hash_line_pins_nothing(tmp_path: Path, run_cli: Run) -> None:
     assert source(document, "lockfile") == "requirements.txt pins every package with its hashes"
 
 
+@pytest.mark.slow  # over 1 s: out of the fast suite (issue 17's 2-minute goal)
 def test_reading_is_linear_in_the_file_size(tmp_path: Path) -> None:
     """A requirements file four times as long takes about four times as long (not 16)."""
     import time

@@ -342,6 +342,7 @@ def test_markdown_shows_the_advice_in_its_own_words(run_cli) -> None:  # type: i
     assert f"  virtualenv: {advice}  [{rule['id']}]" in text.splitlines()
 
 
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_progress_on_a_terminal_nobody_reads_never_holds_a_stopping_run() -> None:
     """The live progress line writes to stderr from a thread; when that stream stops
     taking writes (a terminal stopped with Ctrl-S, a pipe nobody reads), the way out of

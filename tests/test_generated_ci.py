@@ -73,6 +73,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
     return made
 
 
+@pytest.mark.slow  # over 1 s: out of the fast suite (issue 17's 2-minute goal)
 def test_every_project_has_a_workflow_and_a_dependabot_config(projects: dict[tuple[str, str], Path]) -> None:
     for folder in projects.values():
         assert (folder / ".github" / "workflows" / "ci.yml").is_file()

@@ -637,6 +637,7 @@ def _review(child: pexpect.spawn, name: str, action: str) -> None:
 
 
 @pytest.mark.posix
+@pytest.mark.slow  # over 1 s: out of the fast suite (issue 17's 2-minute goal)
 def test_the_review_changes_answers_and_the_repeat_command_makes_the_same_project(tmp_path: Path) -> None:
     child = _spawn(tmp_path, "reviewed", *_ANSWERED)
     child.expect("Which environment tool")

@@ -77,6 +77,7 @@ def answers_line(output: str) -> str:
     return next(line for line in output.splitlines() if line.startswith("Answers: "))
 
 
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_data_science_with_binary_deps_gets_conda(session) -> None:  # type: ignore[no-untyped-def]
     s = session()
     s.ask("domain", *moves("scripting", "data-science", DOMAINS), ENTER)
@@ -102,6 +103,7 @@ def test_data_science_with_binary_deps_gets_conda(session) -> None:  # type: ign
     assert "Traceback" not in output
 
 
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_legacy_project_defaults_to_2_7_and_gets_virtualenv(session) -> None:  # type: ignore[no-untyped-def]
     s = session()
     s.ask("domain", *moves("scripting", "legacy-python2", DOMAINS), ENTER)
@@ -121,6 +123,7 @@ def test_legacy_project_defaults_to_2_7_and_gets_virtualenv(session) -> None:  #
     assert "virtualenv<20.22" in output
 
 
+@pytest.mark.slow  # over 1 s: out of the fast suite (issue 17's 2-minute goal)
 def test_arrow_keys_pick_an_old_python_that_excludes_pipenv(session) -> None:  # type: ignore[no-untyped-def]
     versions = [c.value for c in QUESTIONS[1].choices]
     default_version = closest_known(PythonVersion(*sys.version_info[:2]))

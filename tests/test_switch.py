@@ -225,6 +225,7 @@ def test_every_direction_keeps_every_dependency(tmp_path: Path, run_cli: Run, ol
     assert git(project, "log", "--format=%s", "-1").strip() == "my packages"  # nothing committed
 
 
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_a_users_readme_notes_survive_and_the_ci_workflow_follows(tmp_path: Path, run_cli: Run) -> None:
     project = new_project(tmp_path, run_cli, "venv")
     readme = project / "README.md"
@@ -350,6 +351,7 @@ def test_a_python_bound_is_not_pinned_and_setup_pys_name_is_kept(tmp_path: Path,
 
 
 # ---- refusals, dry runs, failures ---------------------------------------------------------------------
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_a_dry_run_shows_the_diff_and_changes_nothing(tmp_path: Path, run_cli: Run) -> None:
     project = new_project(tmp_path, run_cli, "pipenv")
     add_user_packages(project, "pipenv")
@@ -499,6 +501,7 @@ def test_the_projects_own_unittest_command_runs_in_the_new_environment(
     }
 
 
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_the_old_environment_in_the_way_is_named(tmp_path: Path, run_cli: Run) -> None:
     project = new_project(tmp_path, run_cli, "venv")
     (project / ".venv").mkdir()
@@ -582,6 +585,7 @@ def test_a_team_template_project_is_rendered_again_and_its_files_are_its_own(
     assert result.out.endswith("  # set it up as its README says\n")
 
 
+@pytest.mark.slow  # over 1 s: out of the fast suite (issue 17's 2-minute goal)
 def test_no_conda_here_the_switch_is_made_and_the_commands_are_printed(tmp_path: Path, run_cli: Run) -> None:
     project = new_project(tmp_path, run_cli, "venv")
     result = run_cli("switch", str(project), "--to", "conda", "--create-env", env={"PATH": "/usr/bin:/bin"})
@@ -805,6 +809,7 @@ def test_conda_names_become_pypi_names_and_conda_only_ones_are_reported(tmp_path
     }
 
 
+@pytest.mark.slow  # over 1.2 s: out of the fast suite (issue 17's 2-minute goal)
 def test_venv_and_virtualenv_share_their_files_and_the_metadata_never_grows(
     tmp_path: Path, run_cli: Run
 ) -> None:

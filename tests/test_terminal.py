@@ -78,6 +78,7 @@ def test_steps_are_plain_lines_with_verbose_and_nothing_otherwise_in_a_pipe() ->
     assert verbose.getvalue() == "pickenv: Creating the environment\npickenv: Installing the project\n"
 
 
+@pytest.mark.slow  # over 1 s: out of the fast suite (issue 17's 2-minute goal)
 def test_rules_check_of_a_large_file_writes_no_progress_into_a_pipe(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
