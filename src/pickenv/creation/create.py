@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pickenv.context import Context
@@ -26,7 +27,7 @@ from pickenv.creation.placement import (
 )
 from pickenv.creation.rendering import answers_recorded, render_project, tasks_in_place
 from pickenv.creation.request import NewRequest, template_data
-from pickenv.creation.runs import DestinationLock, Staging, sweep
+from pickenv.creation.runs import Staging, staged
 from pickenv.errors import DestinationError, Fix, UsageError
 from pickenv.repo import git
 from pickenv.templating.history import template_ref
@@ -95,29 +96,14 @@ def _materialise(
     """Lock the destination, clear what killed runs left there, and build the project
     in a staging folder of this run's. Returns what was built, and notes on leftovers."""
     destination = request.destination
-    try:
-        lock = DestinationLock.acquire(destination)
-    except OSError as exc:
-        raise _disk_error(exc, destination, request.template) from None
-    try:
-        # Another run may have made it since it was checked, before the questions.
-        check_destination(destination, request.force)
-        leftovers = sweep(destination.parent, keep=lock.path)
-        if destination.is_dir():
-            leftovers += sweep(destination)
-        placement = Placement.start(destination)
-        try:
-            staging = Staging.create(
-                destination.parent if placement.created_root else destination, destination.name
-            )
-        except OSError as exc:
-            raise _disk_error(exc, destination, request.template) from None
-        try:
-            return _build(request, ctx, tool_ctx, plan, progress, placement, staging), leftovers
-        finally:
-            staging.remove()
-    finally:
-        lock.release()
+
+    def disk_error(exc: OSError) -> DestinationError:
+        return _disk_error(exc, destination, request.template)
+
+    # Another run may have made it since it was checked, before the questions.
+    recheck = partial(check_destination, destination, request.force)
+    with staged(destination, recheck, disk_error) as (placement, staging, leftovers):
+        return _build(request, ctx, tool_ctx, plan, progress, placement, staging), leftovers
 
 
 def _build(

@@ -11,6 +11,7 @@
 - ``sweep``: a run killed with SIGKILL cannot remove its staging folder. The next run
   in that folder removes each one whose owner is gone (its ``owner`` lock is free),
   never one whose owner still runs, and reports those whose owner it cannot know.
+- ``staged``: all three for one run (`pickenv new`, `pickenv template init`).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pickenv.creation.ownership import signals_deferred
+from pickenv.creation.placement import Placement
 from pickenv.errors import DestinationError, Fix
 
 STAGING_SUFFIX = ".pickenv-tmp"
@@ -189,6 +192,39 @@ class Staging:
         with signals_deferred():
             shutil.rmtree(self.folder, ignore_errors=True)
             os.close(self.fd)
+
+
+@contextlib.contextmanager
+def staged(
+    destination: Path, recheck: Callable[[], object], disk_error: Callable[[OSError], Exception]
+) -> Iterator[tuple[Placement, Staging, tuple[str, ...]]]:
+    """Lock ``destination``, check it again (``recheck``: another run may have made it
+    since it was first checked), clear what killed runs left there, and give this run a
+    staging folder beside it (inside it, for a folder that exists): the placement to
+    record into, the staging folder, and notes on leftovers. All of it is released after.
+    ``disk_error`` words an OSError of the lock or the staging folder."""
+    try:
+        lock = DestinationLock.acquire(destination)
+    except OSError as exc:
+        raise disk_error(exc) from None
+    try:
+        recheck()
+        leftovers = sweep(destination.parent, keep=lock.path)
+        if destination.is_dir():
+            leftovers += sweep(destination)
+        placement = Placement.start(destination)
+        try:
+            staging = Staging.create(
+                destination.parent if placement.created_root else destination, destination.name
+            )
+        except OSError as exc:
+            raise disk_error(exc) from None
+        try:
+            yield placement, staging, leftovers
+        finally:
+            staging.remove()
+    finally:
+        lock.release()
 
 
 def sweep(folder: Path, keep: Path | None = None) -> tuple[str, ...]:

@@ -41,11 +41,12 @@ import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from pickenv.context import Context
 from pickenv.creation.placement import Placement, check_conflicts, check_destination, kept_files, place
-from pickenv.creation.runs import DestinationLock, Staging, sweep
+from pickenv.creation.runs import Staging, staged
 from pickenv.errors import DestinationError, Fix, UsageError
 from pickenv.repo import release
 from pickenv.repo.git import Git
@@ -84,28 +85,13 @@ def init_template(
     existing = force and os.path.lexists(destination / ".git")
     if git is not None:  # before anything is written: a commit git would refuse
         release.require_identity(git, destination if destination.is_dir() else destination.parent)
-    try:
-        lock = DestinationLock.acquire(destination)
-    except OSError as exc:
-        raise _disk_error(exc, destination) from None
-    try:
-        _checked(destination, force)  # another run may have made it meanwhile
-        leftovers = sweep(destination.parent, keep=lock.path)
-        if destination.is_dir():
-            leftovers += sweep(destination)
-        placement = Placement.start(destination)
-        try:
-            staging = Staging.create(
-                destination.parent if placement.created_root else destination, destination.name
-            )
-        except OSError as exc:
-            raise _disk_error(exc, destination) from None
-        try:
-            made = _build(destination, team, git, existing, placement, staging, ctx, progress)
-        finally:
-            staging.remove()
-    finally:
-        lock.release()
+    recheck = partial(_checked, destination, force)  # another run may have made it meanwhile
+    with staged(destination, recheck, partial(_disk_error, destination=destination)) as (
+        placement,
+        staging,
+        leftovers,
+    ):
+        made = _build(destination, team, git, existing, placement, staging, ctx, progress)
     return replace(made, leftovers=leftovers)
 
 
