@@ -67,29 +67,18 @@ def render(
             return
         except NotDirect:
             _empty(target)  # nothing is written before the render is known to succeed; to be sure
-    import copier
-
-    location = str(source.folder) if source.kind in ("builtin", "folder") else source.location
-    settings = copier.Settings(trust=[source.location]) if trusted else None
     try:
-        with warnings.catch_warnings(), source.credentials():
-            warnings.simplefilter("ignore")
-            copier.run_copy(
-                location,
-                str(target),
-                data=dict(data),
-                vcs_ref=source.ref,
-                defaults=not ask,
-                quiet=True,
-                overwrite=True,
-                unsafe=False,
-                settings=settings,
-                skip_tasks=skip_tasks,
-                cleanup_on_error=False,  # the temporary folder is ours to remove
-                # A template's own `_exclude` replaces copier's defaults, `.git` among
-                # them: a project must never arrive inside its template's repository.
-                exclude=[".git"],
-            )
+        _copy(
+            source,
+            data,
+            target,
+            trusted=trusted,
+            defaults=not ask,
+            skip_tasks=skip_tasks,
+            # A template's own `_exclude` replaces copier's defaults, `.git` among
+            # them: a project must never arrive inside its template's repository.
+            exclude=[".git"],
+        )
     except template_failures() as exc:
         where = _where(exc)
         raise TemplateError(
@@ -107,29 +96,46 @@ def run_tasks(source: TemplateSource, data: Mapping[str, object], target: Path) 
     workspace file) must see where the project is, not where it was rendered. copier
     runs tasks after its render; excluding every file leaves only them. The user
     trusted the template before (tasks never run untrusted)."""
-    import copier
-
-    location = str(source.folder) if source.kind in ("builtin", "folder") else source.location
     try:
-        with warnings.catch_warnings(), source.credentials():
-            warnings.simplefilter("ignore")
-            copier.run_copy(
-                location,
-                str(target),
-                data=dict(data),
-                vcs_ref=source.ref,
-                defaults=True,
-                quiet=True,
-                overwrite=True,
-                unsafe=False,
-                settings=copier.Settings(trust=[source.location]),
-                exclude=["*", ".*"],  # gitignore patterns: every file and folder, at any depth
-                cleanup_on_error=False,
-            )
+        # gitignore patterns: every file and folder, at any depth
+        _copy(source, data, target, trusted=True, defaults=True, skip_tasks=False, exclude=["*", ".*"])
     except template_failures() as exc:
         raise TemplateError(
             f"a task of the template {source.location} failed: {failure_text(exc)}", fixes=[Fix.SKIP_TASKS]
         ) from None
+
+
+def _copy(
+    source: TemplateSource,
+    data: Mapping[str, object],
+    target: Path,
+    *,
+    trusted: bool,
+    defaults: bool,
+    skip_tasks: bool,
+    exclude: list[str],
+) -> None:
+    """copier's copy of ``source`` into ``target``: quiet, never a blanket ``unsafe``
+    (``trusted`` trusts this source alone), its git credentials for this run only."""
+    import copier
+
+    location = str(source.folder) if source.kind in ("builtin", "folder") else source.location
+    with warnings.catch_warnings(), source.credentials():
+        warnings.simplefilter("ignore")
+        copier.run_copy(
+            location,
+            str(target),
+            data=dict(data),
+            vcs_ref=source.ref,
+            defaults=defaults,
+            quiet=True,
+            overwrite=True,
+            unsafe=False,
+            settings=copier.Settings(trust=[source.location]) if trusted else None,
+            skip_tasks=skip_tasks,
+            cleanup_on_error=False,  # the folder is ours to remove
+            exclude=exclude,
+        )
 
 
 def _empty(folder: Path) -> None:
