@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pickenv.context import Context, expand_user
+from pickenv.context import Context
 from pickenv.errors import Fix, ProjectError
 from pickenv.repo.git import shown
 from pickenv.templating.answers import pickenv_answers_name, read_answers
@@ -89,13 +89,9 @@ def drift(
     with tempfile.TemporaryDirectory(prefix="pickenv-diff-") as scratch:
         rendered = Path(scratch)
         render(template, data, rendered, trusted=trusted, skip_tasks=True)
-        # A local template as a path (``~/`` expanded): the report shows it relative to here.
-        where = (
-            str(expand_user(source.recorded, ctx.home))
-            if source.recorded.startswith("~")
-            else source.recorded
-        )
-        return compare(project, rendered, where, source.old, {name, pickenv_answers_name(name)})
+        # source.src: a team's local template as a path (``~/`` expanded), which the
+        # report shows relative to here
+        return compare(project, rendered, source.src, source.old, {name, pickenv_answers_name(name)})
 
 
 def _reasons(answers: dict[str, object], ctx: Context) -> tuple[str, ...]:

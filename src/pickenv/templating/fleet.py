@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pickenv.context import Context, expand_user
+from pickenv.context import Context
 from pickenv.errors import PickenvError, UsageError
 from pickenv.templating.answers import read_answers
 from pickenv.templating.history import release_key
@@ -87,10 +87,7 @@ def _folder_row(
         return FleetRow(target, "unreadable", reason="its answers file records no template version")
     source = update_source(answers, None, ctx, pins, newest=tags.newest)
     at, to = source.old, source.new
-    # A local template as a path (``~/`` expanded): the report shows it relative to here.
-    template = (
-        str(expand_user(source.recorded, ctx.home)) if source.recorded.startswith("~") else source.recorded
-    )
+    template = source.src  # a team's local template as a path (``~/`` expanded): shown relative to here
     pinned = bool(pins) and not source.note
     order = tags.releases(source)
     key_at, key_to = release_key(at), release_key(to)
