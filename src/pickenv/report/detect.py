@@ -7,7 +7,7 @@ from pickenv.existing.review import Review
 from pickenv.questionnaire.questions import format_value
 from pickenv.report.envelope import envelope
 from pickenv.report.formats import View
-from pickenv.report.paths import shown_path
+from pickenv.report.paths import named_path
 
 
 def detection_json(review: Review, view: View) -> str:
@@ -48,8 +48,7 @@ def detection_json(review: Review, view: View) -> str:
 
 def detection_text(review: Review, view: View) -> str:
     found, result, outline, given = review.found, review.recommendation, review.outline, review.given
-    where = shown_path(found.path, view.cwd)
-    where = found.path.name if where == "." else where
+    where = named_path(found.path, view.cwd)
     if found.tool is None:
         lines = [f"{where}: no environment tool's files found."]
         lines.append(f"  looked for: {'; '.join(found.looked_for)}")

@@ -3,11 +3,9 @@ text or a versioned JSON envelope."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pickenv.report.envelope import envelope
 from pickenv.report.formats import View
-from pickenv.report.paths import shown_path
+from pickenv.report.paths import named_path, shown_location
 from pickenv.templating.adopt import Adopted
 from pickenv.templating.drift import Drift
 
@@ -37,14 +35,9 @@ def _summary(result: Drift) -> str:
     )
 
 
-def _where(path: Path, view: View) -> str:
-    where = shown_path(path, view.cwd)
-    return path.name if where == "." else where
-
-
 def drift_text(result: Drift, view: View) -> str:
-    where = _where(result.path, view)
-    template = result.template if not result.template.startswith("/") else _where(Path(result.template), view)
+    where = named_path(result.path, view.cwd)
+    template = shown_location(result.template, view.cwd)
     head = f"{where} against its template {template} at {result.version}: {_summary(result)}."
     if view.quiet:
         return "".join(f"{f.change}: {f.path}\n" for f in result.files)
@@ -72,7 +65,7 @@ def adopted_json(result: Adopted, view: View) -> str:
 
 
 def adopted_text(result: Adopted, view: View) -> str:
-    where = _where(result.path, view)
+    where = named_path(result.path, view.cwd)
     drift = result.drift
     lines = [f"Linked {where} to {drift.template} at {drift.version} ({result.answers_file})."]
     lines += [f"  {question}: {value}" for question, value in result.answers]

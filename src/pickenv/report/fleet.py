@@ -3,11 +3,9 @@ markdown table for a CI job's summary, or a versioned JSON envelope."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pickenv.report.envelope import envelope
 from pickenv.report.formats import View
-from pickenv.report.paths import shown_path
+from pickenv.report.paths import shown_location
 from pickenv.templating.fleet import Fleet, FleetRow
 
 _HEADER = ("project", "status", "at", "update to", "template")
@@ -46,8 +44,8 @@ def _status(row: FleetRow) -> str:
 def _cells(row: FleetRow, view: View) -> tuple[str, ...]:
     """A row as shown: local paths relative to where the command ran."""
 
-    def where(text: str) -> str:
-        return text if not text.startswith("/") else shown_path(Path(text), view.cwd)
+    def where(location: str) -> str:
+        return shown_location(location, view.cwd)
 
     if row.status == "unreadable":
         return (where(row.project), "unreadable", "", "", row.reason)

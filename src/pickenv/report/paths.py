@@ -17,6 +17,18 @@ def shown_path(path: Path, cwd: Path) -> str:
         return str(path)
 
 
+def named_path(path: Path, cwd: Path) -> str:
+    """``shown_path``, but the folder's own name when it is the one the user stands in."""
+    where = shown_path(path, cwd)
+    return path.name if where == "." else where
+
+
+def shown_location(location: str, cwd: Path) -> str:
+    """A template's or project's place as given or recorded: a local absolute path as
+    ``shown_path``, anything else (a URL, a ``~/`` path) as it is."""
+    return shown_path(Path(location), cwd) if Path(location).is_absolute() else location
+
+
 def kind(code: str) -> str:
     """git status's code (``M ``, ``??``, ``UU``) as a word."""
     if code == "??":

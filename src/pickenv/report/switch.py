@@ -11,7 +11,7 @@ from pickenv.existing.switch import SwitchResult
 from pickenv.formats.files import mask
 from pickenv.report.envelope import envelope
 from pickenv.report.formats import View
-from pickenv.report.paths import kind, shown_path
+from pickenv.report.paths import kind, named_path, shown_path
 
 ACCEPT = "--accept-losses"
 _SHOWN = 12  # requirements listed per group; the JSON lists every one
@@ -75,8 +75,7 @@ def _entry_json(entry: Entry) -> dict[str, object]:
 
 def result_text(result: SwitchResult, view: View) -> str:
     cwd = view.cwd
-    where = shown_path(result.path, cwd)
-    where = result.path.name if where == "." else where
+    where = named_path(result.path, cwd)
     ledger = result.ledger
     if result.refused:
         head = f"Not switched: moving {where} from {result.old} to {result.new} would lose or change"

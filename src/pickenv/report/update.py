@@ -5,7 +5,7 @@ from __future__ import annotations
 from pickenv.repo.git import shown
 from pickenv.report.envelope import envelope
 from pickenv.report.formats import View
-from pickenv.report.paths import kind, shown_path
+from pickenv.report.paths import kind, named_path
 from pickenv.templating.update import UpdateResult
 
 
@@ -31,8 +31,7 @@ def result_json(result: UpdateResult, view: View) -> str:
 
 def result_text(result: UpdateResult, view: View) -> str:
     cwd = view.cwd
-    where = shown_path(result.path, cwd)
-    where = result.path.name if where == "." else where
+    where = named_path(result.path, cwd)
     said = shown(where)  # one line, even for a folder whose name has a line break
     notes = [f"Note: {note}." for note in result.notes]
     if not result.available and not result.changes:
