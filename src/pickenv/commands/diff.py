@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from pickenv.commands import Outcome, result_of
-from pickenv.commands.options import Examples, add_format, add_project_path
+from pickenv.commands.options import Examples, add_copier_answers, add_format, add_project_path
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_trust, consent
 from pickenv.context import Context
@@ -34,11 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"exit {EXIT_DRIFT} when the project differs from its template",
     )
-    parser.add_argument(
-        "--copier-answers",
-        metavar="PATH",
-        help="the project's copier answers file, relative to it (default: .copier-answers.yml, else found)",
-    )
+    add_copier_answers(parser)
     add_trust(parser)
     add_format(parser, "diff")
 

@@ -172,6 +172,15 @@ def add_project_path(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_copier_answers(parser: argparse.ArgumentParser) -> None:
+    """Which copier answers file a project's template commands follow (copier's ``-a``)."""
+    parser.add_argument(
+        "--copier-answers",
+        metavar="PATH",
+        help="the project's copier answers file, relative to it (default: .copier-answers.yml, else found)",
+    )
+
+
 def add_answers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--answer", "-a", action="append", default=[], metavar="QUESTION=VALUE", help=_answer_help()

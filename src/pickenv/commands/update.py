@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from pickenv.commands import Outcome, result_of
 from pickenv.commands.new_template import data_pairs
-from pickenv.commands.options import Examples, add_format, team_of
+from pickenv.commands.options import Examples, add_copier_answers, add_format, team_of
 from pickenv.commands.terminal import Terminal
 from pickenv.commands.trust import add_skip_tasks, add_trust, consent
 from pickenv.context import Context
@@ -71,11 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="change a recorded answer, or answer a question the new version adds (repeatable; not the tool)",
     )
-    parser.add_argument(
-        "--copier-answers",
-        metavar="PATH",
-        help="the project's copier answers file, relative to it (default: .copier-answers.yml, else found)",
-    )
+    add_copier_answers(parser)
     parser.add_argument(
         "--recopy",
         action="store_true",
