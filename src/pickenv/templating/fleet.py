@@ -123,15 +123,18 @@ class _TagCache:
         self._tags: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
-    def tags(self, location: str) -> tuple[str, ...]:
+    def tags(self, location: str, *, builtin: bool = False) -> tuple[str, ...]:
+        """The tags of the template at ``location`` (``builtin``: pickenv's own history's)."""
         from pickenv.templating.source import release_tags
+        from pickenv.templating.update_source import history_tags
 
+        key = "" if builtin else location  # no template's location is empty
         with self._lock:
-            known = self._tags.get(location)
+            known = self._tags.get(key)
         if known is None:
-            known = release_tags(location, self.ctx)
+            known = history_tags(self.ctx) if builtin else release_tags(location, self.ctx)
             with self._lock:
-                self._tags[location] = known
+                self._tags[key] = known
         return known
 
     def newest(self, location: str) -> str:
@@ -145,9 +148,7 @@ class _TagCache:
 
     def releases(self, source: UpdateSource) -> list[Version]:
         """The release versions of the template ``source`` follows (pickenv's own: its history)."""
-        from pickenv.templating.update_source import history_tags
-
-        names = history_tags(self.ctx) if source.builtin else self.tags(source.recorded)
+        names = self.tags(source.recorded, builtin=source.builtin)
         keys = [release_key(t) for t in names]
         return [k for k in keys if k is not None and not k.is_prerelease]
 
