@@ -59,6 +59,11 @@ class UpdateRequest:
     recopy: bool = False  # copier's recopy: render the version again over the project, no merge
     answers_file: str | None = None  # the answers file, relative to the project (None: found)
 
+    @property
+    def without_tasks(self) -> bool:
+        """--check never runs the template's tasks: it changes nothing, anywhere."""
+        return self.skip_tasks or self.check
+
 
 @dataclass(frozen=True)
 class UpdateResult:
@@ -115,7 +120,7 @@ def update_project(request: UpdateRequest, ctx: Context) -> UpdateResult:
         return UpdateResult(
             project, source.recorded, source.old, source.new, False, (), (), (), checked=True, notes=notes
         )
-    source, asked = with_consent(source, request.allow, request.skip_tasks or request.check, ctx)
+    source, asked = with_consent(source, request.allow, request.without_tasks, ctx)
     refuse_unknown(request.data, answers, asked)
     added = added_answers(request.team, request.data, answers, asked, project, name)
     data = {**{q: v for q, (v, _) in added.items()}, **request.data}
@@ -190,9 +195,7 @@ class _Run:
 
     @classmethod
     def of(cls, request: UpdateRequest, answers_file: str) -> _Run:
-        # --check never runs the template's tasks: it changes nothing, anywhere.
-        skip = request.skip_tasks or request.check
-        return cls(request.conflict, request.data, answers_file, skip, recopy=request.recopy)
+        return cls(request.conflict, request.data, answers_file, request.without_tasks, recopy=request.recopy)
 
 
 def _run_copier(project: Path, tree: WorkTree, source: UpdateSource, run: _Run, *, scratch: bool) -> None:
