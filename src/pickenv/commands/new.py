@@ -4,7 +4,6 @@ file, prompt or default), then scaffold with ``project.create.create_project``."
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,7 +96,7 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
         answering.refuse = template.info.refuse
         answering.template_fields["create_env"] = False  # its README says how to set it up
         answering.tool_owner = template.source.location if owns_tool else ""
-        _meet_template_fields(answering, template, args, ctx)
+        _meet_template_fields(answering, template, args)
     gathered = answering.gather()
     values = gathered.values
     request = NewRequest(
@@ -143,21 +142,14 @@ def run(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> Outcome:
 
 
 def _meet_template_fields(
-    answering: NewAnswers, template: new_template.ChosenTemplate, args: argparse.Namespace, ctx: Context
+    answering: NewAnswers, template: new_template.ChosenTemplate, args: argparse.Namespace
 ) -> None:
     """The project's fields a team template asks in its own way. A field it does not
     ask is not asked here either (it is recorded aside: ``templating.offer``), and a
     flag for it is refused rather than dropped; a field it asks with a default of its
     own takes that default; its choices replace pickenv's."""
-    from pickenv.creation.fields import git_user_name
-
     assert template.info is not None and template.offer is not None
-    ours: dict[str, Callable[[], str]] = {
-        "description": lambda: f"{answering.name}: a Python project",
-        "author": lambda: git_user_name(ctx.env),
-        "license": lambda: "MIT",
-    }
-    for key, default in ours.items():
+    for key, default in answering.text_defaults().items():
         asked = template.offer.names.get(key)
         given = getattr(args, key) is not None or key in answering.extras
         if asked is None:

@@ -158,6 +158,14 @@ class NewAnswers:
         check = self._checks(choice)[key]
         return self.prompts.text(f"{LABELS[key]}?", str(default), check, TEXT_HELP[key], back=back)
 
+    def text_defaults(self) -> dict[str, Callable[[], str]]:
+        """pickenv's defaults for the project's description, author and licence."""
+        return {
+            "description": lambda: f"{self.name}: a Python project",
+            "author": lambda: git_user_name(self.ctx.env),
+            "license": lambda: "MIT",
+        }
+
     def gather(self) -> Gathered:
         asked = False
         prompted: set[str] = set()
@@ -181,9 +189,7 @@ class NewAnswers:
         checks = self._checks(choice)
         defaults: dict[str, Callable[[], Any]] = {
             "tool": choice.default,
-            "description": lambda: f"{self.name}: a Python project",
-            "author": lambda: git_user_name(self.ctx.env),
-            "license": lambda: "MIT",
+            **self.text_defaults(),
             "create_env": lambda: self.prompting,  # yes when asked on a terminal, no with --defaults
         }
         resolver = Resolver(use_defaults=self.args.defaults, can_ask=self.prompting)
