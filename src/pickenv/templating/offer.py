@@ -76,14 +76,10 @@ def offer_of(info: TemplateInfo, mapping: Mapping[str, str], tools: Iterable[str
     names = {name: name for name in pickenv_names() if name in declared}
     names.update(mapping)
     known = set(tools)
-    owns_tool = "tool" not in names or not any(t in known for t in _choices(info, names["tool"]))
+    owns_tool = "tool" not in names or not any(t in known for t in info.choices(names["tool"]))
     if owns_tool:
         names.pop("tool", None)
     return Offer(names, owns_tool)
-
-
-def _choices(info: TemplateInfo, question: str) -> tuple[str, ...]:
-    return info.choices(question)
 
 
 def refuse_unknown_data(
