@@ -123,6 +123,53 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
+# A git that waits: before its FAULT_NTH-th `git FAULT_COMMAND` run (in a folder under
+# FAULT_DIR, when that is set), it says so on the FAULT_REACHED FIFO, then blocks on
+# FAULT_HOLD until a line comes (or a kill); then it runs REAL_GIT. The fault tests stop
+# pickenv there, with a signal, while git works for it.
+HELD_GIT = """#!/bin/sh
+command=""
+skip=0
+for arg in "$@"; do
+  if [ "$skip" = 1 ]; then skip=0; continue; fi
+  case "$arg" in
+    -c|-C) skip=1 ;;
+    -*) ;;
+    *) command=$arg; break ;;
+  esac
+done
+if [ "$command" = "$FAULT_COMMAND" ]; then
+  case "$(pwd -P)/" in
+    "${FAULT_DIR:-/}"*)
+      count=$(( $(cat "$FAULT_COUNT" 2>/dev/null || echo 0) + 1 ))
+      echo "$count" > "$FAULT_COUNT"
+      if [ "$count" = "$FAULT_NTH" ]; then
+        echo "$command" > "$FAULT_REACHED"
+        read -r never < "$FAULT_HOLD"
+      fi ;;
+  esac
+fi
+exec "$REAL_GIT" "$@"
+"""
+
+
+def waiting_git(folder: Path) -> dict[str, str]:
+    """HELD_GIT as ``folder``/bin/git, with its two FIFOs: the environment entries that put
+    it first on PATH and name its FIFOs and the real git (the caller adds FAULT_COMMAND,
+    FAULT_NTH, FAULT_COUNT and, if it wants, FAULT_DIR)."""
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin" / "git").write_text(HELD_GIT)
+    (folder / "bin" / "git").chmod(0o755)
+    for fifo in ("reached", "hold"):
+        os.mkfifo(folder / fifo)
+    return {
+        "PATH": f"{folder / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REAL_GIT": shutil.which("git") or "git",
+        "FAULT_REACHED": str(folder / "reached"),
+        "FAULT_HOLD": str(folder / "hold"),
+    }
+
+
 def repository(
     folder: Path, history: Mapping[str, Mapping[str, str | bytes]], *, tag: bool = False, whole: bool = False
 ) -> Path:

@@ -30,7 +30,7 @@ import copier
 import pytest
 import yaml
 
-from helpers import AS_ROOT, GIT_NAME, Result, git, repository
+from helpers import AS_ROOT, GIT_NAME, Result, git, repository, waiting_git
 from pickenv import __version__
 from pickenv.errors import (
     EXIT_CONFLICTS,
@@ -61,33 +61,6 @@ V2 = {
 # v3 adds a file no small disk holds.
 V3 = {**V2, "big.txt": "x" * 400_000 + "\n"}
 UNFINISHED = "holds a template update that is unfinished or not committed"
-
-# The hook: before the FAULT_NTH-th `git FAULT_COMMAND` run in a folder under FAULT_DIR,
-# say so on the FAULT_REACHED FIFO, then block on FAULT_HOLD until a line comes (or a kill).
-FAKE_GIT = """#!/bin/sh
-command=""
-skip=0
-for arg in "$@"; do
-  if [ "$skip" = 1 ]; then skip=0; continue; fi
-  case "$arg" in
-    -c|-C) skip=1 ;;
-    -*) ;;
-    *) command=$arg; break ;;
-  esac
-done
-if [ "$command" = "$FAULT_COMMAND" ]; then
-  case "$(pwd -P)/" in
-    "$FAULT_DIR"*)
-      count=$(( $(cat "$FAULT_COUNT" 2>/dev/null || echo 0) + 1 ))
-      echo "$count" > "$FAULT_COUNT"
-      if [ "$count" = "$FAULT_NTH" ]; then
-        echo "$command" > "$FAULT_REACHED"
-        read -r never < "$FAULT_HOLD"
-      fi ;;
-  esac
-fi
-exec "$REAL_GIT" "$@"
-"""
 
 
 def settle(folder: Path) -> None:
@@ -198,23 +171,16 @@ class Hook:
 
 @pytest.fixture
 def hook(tmp_path: Path, subprocess_env: dict[str, str]) -> Hook:
-    bin_dir = tmp_path / "fake-bin"
-    bin_dir.mkdir()
-    (bin_dir / "git").write_text(FAKE_GIT)
-    (bin_dir / "git").chmod(0o755)
     temp = tmp_path / "tmp"  # what killed runs leave there goes with the test's folder
     temp.mkdir()
-    for fifo in ("reached", "hold"):
-        os.mkfifo(tmp_path / fifo)
+    held = waiting_git(tmp_path / "hook")
     env = {
         **subprocess_env,
-        "PATH": f"{bin_dir}{os.pathsep}{subprocess_env['PATH']}",
+        **held,
+        "PATH": f"{tmp_path / 'hook' / 'bin'}{os.pathsep}{subprocess_env['PATH']}",
         "TMPDIR": str(temp),
-        "REAL_GIT": str(REAL_GIT),
-        "FAULT_REACHED": str(tmp_path / "reached"),
-        "FAULT_HOLD": str(tmp_path / "hold"),
     }
-    return Hook(env, tmp_path / "reached")
+    return Hook(env, Path(held["FAULT_REACHED"]))
 
 
 def stop_at(hook: Hook, args: list[str], command: str, where: str, nth: int = 1) -> subprocess.Popen[bytes]:

@@ -25,7 +25,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from helpers import ROOT, Result, git, make_home, repository, snapshot
+from helpers import ROOT, Result, git, make_home, repository, snapshot, waiting_git
 from pickenv import __version__
 from pickenv.errors import EXIT_DESTINATION, EXIT_INTERRUPTED, EXIT_NO_GIT, EXIT_OK, EXIT_USAGE
 from pickenv.schemas import load_schema
@@ -321,30 +321,6 @@ def test_the_commit_and_the_tag_are_signed_where_the_user_signs(tmp_path: Path, 
 
 # ----- stopped while git works ---------------------------------------------------------------
 
-# Before the FAULT_NTH-th `git FAULT_COMMAND`, say so on the FAULT_REACHED FIFO, then wait
-# on FAULT_HOLD (the test sends SIGTERM to pickenv meanwhile; pickenv then kills this git).
-FAKE_GIT = """#!/bin/sh
-command=""
-skip=0
-for arg in "$@"; do
-  if [ "$skip" = 1 ]; then skip=0; continue; fi
-  case "$arg" in
-    -c|-C) skip=1 ;;
-    -*) ;;
-    *) command=$arg; break ;;
-  esac
-done
-if [ "$command" = "$FAULT_COMMAND" ]; then
-  count=$(( $(cat "$FAULT_COUNT" 2>/dev/null || echo 0) + 1 ))
-  echo "$count" > "$FAULT_COUNT"
-  if [ "$count" = "$FAULT_NTH" ]; then
-    echo "$command" > "$FAULT_REACHED"
-    read -r never < "$FAULT_HOLD"
-  fi
-fi
-exec "$REAL_GIT" "$@"
-"""
-
 
 @pytest.fixture
 def held_git(
@@ -352,22 +328,16 @@ def held_git(
 ) -> Iterator[Callable[[str, int], dict[str, str]]]:
     """The environment of a pickenv run whose git waits before its n-th ``command``."""
     hook = tmp_path / "hook"
-    (hook / "bin").mkdir(parents=True)
-    (hook / "bin" / "git").write_text(FAKE_GIT)
-    (hook / "bin" / "git").chmod(0o755)
-    for fifo in ("reached", "hold"):
-        os.mkfifo(hook / fifo)
+    held = waiting_git(hook)
 
     def env(command: str, nth: int = 1) -> dict[str, str]:
         return {
             **subprocess_env,
+            **held,
             "PATH": f"{hook / 'bin'}{os.pathsep}{subprocess_env['PATH']}",
-            "REAL_GIT": str(REAL_GIT),
             "FAULT_COMMAND": command,
             "FAULT_NTH": str(nth),
             "FAULT_COUNT": str(hook / "count"),
-            "FAULT_REACHED": str(hook / "reached"),
-            "FAULT_HOLD": str(hook / "hold"),
         }
 
     yield env

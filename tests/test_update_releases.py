@@ -64,7 +64,9 @@ def history(tmp_path: Path, run_cli: Run) -> Path:
 
 
 @pytest.mark.slow  # copier renders three times per case
-@pytest.mark.parametrize(("release", "chosen"), CASES, ids=[f"{r}-{c['tool']}-{c['domain']}" for r, c in CASES])
+@pytest.mark.parametrize(
+    ("release", "chosen"), CASES, ids=[f"{r}-{c['tool']}-{c['domain']}" for r, c in CASES]
+)
 def test_a_project_of_an_earlier_release_updates_and_keeps_the_users_edits(
     tmp_path: Path, history: Path, run_cli: Run, release: str, chosen: dict[str, str]
 ) -> None:
@@ -93,7 +95,7 @@ def test_a_project_of_an_earlier_release_updates_and_keeps_the_users_edits(
     fresh = tmp_path / "fresh"
     render(history, fresh, data, __version__)
     expected = {k: v for k, v in snapshot(fresh).items() if not k.startswith("<git ")}
-    got = {k: v for k, v in snapshot(project).items() if not k.startswith("<git ") and not k.startswith(".git/")}
+    got = {k: v for k, v in snapshot(project).items() if not k.startswith(("<git ", ".git/"))}
 
     # The user's edits, on top of this release's files.
     assert got.pop("README.md") == expected.pop("README.md") + USER_SECTION.encode()
