@@ -78,7 +78,8 @@ def render(root: Path, cases: list[tuple[str, str, str]]) -> dict[tuple[str, str
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """Every tool x domain, made once for the module."""
-    made = render(tmp_path_factory.mktemp("quality"), [(t, d, "") for t, d in itertools.product(TOOLS, DOMAINS)])
+    cases = [(tool, domain, "") for tool, domain in itertools.product(TOOLS, DOMAINS)]
+    made = render(tmp_path_factory.mktemp("quality"), cases)
     return {(tool, domain): path for (tool, domain, _), path in made.items()}
 
 
@@ -289,7 +290,7 @@ def test_ci_lint_job_runs_the_hooks_with_least_privilege(projects: dict[tuple[st
     for key, folder in projects.items():
         jobs = workflow(folder)["jobs"]
         assert isinstance(jobs, dict)
-        assert list(jobs)[0] == "lint", key  # before the tests: the quick failure first
+        assert next(iter(jobs)) == "lint", key  # before the tests: the quick failure first
         lint = jobs["lint"]
         assert lint["permissions"] == {"contents": "read"}, key
         assert lint["steps"][0]["with"] == {"persist-credentials": False}, key

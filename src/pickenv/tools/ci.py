@@ -76,7 +76,7 @@ PRE_COMMIT = "pre-commit==4.7.0"
 
 def lint_job() -> dict[str, object]:
     """The lint job's steps, and each pinned action's release (as ``job``'s pins)."""
-    steps = [
+    steps: list[Step] = [
         checkout(),
         {"uses": SETUP_PYTHON, "with": {"python-version": LINT_PYTHON}},
         run("Install pre-commit", f"python -m pip install '{PRE_COMMIT}'"),
