@@ -279,7 +279,7 @@ def test_plain_copier_copy_with_uv(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text())
     api.Validator()(project)
-    assert project["dependency-groups"] == {"dev": ["pytest>=6"]}
+    assert project["dependency-groups"] == {"dev": ["pytest>=6", "pytest-cov>=4"]}
     readme = (tmp_path / "out" / "README.md").read_text()
     assert "uv sync --python 3.12\nuv run python -m pytest\n" in readme
     assert not (tmp_path / "out" / "requirements.txt").exists()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pickenv.errors import EnvironmentCreationError
 from pickenv.platforms import POSIX, WINDOWS, Platform
+from pickenv.tools.ci import lint_job
 from pickenv.tools.steps import Plan, Progress, StepResult, run_steps
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
@@ -300,6 +301,7 @@ class EnvTool:
             "notes": list(self.notes(version, project_name, locked)),
             "offline": self.offline_note(project_name),
             "ci": self.ci(version, project_name, locked),
+            "lint": lint_job(),  # the same for every tool: pre-commit makes its own environments
             "dependabot": self.dependabot,
             "matrix": self.test_matrix(version),
             "legacy_matrix": self.legacy_test_matrix(),

@@ -66,5 +66,25 @@ def job(version: PythonVersion, steps: list[Step], shell: str = "bash") -> dict[
     return {"shell": shell, "container": container(version), "steps": steps, "pins": pins}
 
 
+# ---- the lint job: the project's pre-commit hooks (issue 20) -------------------------
+# pre-commit installs each hook in its own environment, so the job needs neither the
+# project's tool nor its Python: the newest Python the hosted runners have, and
+# pre-commit pinned to its newest release (both checked 2026-12-05).
+LINT_PYTHON = "3.14"
+PRE_COMMIT = "pre-commit==4.7.0"
+
+
+def lint_job() -> dict[str, object]:
+    """The lint job's steps, and each pinned action's release (as ``job``'s pins)."""
+    steps: list[Step] = [
+        checkout(),
+        {"uses": SETUP_PYTHON, "with": {"python-version": LINT_PYTHON}},
+        run("Install pre-commit", f"python -m pip install '{PRE_COMMIT}'"),
+        run("Run the pre-commit hooks", "pre-commit run --all-files --show-diff-on-failure"),
+    ]
+    pins = [{"uses": s["uses"], "release": RELEASES[str(s["uses"])]} for s in steps if "uses" in s]
+    return {"steps": steps, "pins": pins}
+
+
 # The interpreter inside .venv on every runner OS.
 VENV_PYTHON = "if [ -d .venv/Scripts ]; then PY=.venv/Scripts/python; else PY=.venv/bin/python; fi"
