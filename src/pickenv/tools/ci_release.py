@@ -19,7 +19,7 @@ BUILD_PYTHON = "3.13"
 
 def job(setup: list[ci.Step], build: str, check: str) -> dict[str, object]:
     """The release facts: ``build`` and ``publish`` steps, and the actions' ``pins``."""
-    build_steps = [
+    build_steps: list[ci.Step] = [
         ci.checkout(),
         *setup,
         ci.run("Build the sdist and wheel", build),
