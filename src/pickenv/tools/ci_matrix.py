@@ -21,7 +21,7 @@ linux-64 and win-64 from 2.7, for osx-arm64 from 3.8.
 
 from __future__ import annotations
 
-from pickenv.tools import ci
+from pickenv.tools.ci import PRERELEASES, SETUP_MINICONDA, SETUP_PYTHON, Step, checkout, pins, run
 from pickenv.versions import PythonVersion
 
 OSES = ("ubuntu-latest", "windows-latest", "macos-latest")
@@ -68,24 +68,22 @@ def jobs(runner: str, envs: list[dict[str, str]], install: str, backend: str = "
         "os": list(OSES),
         "python": [str(v) for _, v in hosted],
         # each Python's environment name, and whether setup-python may take a pre-release
-        "include": [
-            {"python": str(v), "env": e["name"], "prerelease": v in ci.PRERELEASES} for e, v in hosted
-        ],
+        "include": [{"python": str(v), "env": e["name"], "prerelease": v in PRERELEASES} for e, v in hosted],
     }
     if exclude:
         matrix["exclude"] = exclude
-    hosted_steps = [ci.checkout(), *_hosted_steps(runner, backend)]
+    hosted_steps = [checkout(), *_hosted_steps(runner, backend)]
     job = {"strategy": {"fail-fast": False, "matrix": matrix}, "steps": hosted_steps}
     container = None
     steps = list(hosted_steps)
     if in_image:
         container_steps = [
-            ci.checkout(),
-            ci.run(
+            checkout(),
+            run(
                 "Install the project and its dev extra, as tox's testenv does",
                 "python -m pip install '.[dev]'",
             ),
-            ci.run("Run the tests", "python -m pytest"),
+            run("Run the tests", "python -m pytest"),
         ]
         container = {
             "strategy": {"fail-fast": False, "matrix": {"python": [str(v) for v in in_image]}},
@@ -97,15 +95,15 @@ def jobs(runner: str, envs: list[dict[str, str]], install: str, backend: str = "
         "shell": "bash -el {0}" if backend == "conda" else "bash",
         "container": container,
         "left_out": left_out,
-        "pins": [dict(p) for p in {p["uses"]: p for p in ci.pins(steps)}.values()],
+        "pins": [dict(p) for p in {p["uses"]: p for p in pins(steps)}.values()],
     }
 
 
-def _hosted_steps(runner: str, backend: str) -> list[ci.Step]:
-    runner_python: ci.Step = {
+def _hosted_steps(runner: str, backend: str) -> list[Step]:
+    runner_python: Step = {
         "name": f"Set up Python {RUNNER_PYTHON} for {runner}",
         "id": "runner",
-        "uses": ci.SETUP_PYTHON,
+        "uses": SETUP_PYTHON,
         # pip's download cache (one folder for every Python, so tox's environments share
         # it), keyed as the test job's: setup-python asks the Python it installs for the
         # folder, and the pip of an old one (3.6's pip 18) cannot say it.
@@ -116,29 +114,29 @@ def _hosted_steps(runner: str, backend: str) -> list[ci.Step]:
         },
     }
     env = {"RUNNER_PYTHON": "${{ steps.runner.outputs.python-path }}"}
-    run = ci.run(f"Install {runner}", f'"$RUNNER_PYTHON" -m pip install {runner}', env)
+    install = run(f"Install {runner}", f'"$RUNNER_PYTHON" -m pip install {runner}', env)
     if runner == "tox":
-        test = ci.run(
+        test = run(
             "Run tox -e ${{ matrix.env }}",
             '"$RUNNER_PYTHON" -m tox -e "$ENV" --skip-missing-interpreters false',
             {**env, "ENV": "${{ matrix.env }}"},
         )
     else:
-        test = ci.run(
+        test = run(
             "Run nox -s ${{ matrix.env }}",
             '"$RUNNER_PYTHON" -m nox -s "$ENV" --error-on-missing-interpreters',
             {**env, "ENV": "${{ matrix.env }}"},
         )
     if backend == "conda":
         # nox makes each session's conda environment, Python included; it needs conda.
-        python: ci.Step = {"uses": ci.SETUP_MINICONDA, "with": {"miniforge-version": "latest"}}
+        python: Step = {"uses": SETUP_MINICONDA, "with": {"miniforge-version": "latest"}}
     else:
         python = {
             "name": "Set up Python ${{ matrix.python }}",
-            "uses": ci.SETUP_PYTHON,
+            "uses": SETUP_PYTHON,
             "with": {
                 "python-version": "${{ matrix.python }}",
                 "allow-prereleases": "${{ matrix.prerelease }}",
             },
         }
-    return [runner_python, python, run, test]
+    return [runner_python, python, install, test]

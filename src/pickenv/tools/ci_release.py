@@ -10,7 +10,7 @@ which the project's trusted publisher on PyPI names.
 
 from __future__ import annotations
 
-from pickenv.tools import ci
+import pickenv.tools.ci as ci
 
 # The Python that builds and checks: released, and able to run build, twine and any
 # setuptools the template's build-system asks for. Checked 2026-12-05.

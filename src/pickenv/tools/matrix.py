@@ -11,7 +11,7 @@ this was run for real on 2026-11-25 (tox 4.67.15 provisioning 4.5.1.1 for 2.7).
 
 from __future__ import annotations
 
-from pickenv.tools import ci_matrix
+from pickenv.tools.ci_matrix import jobs as ci_jobs
 from pickenv.tools.pins import requirement_for
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
@@ -51,7 +51,7 @@ def tox(target: PythonVersion, *, groups: bool = False, uv: bool = False) -> dic
         "requires": requires,
         "envs": envs,
         "install": install,
-        "ci": ci_matrix.jobs("tox", envs, install),
+        "ci": ci_jobs("tox", envs, install),
     }
 
 
@@ -67,5 +67,5 @@ def nox_conda(target: PythonVersion) -> dict[str, object]:
         "envs": envs,
         "install": "extras",
         "backend": "conda",
-        "ci": ci_matrix.jobs("nox", envs, "extras", backend="conda"),
+        "ci": ci_jobs("nox", envs, "extras", backend="conda"),
     }
