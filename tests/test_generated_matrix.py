@@ -27,13 +27,12 @@ import pytest
 import tomllib
 import yaml
 
-from helpers import PYENV_VERSIONS, fresh_shell, git
+from helpers import PYENV_VERSIONS, audit, fresh_shell, git, schema_check
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import ci, get_tool
 from pickenv.tools.ci_matrix import OSES
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
-from test_generated_ci import audit, schema_check
 
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 MATRIX_DOMAINS = ("library", "legacy-python2")
