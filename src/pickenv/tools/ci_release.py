@@ -18,7 +18,8 @@ BUILD_PYTHON = "3.13"
 
 
 def job(setup: list[ci.Step], build: str, check: str) -> dict[str, object]:
-    """The release facts: ``build`` and ``publish`` steps, and the actions' ``pins``."""
+    """The release facts: the build ``command``, the ``build`` and ``publish`` jobs' steps,
+    and the actions' ``pins``."""
     build_steps: list[ci.Step] = [
         ci.checkout(),
         *setup,
@@ -36,6 +37,7 @@ def job(setup: list[ci.Step], build: str, check: str) -> dict[str, object]:
         {"uses": ci.PYPI_PUBLISH, "with": {"attestations": True}},
     ]
     return {
+        "command": build,
         "build": build_steps,
         "publish": publish_steps,
         "pins": ci.pins([*build_steps, *publish_steps]),
