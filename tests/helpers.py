@@ -11,6 +11,7 @@ oracle of the decision.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -472,3 +473,19 @@ def check_envelope(text: str) -> None:
     schema = load_schema(document["schema"].removeprefix("pickenv/"))
     errors = sorted(Draft202012Validator(schema).iter_errors(document), key=str)
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors[:5])
+
+
+# ---- generated workflows: the oracles (tests/test_generated_ci.py, test_generated_matrix.py) -------
+def audit(path: Path) -> tuple[int, list[str]]:
+    """zizmor's exit code and the identifiers of its findings, offline (as tests/test_own_ci.py)."""
+    found = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    assert found, "zizmor is in pickenv's test extra: pip install -e '.[test]'"
+    result = subprocess.run(
+        [found, "--offline", "--format", "json", str(path)], capture_output=True, text=True, check=False
+    )
+    return result.returncode, [finding["ident"] for finding in json.loads(result.stdout or "[]")]
+
+
+def schema_check(schema: str, *paths: Path) -> subprocess.CompletedProcess[str]:
+    command = ["-m", "check_jsonschema", "--builtin-schema", schema, *map(str, paths)]
+    return subprocess.run([sys.executable, *command], capture_output=True, text=True, check=False)

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+from helpers import audit, schema_check
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import get_tool
@@ -26,21 +23,6 @@ from pickenv.versions import PythonVersion
 
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 PINNED = re.compile(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
-
-
-def audit(path: Path) -> tuple[int, list[str]]:
-    """zizmor's exit code and the identifiers of its findings, offline (as tests/test_own_ci.py)."""
-    found = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
-    assert found, "zizmor is in pickenv's test extra: pip install -e '.[test]'"
-    result = subprocess.run(
-        [found, "--offline", "--format", "json", str(path)], capture_output=True, text=True, check=False
-    )
-    return result.returncode, [finding["ident"] for finding in json.loads(result.stdout or "[]")]
-
-
-def schema_check(schema: str, *paths: Path) -> subprocess.CompletedProcess[str]:
-    command = ["-m", "check_jsonschema", "--builtin-schema", schema, *map(str, paths)]
-    return subprocess.run([sys.executable, *command], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")

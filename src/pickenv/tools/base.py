@@ -259,6 +259,13 @@ class EnvTool:
         """GitHub Actions: ``shell``, ``container`` (an image, or "") and ``steps``."""
         raise NotImplementedError  # pragma: no cover - abstract
 
+    def release(self) -> dict[str, object]:
+        """A library's release workflow: how it builds and checks its sdist and wheel
+        (``python -m build``, unless the tool has a build command of its own)."""
+        from pickenv.tools.ci_release import pip_build
+
+        return pip_build()
+
     def create(self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan) -> list[StepResult]:
         """Run the plan inside ``project``; raise on failure."""
         if not plan.available:
@@ -302,6 +309,7 @@ class EnvTool:
             "offline": self.offline_note(project_name),
             "ci": self.ci(version, project_name, locked),
             "lint": lint_job(),  # the same for every tool: pre-commit makes its own environments
+            "release": self.release(),
             "dependabot": self.dependabot,
             "matrix": self.test_matrix(version),
             "legacy_matrix": self.legacy_test_matrix(),

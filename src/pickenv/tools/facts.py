@@ -48,7 +48,10 @@ def table(name: str) -> dict[str, object]:
 
 def rendered(name: str) -> str:
     header = {"_generated": "by `python -m pickenv.tools.facts` from pickenv/tools; do not edit"}
-    return json.dumps({**header, **table(name)}, indent=2, sort_keys=True) + "\n"
+    text = json.dumps({**header, **table(name)}, indent=2, sort_keys=True) + "\n"
+    # The template includes this file as Jinja (facts.jinja): GitHub's `${{ expr }}`
+    # is written as a Jinja expression that renders to itself.
+    return text.replace("{{", "{{ '{{' }}")
 
 
 def main(argv: list[str] | None = None) -> int:

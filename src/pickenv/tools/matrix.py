@@ -11,6 +11,7 @@ this was run for real on 2026-11-25 (tox 4.67.15 provisioning 4.5.1.1 for 2.7).
 
 from __future__ import annotations
 
+from pickenv.tools.ci_matrix import jobs as ci_jobs
 from pickenv.tools.pins import requirement_for
 from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 
@@ -41,6 +42,7 @@ def tox(target: PythonVersion, *, groups: bool = False, uv: bool = False) -> dic
         pin = requirement_for(version)
         spec = pin if pin != "virtualenv" and target.major != 2 and not uv else ""
         envs.append({"name": _env(version), "python": str(version), "virtualenv_spec": spec})
+    install = "groups" if groups else "extras"
     return {
         "runner": "tox",
         "install_runner": TOX_INSTALL,
@@ -48,21 +50,22 @@ def tox(target: PythonVersion, *, groups: bool = False, uv: bool = False) -> dic
         "run_one": f"tox -e {_env(target)}",
         "requires": requires,
         "envs": envs,
-        "install": "groups" if groups else "extras",
+        "install": install,
+        "ci": ci_jobs("tox", envs, install),
     }
 
 
 def nox_conda(target: PythonVersion) -> dict[str, object]:
     """A nox matrix whose sessions are conda environments."""
+    envs = [{"name": f"tests-{v}", "python": str(v), "virtualenv_spec": ""} for v in versions_from(target)]
     return {
         "runner": "nox",
         "install_runner": "pipx install nox",
         "run": "nox",
         "run_one": f'nox -s "tests-{target}"',
         "requires": [],
-        "envs": [
-            {"name": f"tests-{v}", "python": str(v), "virtualenv_spec": ""} for v in versions_from(target)
-        ],
+        "envs": envs,
         "install": "extras",
         "backend": "conda",
+        "ci": ci_jobs("nox", envs, "extras", backend="conda"),
     }

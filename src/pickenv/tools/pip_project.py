@@ -133,18 +133,39 @@ def test_step(python: str, command: tuple[str, ...] = (), platform: Platform = P
     return Step(TEST_TITLE, (python, *argv), NO_LITTER, f"{platform.join((python,))} {shown}")
 
 
+def ci_lock_command() -> str:
+    """The lock files as pip-tools writes them on a person's machine (install_steps), made
+    in CI only when they are missing: a fresh project has none until someone runs
+    pip-compile (pickenv runs it when it creates the environment), and its first CI run
+    must pass all the same. Committed ones are installed as they are."""
+    compile_ = f'"$PY" {_COMPILE}'
+    return (
+        "if [ ! -f requirements.txt ] || [ ! -f requirements-dev.txt ]; then "
+        '"$PY" -m pip install pip-tools'
+        f" && {compile_} --output-file requirements.txt pyproject.toml"
+        f" && {compile_} --extra dev --output-file requirements-dev.txt pyproject.toml; fi"
+    )
+
+
 def pip_ci(version: PythonVersion, create: list[ci.Step], locked: bool) -> dict[str, object]:
     """CI for a requirements-file project: create .venv, install, run the tests."""
+    steps = []
     if locked:
+        steps.append(
+            ci.run(
+                "Lock the requirements with pip-tools if they are not committed yet",
+                f"{ci.VENV_PYTHON}; {ci_lock_command()}",
+            )
+        )
         install = (
             '"$PY" -m pip install --require-hashes -r requirements-dev.txt'
             ' && "$PY" -m pip install --no-deps -e .'
         )
     else:
         install = '"$PY" -m pip install -r requirements-dev.txt'
-    step = ci.run("Install and run the tests", f'{ci.VENV_PYTHON}; {install} && "$PY" -m pytest')
+    steps.append(ci.run("Install and run the tests", f'{ci.VENV_PYTHON}; {install} && "$PY" -m pytest'))
     # pip's download cache, keyed on pyproject.toml, which every project has and which
     # declares the dev extra that requirements-dev.txt installs (or pip-compile locks).
     # A key that misses a change only costs downloads: pip checks what it takes from it.
     setup = ci.setup_python(version, "pip", "pyproject.toml")
-    return ci.job(version, [*setup, *create, step])
+    return ci.job(version, [*setup, *create, *steps])

@@ -149,6 +149,13 @@ class UvTool(EnvTool):
     def legacy_test_matrix(self) -> dict[str, object] | None:
         return None  # uv makes no 2.7 environments, and its projects need [project]
 
+    def release(self) -> dict[str, object]:
+        from pickenv.tools.ci_release import job
+
+        # No cache in a workflow that publishes (setup-uv caches by default on GitHub's runners).
+        setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"enable-cache": False}}
+        return job([setup], "uv build", "uvx twine check --strict dist/*")
+
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         # setup-uv's cache is keyed on pyproject.toml and uv.lock by default.
         setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"python-version": str(version), "enable-cache": True}}
