@@ -65,7 +65,11 @@ class DockerRecipe:
     def facts(self) -> dict[str, object]:
         """The build steps; the images apart (``images``), as they alone change with the
         Python version, so the generated facts keep the steps once for every version."""
-        return {"env": [list(pair) for pair in self.env], "run": list(self.run), "build_user": self.build_user}
+        return {
+            "env": [list(pair) for pair in self.env],
+            "run": list(self.run),
+            "build_user": self.build_user,
+        }
 
     def images(self) -> dict[str, str]:
         return {"build": self.image, "runtime": self.runtime}
@@ -92,9 +96,8 @@ def pip_recipe(version: PythonVersion, locked: bool, create: str) -> DockerRecip
 def venv_create(version: PythonVersion) -> str:
     """The image's own venv; the 2.7 image has none, so a virtualenv that runs there."""
     if version < PythonVersion(3, 3):
-        return (
-            f"python -m pip install --no-cache-dir virtualenv=={VIRTUALENV_FOR_2_7} && python -m virtualenv .venv"
-        )
+        install = f"python -m pip install --no-cache-dir virtualenv=={VIRTUALENV_FOR_2_7}"
+        return f"{install} && python -m virtualenv .venv"
     return "python -m venv .venv"
 
 

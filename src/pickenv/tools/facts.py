@@ -46,7 +46,8 @@ def table(name: str) -> dict[str, object]:
     return {
         "common": common,
         "variants": {
-            key: {k: v for k, v in f.items() if k not in common or common[k] != v} for key, f in variants.items()
+            key: {k: v for k, v in f.items() if k not in common or common[k] != v}
+            for key, f in variants.items()
         },
     }
 

@@ -14,9 +14,9 @@ from pickenv.tools.steps import NO_LITTER, TEST_TITLE, Plan, Step, test_command
 from pickenv.versions import PythonVersion
 
 if TYPE_CHECKING:
-    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package
+    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.tools.homes import Layout
 
 # Keep the environment in the project (.venv, like the other tools), never reuse the

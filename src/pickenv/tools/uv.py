@@ -165,7 +165,10 @@ class UvTool(EnvTool):
             ("UV_NO_CACHE", "1"),
             ("UV_PYTHON_DOWNLOADS", "never"),
         )
-        run = (f"python -m pip install --no-cache-dir uv=={UV_RELEASE}", "uv sync --frozen --no-dev --no-editable")
+        run = (
+            f"python -m pip install --no-cache-dir uv=={UV_RELEASE}",
+            "uv sync --frozen --no-dev --no-editable",
+        )
         return DockerRecipe(image, image, env, run)
 
     def heroku(self, locked: bool) -> Heroku:

@@ -12,9 +12,9 @@ from pickenv.tools.steps import Plan, Step, venv_python
 from pickenv.versions import PythonVersion
 
 if TYPE_CHECKING:
-    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package
+    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.tools.homes import Layout
 
 
