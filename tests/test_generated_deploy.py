@@ -129,6 +129,19 @@ def test_every_image_is_pinned_two_staged_and_unprivileged(made: dict[tuple[str,
         assert "pip install" not in final and "uv " not in final, key  # no installer in the image
         ignored = (folder / ".dockerignore").read_text(encoding="utf-8").split()
         assert {".venv", ".git", "**/__pycache__", "**/.ipynb_checkpoints"} <= set(ignored), key
+    # Dependabot proposes newer pins of the base images, and its configuration stays valid.
+    configs = [folder / ".github" / "dependabot.yml" for folder in of(made, "docker").values()]
+    assert all("package-ecosystem: docker" in p.read_text(encoding="utf-8") for p in configs)
+    command = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--builtin-schema",
+        "vendor.dependabot",
+        *map(str, configs),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
 
 
 @dataclass(frozen=True)
@@ -397,6 +410,7 @@ def test_the_lambda_zip_is_built_and_its_handler_imports_from_it(
 
 
 # ---- hpc ------------------------------------------------------------------------------------
+@pytest.mark.posix  # bash
 def test_the_job_script_and_its_readme_block(tmp_path: Path, shell: dict[str, str]) -> None:
     code, err, project = new(tmp_path, "venv", "scripting", "hpc")
     assert code == 0, err

@@ -85,6 +85,7 @@ def pip_recipe(version: PythonVersion, locked: bool, create: str) -> DockerRecip
     the hashed lock and then the project without dependencies (a hashed file cannot
     hold a folder)."""
     pip = ".venv/bin/python -m pip install --no-cache-dir"
+    install: tuple[str, ...]
     if locked:
         install = (f"{pip} --require-hashes -r requirements.txt", f"{pip} --no-deps .")
     else:
