@@ -353,6 +353,27 @@ def test_every_script_passes_bash_n_and_shellcheck(made: dict[tuple[str, str, st
         assert os.access(folder / "scripts" / "build_lambda.sh", os.X_OK)
 
 
+@pytest.mark.slow
+def test_every_lambda_handler_is_ruff_clean(made: dict[tuple[str, str, str], Path]) -> None:
+    """For the project's own target version (pyupgrade's rules included) and ruff's format."""
+    by_version: dict[str, list[str]] = {}
+    for folder in of(made, "serverless").values():
+        version = answers_of(folder)["python_version"]
+        # ruff's oldest target is 3.7: a 2.7 or 3.6 handler is checked as 3.7 code
+        version = "37" if PythonVersion.parse(version) < PythonVersion(3, 7) else version.replace(".", "")
+        by_version.setdefault(version, []).append(str(folder / "src" / "demo" / "handler.py"))
+    ruff = [tool_binary("ruff"), "--quiet"]
+    for version, handlers in by_version.items():
+        settings = ["--isolated", "--line-length", "110", "--target-version", f"py{version}"]
+        rules = ["--select", "E,F,W,I,UP,B,SIM,RUF"]
+        lint = subprocess.run([*ruff, "check", *settings, *rules, *handlers], capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout
+        shape = subprocess.run(
+            [*ruff, "format", "--check", *settings, *handlers], capture_output=True, text=True
+        )
+        assert shape.returncode == 0, shape.stdout
+
+
 API_GATEWAY_EVENT = {  # an HTTP API (payload 2.0) GET /
     "version": "2.0",
     "routeKey": "$default",
