@@ -27,6 +27,7 @@ from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 TEMPLATE = project_template()
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 LICENCES = ["MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0-or-later", "Proprietary"]
+DEPLOYS = [str(v) for v in next(q for q in QUESTIONS if q.id == "deploy").values]
 RECORD = {"_src_path": "~/.cache/pickenv/project-template", "_commit": "0.3.0"}
 
 
@@ -55,13 +56,15 @@ def data(tool: str, domain: str, version: str, **extra: object) -> dict[str, obj
     return answers
 
 
-def _cases() -> list[tuple[str, str, str, bool, str]]:
-    """Each tool x domain once, the Python versions, lock files and licences spread over them."""
+def _cases() -> list[tuple[str, str, str, bool, str, str]]:
+    """Each tool x domain once, the Python versions, lock files, licences and deploy
+    targets spread over them (each tool meets every target: 6 domains against 5 targets)."""
     cases = []
     for index, (tool, domain) in enumerate(itertools.product(TOOLS, DOMAINS)):
         versions = [v for v in KNOWN_VERSIONS if get_tool(tool).supports(PythonVersion.parse(v))]
         version = versions[(index * 5) % len(versions)]
-        cases.append((tool, domain, version, index % 2 == 1, LICENCES[index % len(LICENCES)]))
+        deploy = DEPLOYS[index % len(DEPLOYS)]
+        cases.append((tool, domain, version, index % 2 == 1, LICENCES[index % len(LICENCES)], deploy))
     return cases
 
 
@@ -84,13 +87,14 @@ def both(tmp_path: Path, answers: dict[str, object]) -> tuple[dict[str, tuple[by
     return files_of(by_copier), files_of(direct)
 
 
-@pytest.mark.parametrize(("tool", "domain", "version", "lockfile", "licence"), _cases())
+@pytest.mark.parametrize(("tool", "domain", "version", "lockfile", "licence", "deploy"), _cases())
 def test_direct_writes_what_copier_writes(
-    tmp_path: Path, tool: str, domain: str, version: str, lockfile: bool, licence: str
+    tmp_path: Path, tool: str, domain: str, version: str, lockfile: bool, licence: str, deploy: str
 ) -> None:
     if not get_tool(tool).supports(PythonVersion.parse(version)):
         pytest.skip("not a combination the template renders")
-    ours, theirs = both(tmp_path, data(tool, domain, version, lockfile=lockfile, license=licence))
+    answers = data(tool, domain, version, lockfile=lockfile, license=licence, deploy=deploy)
+    ours, theirs = both(tmp_path, answers)
     assert ours == theirs
     assert ".copier-answers.yml" in ours and "pyproject.toml" in ours
 

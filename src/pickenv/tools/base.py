@@ -24,6 +24,7 @@ from pickenv.versions import KNOWN_VERSIONS, PythonVersion
 if TYPE_CHECKING:  # the formats are read by detect and switch only
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package, Pin
+    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.tools.homes import Layout
 
 
@@ -145,6 +146,9 @@ class EnvTool:
     interpreter: ClassVar[Literal["required", "optional", "unused"]] = "required"
     # The oldest target Python the tool can create an environment for.
     oldest: ClassVar[PythonVersion] = PythonVersion(3, 3)
+    # The tool reads the project's Python version from .python-version (uv's convention);
+    # the template writes the file then, and for Heroku, whose buildpack reads it too.
+    python_version_file: ClassVar[bool] = False
 
     def supports(self, version: PythonVersion) -> bool:
         return version >= self.oldest
@@ -266,6 +270,43 @@ class EnvTool:
 
         return pip_build()
 
+    # ---- where the project runs (the template's ``deploy`` answer; see tools.deploy) ----
+    def docker(self, version: PythonVersion, locked: bool) -> DockerRecipe:
+        """The build stage of the project's Dockerfile: /app/.venv from the tool's lock."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def heroku(self, locked: bool) -> Heroku:
+        """What Heroku's Python buildpack reads of the tool's files."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def lambda_requirements(self, locked: bool) -> LambdaRequirements:
+        """The pinned requirements a Lambda zip installs (none: the project's own)."""
+        from pickenv.tools.deploy import LambdaRequirements
+
+        del locked
+        return LambdaRequirements()
+
+    def cluster_module(self, version: PythonVersion) -> str:
+        """The environment module a cluster job loads (names vary by site; this is the usual)."""
+        return f"python/{version}"
+
+    def cluster_python(self, project_name: str) -> str:
+        """The environment's Python, run from a batch job without activating anything."""
+        if self.env_dir:
+            return POSIX.path(self.env_dir, POSIX.venv_bin, "python")
+        return self.run_prefix(project_name) + "python"
+
+    def deployment(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        recipe = self.docker(version, locked)
+        return {
+            "docker": recipe.facts(),
+            "images": recipe.images(),
+            "heroku": self.heroku(locked).facts(),
+            "lambda": self.lambda_requirements(locked).facts(),
+            "cluster_python": self.cluster_python(project_name),
+            "cluster_module": self.cluster_module(version),
+        }
+
     def create(self, project: Path, ctx: ToolContext, progress: Progress, plan: Plan) -> list[StepResult]:
         """Run the plan inside ``project``; raise on failure."""
         if not plan.available:
@@ -316,4 +357,6 @@ class EnvTool:
             "needs_project_table": self.needs_project_table,
             "build_system": self.build_system(version),
             "python_versions": [v for v in KNOWN_VERSIONS if self.supports(PythonVersion.parse(v))],
+            "python_version_file": self.python_version_file,
+            **{f"deploy_{k}": v for k, v in self.deployment(version, project_name, locked).items()},
         }

@@ -21,6 +21,7 @@ FRONTENDS = ("mamba", "micromamba", "conda")
 if TYPE_CHECKING:
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package
+    from pickenv.tools.deploy import DockerRecipe, Heroku
     from pickenv.tools.homes import Layout
 
 
@@ -161,6 +162,33 @@ class CondaTool(EnvTool):
 
     def legacy_test_matrix(self) -> dict[str, object] | None:
         return None  # conda-forge stopped building for Python 2.7 in 2020
+
+    def docker(self, version: PythonVersion, locked: bool) -> DockerRecipe:
+        from pickenv.tools.deploy import CONDA_RUNTIME_IMAGE, MICROMAMBA_IMAGE, PIP_ENV, DockerRecipe
+
+        # micromamba makes environment.yml's environment in /app/.venv (a prefix, so the
+        # final stage finds it where the build left it); its own image runs as a user
+        # that cannot write /app, so the build stage (only) runs as root.
+        run = (
+            'micromamba create --yes --prefix "$PWD/.venv" --file environment.yml',
+            "micromamba clean --all --yes",
+        )
+        return DockerRecipe(MICROMAMBA_IMAGE, CONDA_RUNTIME_IMAGE, PIP_ENV, run, build_user="root")
+
+    def cluster_module(self, version: PythonVersion) -> str:
+        return "miniforge3"  # conda brings the environment's Python itself
+
+    def heroku(self, locked: bool) -> Heroku:
+        from pickenv.tools.deploy import Heroku
+
+        return Heroku(
+            False,
+            note=(
+                "Heroku's Python buildpack does not read `environment.yml`: deploy this project "
+                "as a container image (Heroku's container registry, with `deploy=docker`'s "
+                "Dockerfile), or move it to a tool the buildpack reads (`pickenv switch uv`)."
+            ),
+        )
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         setup: ci.Step = {

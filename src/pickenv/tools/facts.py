@@ -38,11 +38,17 @@ def table(name: str) -> dict[str, object]:
             locked = tool.facts(version, PLACEHOLDER, locked=True)
             if locked != variants[text]:
                 variants[f"{text}+lock"] = locked
-    first = next(iter(variants.values()))
-    common = {k: v for k, v in first.items() if all(f[k] == v for f in variants.values())}
+    # What every version without a lock shares is common; each variant keeps what differs
+    # from it (the template reads dict(common, **variant)), so a lock variant holds only
+    # what a lock changes instead of pushing those keys out of common for every version.
+    plain = [f for key, f in variants.items() if not key.endswith("+lock")]
+    common = {k: v for k, v in plain[0].items() if all(f[k] == v for f in plain)}
     return {
         "common": common,
-        "variants": {key: {k: v for k, v in f.items() if k not in common} for key, f in variants.items()},
+        "variants": {
+            key: {k: v for k, v in f.items() if k not in common or common[k] != v}
+            for key, f in variants.items()
+        },
     }
 
 

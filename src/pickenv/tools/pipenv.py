@@ -16,6 +16,7 @@ from pickenv.versions import PythonVersion
 if TYPE_CHECKING:
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package
+    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.tools.homes import Layout
 
 # Keep the environment in the project (.venv, like the other tools), never reuse the
@@ -125,6 +126,42 @@ class PipenvTool(EnvTool):
             "On a connected machine: `pipenv requirements > requirements.txt`, then "
             "`python -m pip download -d wheelhouse -r requirements.txt`. On the offline machine: "
             "`PIP_NO_INDEX=1 PIP_FIND_LINKS=wheelhouse pipenv sync --dev`."
+        )
+
+    def docker(self, version: PythonVersion, locked: bool) -> DockerRecipe:
+        from pickenv.tools.deploy import PIP_ENV, PIPENV_RELEASE, DockerRecipe, python_image
+
+        # `--deploy` fails when Pipfile.lock is missing or older than the Pipfile, and
+        # installs [packages] only; the project is one of them (editable: the final
+        # stage has src/ at the same path).
+        image = python_image(version)
+        return DockerRecipe(
+            image,
+            image,
+            (*PIP_ENV, _IN_PROJECT[0]),
+            (f"python -m pip install --no-cache-dir pipenv=={PIPENV_RELEASE}", "pipenv install --deploy"),
+        )
+
+    def heroku(self, locked: bool) -> Heroku:
+        from pickenv.tools.deploy import Heroku
+
+        return Heroku(
+            True,
+            ("Pipfile.lock",),
+            note=(
+                "Heroku's classic Python buildpack installs `Pipfile.lock` with `pipenv install --deploy`; "
+                "its Cloud Native Buildpack reads no Pipfile: there, commit the export of "
+                "`pipenv requirements > requirements.txt` instead."
+            ),
+        )
+
+    def lambda_requirements(self, locked: bool) -> LambdaRequirements:
+        from pickenv.tools.deploy import LambdaRequirements
+
+        # The lock's [packages] with their hashes, without the project's own `-e .` line
+        # (the zip gets the project's wheel).
+        return LambdaRequirements(
+            "build/requirements.txt", "pipenv requirements --hash | grep -v '^-e ' > build/requirements.txt"
         )
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:

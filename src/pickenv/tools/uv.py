@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package, Pin
+    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.tools.homes import Layout
 
 
@@ -33,6 +34,7 @@ class UvTool(EnvTool):
     dev_dependencies = "group"
     settings_table = "tool.uv"
     needs_project_table = True
+    python_version_file = True  # `uv init` writes it; `uv sync` and `uv run` read it
     evidence = (
         Evidence("uv.lock", "strong", note="uv's lock file"),
         Evidence("pyproject.toml", "strong", table="tool.uv", note="[tool.uv]: uv's settings"),
@@ -155,6 +157,37 @@ class UvTool(EnvTool):
         # No cache in a workflow that publishes (setup-uv caches by default on GitHub's runners).
         setup: ci.Step = {"uses": ci.SETUP_UV, "with": {"enable-cache": False}}
         return job([setup], "uv build", "uvx twine check --strict dist/*")
+
+    def docker(self, version: PythonVersion, locked: bool) -> DockerRecipe:
+        from pickenv.tools.deploy import PIP_ENV, UV_RELEASE, DockerRecipe, python_image
+
+        # uv's Docker guide: exactly uv.lock (--frozen), no dev group, the project as a
+        # wheel (--no-editable), bytecode compiled at build time, the image's Python
+        # (no download) and no cache in the layer.
+        image = python_image(version)
+        env = (
+            *PIP_ENV,
+            ("UV_COMPILE_BYTECODE", "1"),
+            ("UV_LINK_MODE", "copy"),
+            ("UV_NO_CACHE", "1"),
+            ("UV_PYTHON_DOWNLOADS", "never"),
+        )
+        run = (
+            f"python -m pip install --no-cache-dir uv=={UV_RELEASE}",
+            "uv sync --frozen --no-dev --no-editable",
+        )
+        return DockerRecipe(image, image, env, run)
+
+    def heroku(self, locked: bool) -> Heroku:
+        from pickenv.tools.deploy import Heroku
+
+        return Heroku(True, ("uv.lock", ".python-version"))
+
+    def lambda_requirements(self, locked: bool) -> LambdaRequirements:
+        from pickenv.tools.deploy import LambdaRequirements
+
+        export = "uv export --frozen --no-dev --no-emit-project --quiet --output-file build/requirements.txt"
+        return LambdaRequirements("build/requirements.txt", export)
 
     def ci(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         # setup-uv's cache is keyed on pyproject.toml and uv.lock by default.

@@ -14,6 +14,7 @@ from pickenv.versions import PythonVersion
 if TYPE_CHECKING:
     from pickenv.formats.files import ProjectFiles
     from pickenv.formats.model import Declared, Package
+    from pickenv.tools.deploy import DockerRecipe, Heroku, LambdaRequirements
     from pickenv.tools.homes import Layout
 
 
@@ -80,6 +81,24 @@ class PipProjectTool(EnvTool):
 
     def offline_note(self, project_name: str) -> str:
         return pip_project.OFFLINE
+
+    def docker(self, version: PythonVersion, locked: bool) -> DockerRecipe:
+        from pickenv.tools.deploy import pip_recipe, venv_create
+
+        return pip_recipe(version, locked, venv_create(version))
+
+    def heroku(self, locked: bool) -> Heroku:
+        from pickenv.tools.deploy import Heroku
+
+        # The buildpack runs `pip install -r requirements.txt`: the unlocked file ends with
+        # the project itself; a hashed lock cannot name a folder, so the project's code is
+        # then run from src/.
+        return Heroku(True, ("requirements.txt",), installs_project=not locked)
+
+    def lambda_requirements(self, locked: bool) -> LambdaRequirements:
+        from pickenv.tools.deploy import LambdaRequirements
+
+        return LambdaRequirements("requirements.txt") if locked else LambdaRequirements()
 
 
 class VenvTool(PipProjectTool):
