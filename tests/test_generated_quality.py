@@ -245,15 +245,12 @@ def test_mypy_is_strict_and_catches_a_missing_annotation(
     assert result.returncode == 1 and "no-untyped-def" in result.stdout, result.stdout
 
 
-# sp-repo-review's checks a generated library fails on this branch, and why. After issue
-# 20's parts are merged, PP006 (a dev dependency group: the dependency sets' part) and
-# GH212 (Dependabot groups: the CI part) should pass: the lead narrows this to the first two.
+# sp-repo-review's checks a generated library fails, and why.
 ACCEPTED = {
     "PY004": "no docs/ folder: a new library has its README and no documentation site yet",
     "PC170": "pygrep-hooks only check reStructuredText, which the project has none of; "
     "ruff's PGH rules do its Python checks",
     "PP006": "no [dependency-groups] dev for the tools that use the dev extra (dependency sets' part)",
-    "GH212": "Dependabot's github-actions updates are not grouped (the CI part)",
 }
 # uv's dev set is already a dependency group.
 PASSING_FOR = {"uv": {"PP006"}}
