@@ -145,8 +145,21 @@ class CondaTool(EnvTool):
             "Install [Miniforge](https://conda-forge.org/download/) (conda with conda-forge as its only "
             "channel). `environment.yml` lists conda-forge and `nodefaults`: Anaconda's `defaults` channel "
             "needs a paid licence for organisations of 200 or more people.",
-            "After editing `environment.yml`: `conda env update -f environment.yml --prune`.",
         )
+
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        # Runtime packages come from conda-forge (the reason to use conda): environment.yml
+        # alone lists them. It has no groups, so the test and notebook tools are the
+        # project's extras, which its pip: section installs (nox's sessions read them too).
+        # CI builds the environment from the same file, notebook tools included: a second,
+        # CI-only environment file would list the runtime packages a second time, and the
+        # pip: section cannot choose extras per machine.
+        return {
+            "runtime": "environment.yml",
+            "add": {},
+            "apply": [f"conda env update -n {project_name} -f environment.yml --prune"],
+            "ci_installs": "all",
+        }
 
     def offline_note(self, project_name: str) -> str:
         return (

@@ -81,6 +81,19 @@ class PipProjectTool(EnvTool):
     def offline_note(self, project_name: str) -> str:
         return pip_project.OFFLINE
 
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        # Extras, not PEP 735 groups: `pip install --group` needs pip 25.1, which runs on
+        # Python 3.9 and later only (the template targets 2.7 to 3.15); a requirements
+        # file cannot name a group; pip-tools cannot compile one (its --group is an open
+        # pull request, jazzband/pip-tools#2175, checked 2026-12-05); tox, nox and every
+        # pip read extras.
+        return {
+            "runtime": "metadata",
+            "add": {},
+            "apply": pip_project.apply_commands(locked),
+            "ci_installs": "test",
+        }
+
 
 class VenvTool(PipProjectTool):
     name = "venv"
