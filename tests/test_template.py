@@ -204,7 +204,8 @@ def test_environment_yml_specs_parse(rendered: dict[tuple[str, str], Path], doma
     assert f"python={_python_for('conda', domain)}" in conda_specs and "pip" in conda_specs
     for spec in conda_specs:
         MatchSpec(spec)  # raises on an invalid spec
-    extras = "test,notebooks" if domain == "data-science" and _python_for("conda", domain) != "2.7" else "test"
+    notebooks = domain == "data-science" and _python_for("conda", domain) != "2.7"
+    extras = "test,notebooks" if notebooks else "test"
     assert pip_sections == [[f"-e .[{extras}]"]]
     for line in pip_sections[0]:
         if not line.startswith("-e "):
