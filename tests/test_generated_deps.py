@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import re
 import shutil
 import subprocess
@@ -299,3 +300,62 @@ def built_metadata(root: Path) -> str:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return (out / result.stdout.strip().splitlines()[-1] / "METADATA").read_text()
+
+
+# ---- for real: a package added where the README says is in the environment ---------------------
+# Pairwise over tool x lockfile (pipenv and uv always lock); the notebooks place once, with uv.
+INSTALL_CASES = [
+    ("venv", "cli", False),
+    ("venv", "web", True),
+    ("virtualenv", "cli", True),
+    ("virtualenv", "scripting", False),
+    ("pipenv", "cli", True),
+    ("uv", "data-science", True),
+]
+ADDED = {"runtime": "six", "test": "tomli-w", "notebooks": "text-unidecode"}  # small, pure Python
+TABLES = {"runtime": "dependencies = [\n", "test": "test = [\n", "notebooks": "notebooks = [\n"}
+
+
+@pytest.mark.slow
+@pytest.mark.network
+@pytest.mark.parametrize(("tool", "domain", "locked"), INSTALL_CASES)
+def test_a_package_added_where_the_readme_says_is_installed(
+    tmp_path: Path, tool: str, domain: str, locked: bool
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PICKENV_RULES")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    # pipenv and uv as a user has them (the test extra's), beside the machine's Pythons
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
+    argv = ["new", "demo", "--defaults", "--tool", tool, "-a", f"domain={domain}", "--create-env"]
+    argv += ["-a", f"lockfile={str(locked).lower()}", "--output-dir", str(tmp_path)]
+    made = subprocess.run([sys.executable, "-m", "pickenv", *argv], env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=900, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "demo"
+    found = facts(project)
+    places = found["dependencies"]
+    assert isinstance(places, dict)
+    section = (project / "README.md").read_text().split("## Dependencies", 1)[1].split("\n## ", 1)[0]
+    kinds = [k for k in ADDED if k != "notebooks" or domain == "data-science"]
+
+    def shell(command: str) -> None:
+        done = subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=900, check=False)  # fmt: skip
+        assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-2000:])
+
+    for kind in kinds:
+        add = places["add"].get(kind)
+        if add:  # the tool's own command, as the README gives it
+            assert f"`{add}`" in section
+            shell(add.replace("NAME", ADDED[kind]))
+        else:  # the file and table the README names
+            assert "pyproject.toml" in section.split(f"**{kind.capitalize()}", 1)[1].split("\n- ", 1)[0]
+            pyproject = project / "pyproject.toml"
+            text = pyproject.read_text()
+            assert text.count(TABLES[kind]) == 1, kind
+            pyproject.write_text(text.replace(TABLES[kind], f'{TABLES[kind]}  "{ADDED[kind]}",\n'))
+    if not places["add"]:
+        for command in sh_blocks(section)[0]:  # the README's step after editing by hand
+            shell(command)
+    modules = ", ".join(ADDED[k].replace("-", "_") for k in kinds)
+    shell(f'{found["run"]}python -c "import {modules}"')
