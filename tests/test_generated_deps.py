@@ -359,3 +359,43 @@ def test_a_package_added_where_the_readme_says_is_installed(
             shell(command)
     modules = ", ".join(ADDED[k].replace("-", "_") for k in kinds)
     shell(f'{found["run"]}python -c "import {modules}"')
+
+
+# ---- projects made by earlier releases update -------------------------------------------------
+@pytest.mark.slow  # two renders and a copier update (about 5 s)
+@pytest.mark.parametrize(("tool", "ref"), [("venv", "0.3.0"), ("pipenv", "0.3.0"), ("uv", "0.2.0")])
+def test_an_older_data_science_project_updates_and_keeps_the_users_dependency(
+    tmp_path: Path, run_cli: Callable[..., Any], tool: str, ref: str
+) -> None:
+    """The new `repository` question has a default, so recorded answers of 0.2.0 and 0.3.0
+    still update; the dev set splits into test and notebooks, and the user's dependency stays."""
+    import copier
+
+    from helpers import git
+    from pickenv import __version__
+    from pickenv.templating.history import REPO_NAME
+
+    made = run_cli("new", "first", "--defaults", "--output-dir", str(tmp_path))  # fills the history
+    assert made.code == 0, made.err
+    history = tmp_path / "xdg-cache" / "pickenv" / REPO_NAME
+    project = tmp_path / "lab"
+    data = {"project_name": "lab", "tool": tool, "domain": "data-science", "python_version": "3.12"}
+    copier.run_copy(str(history), str(project), data=data, defaults=True, vcs_ref=ref, quiet=True)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", f"at {ref}")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('  "pandas>=1.1",\n', '  "pandas>=1.1",\n  "attrs>=23",\n')
+    )
+    git(project, "commit", "-q", "-am", "attrs")
+    result = run_cli("update", str(project))
+    assert result.code == 0, result.err
+    assert "conflict" not in result.out, result.out
+    recorded = answers(project)
+    assert recorded["_commit"] == __version__ and recorded.get("repository", "") == ""
+    _, sets, classifiers = metadata(project)
+    assert "attrs>=23" in sets["runtime"]
+    assert names(sets["test"]) == {"pytest"} and names(sets["notebooks"]) == {"jupyterlab", "matplotlib"}
+    assert "Programming Language :: Python :: 3.12" in classifiers
+    assert "urls" not in tomllib.loads(pyproject.read_text())["project"]
