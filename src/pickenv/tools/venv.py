@@ -51,7 +51,8 @@ class PipProjectTool(EnvTool):
 
         # pickenv's locked template compiles pyproject.toml: its groups are the extras;
         # a package with no requirements file at all is installed by `pip install .`
-        return installs_itself(compiled_groups(super().read_environment(files, package), files), package)
+        declared = compiled_groups(super().read_environment(files, package), files, package)
+        return installs_itself(declared, package)
 
     def layout(self, package: Package, old: Declared) -> Layout:
         from pickenv.tools.homes import pip_layout
