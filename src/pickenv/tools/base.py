@@ -158,14 +158,6 @@ class EnvTool:
         del locked
         return self.dependency_files
 
-    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
-        """Where a project's runtime and dev dependencies are declared, per group: the
-        files ``pickenv switch`` writes the packages it carries into."""
-        files = self.files(locked)
-        if not files:
-            return {"runtime": ("pyproject.toml",), "dev": ("pyproject.toml",)}
-        return {"runtime": (files[0],), "dev": (files[-1],)}
-
     # ---- an existing project's files (``pickenv detect`` and ``switch``) -----------------
     def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
         """The files this tool keeps a project's environment in, manifests and locks."""

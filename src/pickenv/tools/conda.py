@@ -54,19 +54,15 @@ class CondaTool(EnvTool):
     interpreter = "unused"  # conda installs Python itself
     oldest = PythonVersion(2, 7)
 
-    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
-        # environment.yml has no dev section: pyproject.toml's dev extra says which
-        # of its packages are for development (pickenv's template writes both).
-        return {"runtime": ("environment.yml",), "dev": ("environment.yml", "pyproject.toml")}
-
     def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
         found = [*files.glob("environment.y*ml"), *files.glob("environment[-_]*.y*ml")]
         return tuple(p for p in found if p.endswith((".yml", ".yaml")))
 
     def read_environment(self, files: ProjectFiles, package: Package) -> Declared:
-        """environment.yml has no dev section: pickenv's template lists the dev packages
-        there too and names them in pyproject.toml's dev extra (or group), which makes
-        them a dev group that comes with the rest."""
+        """environment.yml has no dev section: pickenv's templates before 0.4.0 listed the
+        dev packages there too and named them in pyproject.toml's dev extra (or group),
+        which makes them a dev group that comes with the rest (0.4.0's install the
+        project's extras from the pip: section instead)."""
         from pickenv.tools.semantics import split_dev
 
         return split_dev(super().read_environment(files, package), files, package)

@@ -29,15 +29,6 @@ class PipProjectTool(EnvTool):
     def files(self, locked: bool) -> tuple[str, ...]:
         return () if locked else pip_project.FILES  # pip-compile writes them
 
-    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
-        if locked:  # pip-compile writes both files from pyproject.toml
-            return super().dependency_homes(locked)
-        # requirements-dev.txt installs the project (`-e .[dev]`), and pip refuses it
-        # beside requirements.txt's `.`: runtime packages must be in pyproject.toml for
-        # the dev install to have them; requirements.txt lists them too, as the
-        # template does. (A project without a [project] table has requirements.txt only.)
-        return {"runtime": ("pyproject.toml", "requirements.txt"), "dev": ("requirements-dev.txt",)}
-
     def lock_files(self, locked: bool) -> tuple[str, ...]:
         return pip_project.LOCK_FILES if locked else ()
 
