@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="answer a question of a team template that pickenv does not ask (repeatable)",
+        help="answer a question of the template that pickenv does not ask (built-in: repository; repeatable)",
     )
 
 
