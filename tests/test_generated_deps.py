@@ -12,6 +12,7 @@ setuptools itself; the slow test adds packages where the README says and follows
 
 from __future__ import annotations
 
+import configparser
 import io
 import itertools
 import os
@@ -95,12 +96,19 @@ def facts(root: Path) -> dict[str, object]:
 def metadata(root: Path) -> tuple[str, dict[str, list[str]], list[str]]:
     """The metadata file, its sets ({"runtime": [...], "test": [...], ...}) and classifiers."""
     if (root / "setup.cfg").exists():
-        from setuptools.config.setupcfg import read_configuration
+        # configparser, as setuptools reads it (importing setuptools here would replace the
+        # distutils other tests in the same worker have imported)
+        config = configparser.ConfigParser(interpolation=None)
+        config.read(root / "setup.cfg", encoding="utf-8")
 
-        config = read_configuration(root / "setup.cfg")
-        sets = {"runtime": list(config["options"].get("install_requires", []))}
-        sets.update({k: list(v) for k, v in config["options"].get("extras_require", {}).items()})
-        return "setup.cfg", sets, list(config["metadata"]["classifiers"])
+        def listed(section: str, key: str) -> list[str]:
+            return [
+                line.strip() for line in config.get(section, key, fallback="").splitlines() if line.strip()
+            ]
+
+        sets = {"runtime": listed("options", "install_requires")}
+        sets.update({k: listed("options.extras_require", k) for k in config["options.extras_require"]})
+        return "setup.cfg", sets, listed("metadata", "classifiers")
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     sets = {"runtime": pyproject["project"]["dependencies"]}
     if "dependency-groups" in pyproject:
