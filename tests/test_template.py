@@ -121,9 +121,10 @@ def test_tool_files(rendered: dict[tuple[str, str], Path], tool: str, domain: st
     assert str(facts["activate"]) in readme
     if not legacy_layout(tool, domain):
         pyproject = tomllib.loads((root / "pyproject.toml").read_text())
-        dev_in_group = "dev" in pyproject.get("dependency-groups", {})
-        assert dev_in_group == (facts["dev_dependencies"] == "group")
-        assert dev_in_group != ("dev" in pyproject["project"].get("optional-dependencies", {}))
+        # the test set is a group where the tool reads PEP 735 groups, else an extra
+        test_in_group = "test" in pyproject.get("dependency-groups", {})
+        assert test_in_group == (facts["dev_dependencies"] == "group")
+        assert test_in_group != ("test" in pyproject["project"].get("optional-dependencies", {}))
 
 
 @pytest.mark.parametrize(("tool", "domain"), MATRIX)
@@ -186,7 +187,8 @@ def test_pipenv_reads_the_pipfile(rendered: dict[tuple[str, str], Path], domain:
         pipfile = plette.Pipfile.load(handle)
     packages = dict(pipfile["packages"])
     assert f"demo-{domain}" in packages
-    assert "pytest" in dict(pipfile["dev-packages"])
+    # the project with its extras: pyproject.toml declares the test tools (tests/test_generated_deps.py)
+    assert "test" in dict(pipfile["dev-packages"])[f"demo-{domain}"]["extras"]
     assert pipfile["requires"]["python_version"] == _python_for("pipenv", domain)
 
 
@@ -202,7 +204,9 @@ def test_environment_yml_specs_parse(rendered: dict[tuple[str, str], Path], doma
     assert f"python={_python_for('conda', domain)}" in conda_specs and "pip" in conda_specs
     for spec in conda_specs:
         MatchSpec(spec)  # raises on an invalid spec
-    assert pip_sections == [["-e ."]]
+    notebooks = domain == "data-science" and _python_for("conda", domain) != "2.7"
+    extras = "test,notebooks" if notebooks else "test"
+    assert pip_sections == [[f"-e .[{extras}]"]]
     for line in pip_sections[0]:
         if not line.startswith("-e "):
             Requirement(line)
@@ -279,7 +283,10 @@ def test_plain_copier_copy_with_uv(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text())
     api.Validator()(project)
-    assert project["dependency-groups"] == {"dev": ["pytest>=6", "pytest-cov>=4"]}
+    assert project["dependency-groups"] == {
+        "test": ["pytest>=6", "pytest-cov>=4"],
+        "dev": [{"include-group": "test"}],
+    }
     readme = (tmp_path / "out" / "README.md").read_text()
     assert "uv sync --python 3.12\nuv run python -m pytest\n" in readme
     assert not (tmp_path / "out" / "requirements.txt").exists()

@@ -46,8 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="answer a question of a team template that pickenv does not ask (repeatable)",
+        help="answer a question of the template that pickenv does not ask (built-in: repository; repeatable)",
     )
+
+
+# The built-in template's questions that pickenv does not ask: given with --data (or a
+# team file's data), each with a default in templates/project/copier.yml.
+BUILTIN_DATA = ("repository",)
 
 
 def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) -> ChosenTemplate:
@@ -61,10 +66,17 @@ def choose_template(args: argparse.Namespace, ctx: Context, terminal: Terminal) 
     given_data = data_pairs(args.data)
     data = {**(team.data if team else {}), **given_data}
     if not given:
+        from pickenv.templating.offer import refuse_unknown_data
         from pickenv.templating.render import supported_tools
 
         source = builtin_source()
         assert source.folder is not None
+        if team:
+            refuse_unknown_data(
+                team.data, BUILTIN_DATA, f"the team file {team.path} (data)", "built in", later=True
+            )
+        refuse_unknown_data(given_data, BUILTIN_DATA, "--data", "built in")
+        data = {k: v for k, v in data.items() if k in BUILTIN_DATA}
         return ChosenTemplate(source, None, supported_tools(source.folder), False, data)
     if given_data and not given:
         raise UsageError("--data answers a team template's own questions: give --template (or a team file)")

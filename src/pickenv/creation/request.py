@@ -63,8 +63,8 @@ def template_data(request: NewRequest, record: Mapping[str, str] | None = None) 
     the answers file records as the template (see ``project.history``). A team
     template gets the answers to the questions it declares, and its own (--data)."""
     data = _all_data(request, record)
-    if request.offer is None:
-        return data
+    if request.offer is None:  # the built-in template: its own questions pickenv does not ask
+        return {**data, **request.extra_data}
     return {**request.offer.data(data), **request.extra_data}
 
 

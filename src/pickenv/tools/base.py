@@ -163,14 +163,6 @@ class EnvTool:
         del locked
         return self.dependency_files
 
-    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
-        """Where a project's runtime and dev dependencies are declared, per group: the
-        files ``pickenv switch`` writes the packages it carries into."""
-        files = self.files(locked)
-        if not files:
-            return {"runtime": ("pyproject.toml",), "dev": ("pyproject.toml",)}
-        return {"runtime": (files[0],), "dev": (files[-1],)}
-
     # ---- an existing project's files (``pickenv detect`` and ``switch``) -----------------
     def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
         """The files this tool keeps a project's environment in, manifests and locks."""
@@ -245,6 +237,17 @@ class EnvTool:
         """How to install the project on a machine without a network (Markdown)."""
         del project_name
         return ""
+
+    # ---- where a generated project declares each kind of dependency (issue 20, item 7) ----
+    # One place per kind: "runtime" (what the project runs with), "test" (what its tests
+    # need: the only set CI installs) and "notebooks" (a data-science project's notebook
+    # tools, for the developer's own environment). The template names the place in the
+    # README and in each file's header; ``add`` holds the tool's own command for a kind
+    # (NAME stands for the package), ``apply`` what brings the environment up to date
+    # after the file is edited.
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        del version, project_name, locked
+        return {"runtime": "metadata", "add": {}, "apply": [], "ci_installs": "test"}
 
     def test_matrix(self, version: PythonVersion) -> dict[str, object]:
         """How a library or 2/3-compatible project tests every Python it supports."""
@@ -348,6 +351,7 @@ class EnvTool:
             "run": self.run_prefix(project_name),
             "notes": list(self.notes(version, project_name, locked)),
             "offline": self.offline_note(project_name),
+            "dependencies": self.dependency_places(version, project_name, locked),
             "ci": self.ci(version, project_name, locked),
             "lint": lint_job(),  # the same for every tool: pre-commit makes its own environments
             "release": self.release(),

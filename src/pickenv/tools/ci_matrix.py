@@ -12,7 +12,7 @@ GitHub's runners do not provide every Python (the actions/python-versions manife
 setup-python reads, snapshot of 2026-08-12): Ubuntu 24.04 builds start at 3.8, Windows
 x64 ones at 3.6, macOS arm64 ones (macos-latest's) at 3.8, and there is no 2.7 at all.
 Linux runs the others in the official python:X.Y images, where the container is the
-isolated environment: pip installs what tox's testenv installs (the dev extra) and
+isolated environment: pip installs what tox's testenv installs (the test extra) and
 pytest runs, since the tox that reads tox.ini needs Python 3.7+ and a newer Python than
 the image has. macOS and Windows have no such images, so those combinations are left
 out, and the workflow says why. conda makes its own Python: conda-forge builds it for
@@ -80,8 +80,8 @@ def jobs(runner: str, envs: list[dict[str, str]], install: str, backend: str = "
         container_steps = [
             checkout(),
             run(
-                "Install the project and its dev extra, as tox's testenv does",
-                "python -m pip install '.[dev]'",
+                "Install the project and its test extra, as tox's testenv does",
+                "python -m pip install '.[test]'",
             ),
             run("Run the tests", "python -m pytest"),
         ]

@@ -55,19 +55,15 @@ class CondaTool(EnvTool):
     interpreter = "unused"  # conda installs Python itself
     oldest = PythonVersion(2, 7)
 
-    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
-        # environment.yml has no dev section: pyproject.toml's dev extra says which
-        # of its packages are for development (pickenv's template writes both).
-        return {"runtime": ("environment.yml",), "dev": ("environment.yml", "pyproject.toml")}
-
     def environment_files(self, files: ProjectFiles) -> tuple[str, ...]:
         found = [*files.glob("environment.y*ml"), *files.glob("environment[-_]*.y*ml")]
         return tuple(p for p in found if p.endswith((".yml", ".yaml")))
 
     def read_environment(self, files: ProjectFiles, package: Package) -> Declared:
-        """environment.yml has no dev section: pickenv's template lists the dev packages
-        there too and names them in pyproject.toml's dev extra (or group), which makes
-        them a dev group that comes with the rest."""
+        """environment.yml has no dev section: pickenv's templates before 0.4.0 listed the
+        dev packages there too and named them in pyproject.toml's dev extra (or group),
+        which makes them a dev group that comes with the rest (0.4.0's install the
+        project's extras from the pip: section instead)."""
         from pickenv.tools.semantics import split_dev
 
         return split_dev(super().read_environment(files, package), files, package)
@@ -146,8 +142,21 @@ class CondaTool(EnvTool):
             "Install [Miniforge](https://conda-forge.org/download/) (conda with conda-forge as its only "
             "channel). `environment.yml` lists conda-forge and `nodefaults`: Anaconda's `defaults` channel "
             "needs a paid licence for organisations of 200 or more people.",
-            "After editing `environment.yml`: `conda env update -f environment.yml --prune`.",
         )
+
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        # Runtime packages come from conda-forge (the reason to use conda): environment.yml
+        # alone lists them. It has no groups, so the test and notebook tools are the
+        # project's extras, which its pip: section installs (nox's sessions read them too).
+        # CI builds the environment from the same file, notebook tools included: a second,
+        # CI-only environment file would list the runtime packages a second time, and the
+        # pip: section cannot choose extras per machine.
+        return {
+            "runtime": "environment.yml",
+            "add": {},
+            "apply": [f"conda env update -n {project_name} -f environment.yml --prune"],
+            "ci_installs": "all",
+        }
 
     def offline_note(self, project_name: str) -> str:
         return (

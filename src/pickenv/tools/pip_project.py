@@ -45,9 +45,9 @@ WINDOWS_ACTIVATION = (
 )
 LOCK_NOTE = (
     "The lock files are `requirements.txt` (what the project needs to run) and "
-    "`requirements-dev.txt` (that and the test tools), every package pinned with its hashes. "
-    "pip-tools writes them from `pyproject.toml`: after changing the dependencies there, run "
-    "the two `piptools compile` commands again and commit both files."
+    "`requirements-dev.txt` (that, the test tools and any notebook tools), every package pinned with "
+    "its hashes. pip-tools writes them from `pyproject.toml`: after changing the dependencies there, "
+    "run the two `piptools compile` commands again and commit both files."
 )
 # The options (hashes; none of the machine's own index or find-links settings in a
 # committed file) live in pyproject.toml's [tool.pip-tools], so people type it short too.
@@ -107,7 +107,10 @@ def install_steps(
         _typed(
             platform,
             "Locking requirements-dev.txt with hashes",
-            (*compile_, "--extra", "dev", "--output-file", "requirements-dev.txt", "pyproject.toml"),
+            # Every extra: test, and notebooks where the project has them. A `dev` extra
+            # naming the project itself ("name[test,notebooks]") would put a file:// URL of
+            # this machine in the lock (pip-tools 7.7, checked 2026-12-05).
+            (*compile_, "--all-extras", "--output-file", "requirements-dev.txt", "pyproject.toml"),
         ),
         Step(
             "Installing the locked dependencies",
@@ -133,22 +136,29 @@ def test_step(python: str, command: tuple[str, ...] = (), platform: Platform = P
     return Step(TEST_TITLE, (python, *argv), NO_LITTER, f"{platform.join((python,))} {shown}")
 
 
+def apply_commands(locked: bool, platform: Platform = POSIX) -> list[str]:
+    """What brings .venv up to date after pyproject.toml's dependencies change (locked:
+    compile both lock files again, then install exactly them)."""
+    steps = install_steps(platform.venv_script(".venv", "python"), locked, platform=platform)
+    return [s.display(platform) for s in steps if "pip-tools" not in s.title]
+
+
 def ci_lock_command() -> str:
-    """The lock files as pip-tools writes them on a person's machine (install_steps), made
-    in CI only when they are missing: a fresh project has none until someone runs
+    """The runtime lock file as pip-tools writes it on a person's machine (install_steps),
+    made in CI only when it is missing: a fresh project has none until someone runs
     pip-compile (pickenv runs it when it creates the environment), and its first CI run
-    must pass all the same. Committed ones are installed as they are."""
-    compile_ = f'"$PY" {_COMPILE}'
+    must pass all the same. A committed one is installed as it is."""
     return (
-        "if [ ! -f requirements.txt ] || [ ! -f requirements-dev.txt ]; then "
+        "if [ ! -f requirements.txt ]; then "
         '"$PY" -m pip install pip-tools'
-        f" && {compile_} --output-file requirements.txt pyproject.toml"
-        f" && {compile_} --extra dev --output-file requirements-dev.txt pyproject.toml; fi"
+        f' && "$PY" {_COMPILE} --output-file requirements.txt pyproject.toml; fi'
     )
 
 
 def pip_ci(version: PythonVersion, create: list[ci.Step], locked: bool) -> dict[str, object]:
-    """CI for a requirements-file project: create .venv, install, run the tests."""
+    """CI for a requirements-file project: create .venv, install, run the tests. The test
+    job installs the project with its test extra only: a data-science project's notebook
+    tools (JupyterLab and its hundred dependencies) are for people, not for the tests."""
     steps = []
     if locked:
         steps.append(
@@ -157,15 +167,16 @@ def pip_ci(version: PythonVersion, create: list[ci.Step], locked: bool) -> dict[
                 f"{ci.VENV_PYTHON}; {ci_lock_command()}",
             )
         )
+        # the runtime packages exactly as locked, then the test tools the extra names
+        # (pip keeps the locked versions it already has)
         install = (
-            '"$PY" -m pip install --require-hashes -r requirements-dev.txt'
-            ' && "$PY" -m pip install --no-deps -e .'
+            '"$PY" -m pip install --require-hashes -r requirements.txt && "$PY" -m pip install -e ".[test]"'
         )
     else:
-        install = '"$PY" -m pip install -r requirements-dev.txt'
+        install = '"$PY" -m pip install -e ".[test]"'
     steps.append(ci.run("Install and run the tests", f'{ci.VENV_PYTHON}; {install} && "$PY" -m pytest'))
     # pip's download cache, keyed on pyproject.toml, which every project has and which
-    # declares the dev extra that requirements-dev.txt installs (or pip-compile locks).
+    # declares the test extra the job installs (and what pip-compile locks).
     # A key that misses a change only costs downloads: pip checks what it takes from it.
     setup = ci.setup_python(version, "pip", "pyproject.toml")
     return ci.job(version, [*setup, *create, *steps])

@@ -28,6 +28,8 @@ _PIPENV_ENV = (
     ("PIPENV_NOSPIN", "1"),
 )
 _IN_PROJECT = _PIPENV_ENV[:1]  # the one a person sets (the others only quiet pipenv)
+# What the CI test job installs: the project and the Pipfile's test category.
+TEST_CATEGORIES = '--categories "packages test"'
 
 
 def requirement_for(version: PythonVersion) -> str:
@@ -121,6 +123,18 @@ class PipenvTool(EnvTool):
             "Commit `Pipfile.lock`; deployments install exactly it with `pipenv install --deploy`.",
         )
 
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        # The Pipfile installs the project (editable, with its extras per category), so
+        # its metadata is the one place, as for pip: tox and nox read the same extras.
+        # pipenv does not read PEP 735 groups; its categories are its groups. The
+        # Pipfile's hash does not change when pyproject.toml does: lock again by hand.
+        return {
+            "runtime": "metadata",
+            "add": {},
+            "apply": ["pipenv lock", "pipenv sync --dev"],
+            "ci_installs": "test",
+        }
+
     def offline_note(self, project_name: str) -> str:
         return (
             "On a connected machine: `pipenv requirements > requirements.txt`, then "
@@ -172,10 +186,14 @@ class PipenvTool(EnvTool):
                 # the environment stays there (not .venv) and a cache hit restores it.
                 *ci.setup_python(version, "pipenv", "Pipfile*"),
                 ci.run("Install pipenv", f"python -m pip install '{requirement_for(version)}'"),
+                # The Pipfile's test category (the project with its test extra), not
+                # --dev: a data-science project's dev packages include the notebook tools.
+                # Categories need pipenv 2022.10.9; --deploy honours them (run 2026-12-05
+                # with pipenv 2026.10.3).
                 ci.run(
                     "Create the environment",
-                    "if [ -f Pipfile.lock ]; then pipenv install --dev --deploy; "
-                    "else pipenv install --dev; fi",
+                    f"if [ -f Pipfile.lock ]; then pipenv install --deploy {TEST_CATEGORIES}; "
+                    f"else pipenv install {TEST_CATEGORIES}; fi",
                 ),
                 ci.run("Run the tests", "pipenv run python -m pytest"),
             ],

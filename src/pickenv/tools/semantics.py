@@ -86,10 +86,10 @@ def installs_itself(declared: Declared, package: Package) -> Declared:
     return replace(declared, groups=(Group(DEFAULT, (), (), SelfInstall(origin=where), where),))
 
 
-def compiled_groups(declared: Declared, files: ProjectFiles) -> Declared:
+def compiled_groups(declared: Declared, files: ProjectFiles, package: Package | None = None) -> Declared:
     """A lock compiled from the project's own metadata (``pip-compile --extra dev
-    pyproject.toml``, as pickenv's locked template does) declares its group: the project
-    with those extras."""
+    pyproject.toml``, or ``--all-extras`` as pickenv's locked template does) declares its
+    group: the project with those extras (``--all-extras``: every one ``package`` has)."""
     import shlex
 
     from pickenv.formats.model import extra_name
@@ -106,7 +106,10 @@ def compiled_groups(declared: Declared, files: ProjectFiles) -> Declared:
             continue
         if not any(w.endswith(("pyproject.toml", "setup.cfg", "setup.py")) for w in words):
             continue
-        extras = frozenset(extra_name(e) for e in _option_values(words, "--extra"))
+        named = _option_values(words, "--extra")
+        if "--all-extras" in words and package is not None:
+            named += list(package.extras or {})
+        extras = frozenset(extra_name(e) for e in named)
         added.append(Group(name, (), (), SelfInstall(extras, True, path), path))
     return replace(declared, groups=declared.groups + tuple(added)) if added else declared
 

@@ -13,7 +13,10 @@ from pickenv.versions import PythonVersion
 
 # Progress bars are for terminals; pickenv captures the output.
 _ENV = (("UV_NO_PROGRESS", "1"),)
-UV_BUILD = "uv_build>=0.13,<0.14"  # the uv pickenv is tested with is 0.13
+UV_BUILD = "uv_build>=0.13,<0.14"
+_TEST_ONLY = (
+    "--no-default-groups --group test"  # uv 0.4.27 and later  # the uv pickenv is tested with is 0.13
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -132,10 +135,24 @@ class UvTool(EnvTool):
             "Install uv once (pipx, or see https://docs.astral.sh/uv/getting-started/installation/). "
             f"`uv sync` creates `.venv`, installs Python {version} if it is missing "
             "(`uv python install`), and writes `uv.lock`.",
-            "Add a dependency with `uv add NAME` (`uv add --dev NAME` for tools), which updates "
+            "Add a dependency with `uv add` (see Dependencies below), which updates "
             "`pyproject.toml` and `uv.lock` together. Commit `uv.lock`; deployments and Docker images "
             "install exactly it with `uv sync --locked` (or `--frozen`).",
         )
+
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        # PEP 735 groups: test, notebooks and dev (both, by include-group), the group
+        # `uv sync` installs by default.
+        return {
+            "runtime": "metadata",
+            "add": {
+                "runtime": "uv add NAME",
+                "test": "uv add --group test NAME",
+                "notebooks": "uv add --group notebooks NAME",
+            },
+            "apply": ["uv sync"],
+            "ci_installs": "test",
+        }
 
     def offline_note(self, project_name: str) -> str:
         return (
@@ -196,9 +213,11 @@ class UvTool(EnvTool):
             version,
             [
                 setup,
+                # The test group only: `uv sync` alone installs the dev group, which
+                # includes a data-science project's notebook tools.
                 ci.run(
                     "Create the environment",
-                    "if [ -f uv.lock ]; then uv sync --locked; else uv sync; fi",
+                    f"if [ -f uv.lock ]; then uv sync --locked {_TEST_ONLY}; else uv sync {_TEST_ONLY}; fi",
                 ),
                 ci.run("Run the tests", "uv run python -m pytest"),
             ],

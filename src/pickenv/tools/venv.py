@@ -30,15 +30,6 @@ class PipProjectTool(EnvTool):
     def files(self, locked: bool) -> tuple[str, ...]:
         return () if locked else pip_project.FILES  # pip-compile writes them
 
-    def dependency_homes(self, locked: bool) -> dict[str, tuple[str, ...]]:
-        if locked:  # pip-compile writes both files from pyproject.toml
-            return super().dependency_homes(locked)
-        # requirements-dev.txt installs the project (`-e .[dev]`), and pip refuses it
-        # beside requirements.txt's `.`: runtime packages must be in pyproject.toml for
-        # the dev install to have them; requirements.txt lists them too, as the
-        # template does. (A project without a [project] table has requirements.txt only.)
-        return {"runtime": ("pyproject.toml", "requirements.txt"), "dev": ("requirements-dev.txt",)}
-
     def lock_files(self, locked: bool) -> tuple[str, ...]:
         return pip_project.LOCK_FILES if locked else ()
 
@@ -52,7 +43,8 @@ class PipProjectTool(EnvTool):
 
         # pickenv's locked template compiles pyproject.toml: its groups are the extras;
         # a package with no requirements file at all is installed by `pip install .`
-        return installs_itself(compiled_groups(super().read_environment(files, package), files), package)
+        declared = compiled_groups(super().read_environment(files, package), files, package)
+        return installs_itself(declared, package)
 
     def layout(self, package: Package, old: Declared) -> Layout:
         from pickenv.tools.homes import pip_layout
@@ -99,6 +91,19 @@ class PipProjectTool(EnvTool):
         from pickenv.tools.deploy import LambdaRequirements
 
         return LambdaRequirements("requirements.txt") if locked else LambdaRequirements()
+
+    def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
+        # Extras, not PEP 735 groups: `pip install --group` needs pip 25.1, which runs on
+        # Python 3.9 and later only (the template targets 2.7 to 3.15); a requirements
+        # file cannot name a group; pip-tools cannot compile one (its --group is an open
+        # pull request, jazzband/pip-tools#2175, checked 2026-12-05); tox, nox and every
+        # pip read extras.
+        return {
+            "runtime": "metadata",
+            "add": {},
+            "apply": pip_project.apply_commands(locked),
+            "ci_installs": "test",
+        }
 
 
 class VenvTool(PipProjectTool):
