@@ -146,8 +146,12 @@ class CondaTool(EnvTool):
 
     def dependency_places(self, version: PythonVersion, project_name: str, locked: bool) -> dict[str, object]:
         # Runtime packages come from conda-forge (the reason to use conda): environment.yml
-        # alone lists them. It has no groups, so the test and notebook tools are the
-        # project's extras, which its pip: section installs (nox's sessions read them too).
+        # lists them, and the package's metadata (pyproject.toml) names them too, as pip and
+        # PyPI read only that; pickenv switch carries them between the two. Leaving them out
+        # of the metadata would publish a package that installs without its dependencies
+        # and make every switch to conda conflict on them. environment.yml has no groups,
+        # so the test and notebook tools are the project's extras, which its pip: section
+        # installs (nox's sessions read them too).
         # CI builds the environment from the same file, notebook tools included: a second,
         # CI-only environment file would list the runtime packages a second time, and the
         # pip: section cannot choose extras per machine.
