@@ -124,6 +124,21 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
+# ---- real environments per tool x domain, each pair once ------------------------------------------
+# Two slow tests make a project's environment for real: test_readme_blocks through the
+# README's own commands, test_new_env through `pickenv new --create-env`. Both read the
+# same registry commands, so each tool x domain pair runs in one of them (these pairs in
+# the README test, the others in test_new_env): every pair, every tool and every domain
+# is still made for real, in half the time (the suite's 15-minute budget). The README
+# test keeps each server line (web: flask, data science: jupyter) for three tools.
+README_PAIRS = (
+    ("web", "venv"), ("web", "pipenv"), ("web", "uv"),
+    ("data-science", "virtualenv"), ("data-science", "pipenv"), ("data-science", "uv"),
+    ("library", "venv"), ("cli", "virtualenv"), ("scripting", "uv"),
+    ("legacy-python2", "virtualenv"), ("legacy-python2", "pipenv"),
+)  # fmt: skip
+
+
 # A git that waits: before its FAULT_NTH-th `git FAULT_COMMAND` run (in a folder under
 # FAULT_DIR, when that is set), it says so on the FAULT_REACHED FIFO, then blocks on
 # FAULT_HOLD until a line comes (or a kill); then it runs REAL_GIT. The fault tests stop
