@@ -77,6 +77,26 @@ def split_dev(declared: Declared, files: ProjectFiles, package: Package) -> Decl
     return replace(declared, groups=moved.groups[:1]) + Declared(others) + Declared(moved.groups[1:])
 
 
+# Extras that are development sets, not the running project's (pickenv's template
+# names them test and notebooks; dev is the older name).
+DEV_EXTRAS = frozenset({"dev", "test", "tests", "testing", "notebooks"})
+
+
+def split_dev_extras(declared: Declared) -> Declared:
+    """environment.yml is conda's one environment: the development sets among the
+    extras its pip: section installs the project with (``-e .[test]``, pickenv's
+    template) are a dev group that comes with the rest, as ``split_dev``'s packages are;
+    the project itself, and any other extra, stay the default group's."""
+    default = declared.group(DEFAULT)
+    install = default.self_install if default is not None else None
+    if default is None or install is None or not install.extras & DEV_EXTRAS:
+        return declared
+    kept = replace(install, extras=install.extras - DEV_EXTRAS)
+    dev = Group("dev", (), (DEFAULT,), replace(install, extras=install.extras & DEV_EXTRAS), default.file)
+    groups = tuple(replace(g, self_install=kept) if g.name == DEFAULT else g for g in declared.groups)
+    return replace(declared, groups=groups) + Declared((dev,))
+
+
 def installs_itself(declared: Declared, package: Package) -> Declared:
     """A package with no requirements files (a setup.py alone) has one environment: the
     project itself, as `pip install -e .` makes it."""
