@@ -41,6 +41,7 @@ from pickenv.errors import (
 Run = Callable[..., Result]
 TOOLS = ("venv", "virtualenv", "pipenv", "conda")
 DIRECTIONS = list(permutations(TOOLS, 2))  # 12
+EVERY = list(permutations((*TOOLS, "uv"), 2))  # 20: pickenv's own projects, uv's too
 MANIFEST = {"venv": "requirements.txt", "virtualenv": "requirements.txt", "pipenv": "Pipfile"}
 MANIFEST["conda"] = "environment.yml"
 RUNTIME, DEV = "attrs>=23.1", "hypothesis>=6"  # what the user added, where the README says
@@ -86,7 +87,7 @@ def add_user_packages(project: Path, tool: str) -> None:
     """As a user of each tool adds a package and a test tool where the generated README's
     Dependencies section says, then commits: the runtime package in pyproject.toml's
     [project] dependencies (and, for conda, in environment.yml too), the test tool in the
-    test extra."""
+    test extra (uv's test group)."""
     pyproject = (project / "pyproject.toml").read_text()
     pyproject = pyproject.replace('  "flask>=2.0",', f'  "flask>=2.0",\n  "{RUNTIME}",', 1)
     pyproject = pyproject.replace('  "pytest>=6",', f'  "pytest>=6",\n  "{DEV}",', 1)
@@ -148,6 +149,10 @@ def installed_by(root: Path, tool: str) -> tuple[set[str], set[str]]:
         runtime |= _pyproject(root, extras) if extras else set()
         everything |= _pyproject(root, dev_extras) if dev_extras else set()
         return runtime, everything | runtime
+    if tool == "uv":  # `uv sync` installs the project with its dev group
+        groups = tomllib.loads((root / "pyproject.toml").read_text()).get("dependency-groups", {})
+        runtime = _pyproject(root, set())
+        return runtime, runtime | _group(groups, "dev")
     if tool == "pipenv":
         pipfile = tomllib.loads((root / "Pipfile").read_text())
         runtime = _pipfile_table(pipfile["packages"], root)
@@ -156,6 +161,17 @@ def installed_by(root: Path, tool: str) -> tuple[set[str], set[str]]:
     # environment-dev.yml, where there is one, is the whole dev environment
     dev = root / "environment-dev.yml"
     return runtime, everything | (_environment(dev, root)[1] if dev.is_file() else set())
+
+
+def _group(groups: dict[str, list[object]], name: str) -> set[str]:
+    """A PEP 735 group's packages, its include-group entries' too."""
+    names: set[str] = set()
+    for entry in groups.get(name, []):
+        if isinstance(entry, dict):
+            names |= _group(groups, str(entry["include-group"]))
+        else:
+            names.add(canonicalize_name(Requirement(str(entry)).name))
+    return names
 
 
 def _pipfile_table(table: dict[str, object], root: Path) -> set[str]:
@@ -190,7 +206,7 @@ def _environment(path: Path, root: Path) -> tuple[set[str], set[str]]:
 
 
 # ---- the 12 directions on pickenv projects -----------------------------------------------------------
-@pytest.mark.parametrize(("old", "new"), DIRECTIONS, ids=[f"{a}-to-{b}" for a, b in DIRECTIONS])
+@pytest.mark.parametrize(("old", "new"), EVERY, ids=[f"{a}-to-{b}" for a, b in EVERY])
 @pytest.mark.slow  # over 1.5 s: out of the fast suite (issue 17's 2-minute goal)
 def test_every_direction_keeps_every_dependency(tmp_path: Path, run_cli: Run, old: str, new: str) -> None:
     project = new_project(tmp_path, run_cli, old)
@@ -218,7 +234,7 @@ def test_every_direction_keeps_every_dependency(tmp_path: Path, run_cli: Run, ol
     assert "<<<<<<<" not in (project / "README.md").read_text()
     detected = json.loads(run_cli("detect", str(project), "--format", "json").out)
     assert detected["tool"] == new, detected
-    if MANIFEST[old] != MANIFEST[new]:
+    if old != "uv" and MANIFEST[old] != MANIFEST.get(new):
         assert not (project / MANIFEST[old]).exists(), f"{MANIFEST[old]} of {old} is still there"
     assert git(project, "log", "--format=%s", "-1").strip() == "my packages"  # nothing committed
 
@@ -582,9 +598,13 @@ def test_a_team_template_project_is_rendered_again_and_its_files_are_its_own(
     assert "venv" in (project / "README.md").read_text()
     # ACME's venv files are its pyproject.toml (`pip install -e .[test]`), which pip reads
     # as the package's metadata, not as an environment: the Pipfile's groups keep a home
-    # in venv's own files rather than being lost
+    # in venv's own files rather than being lost; the dev one is the project with the test
+    # extra ACME's render declares, which lists the Pipfile's dev package
     assert (project / "requirements.txt").read_text().splitlines()[-1] == "-e ."
-    assert "pytest>=8" in (project / "requirements-dev.txt").read_text().splitlines()
+    assert "-e .[test]" in (project / "requirements-dev.txt").read_text().splitlines()
+    extras = tomllib.loads((project / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert "pytest>=8" in extras["test"]
+    assert "pytest" in installed_by(project, "venv")[1] - installed_by(project, "venv")[0]
     assert not (project / "Pipfile").exists()
     assert result.out.endswith("  # set it up as its README says\n")
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from pickenv.errors import Fix
-from pickenv.formats.model import DEFAULT, Declared, Group, Note, Package, Pin, Req, SelfInstall
+from pickenv.formats.model import DEFAULT, DEV_EXTRAS, Declared, Group, Note, Package, Pin, Req, SelfInstall
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,34 @@ def fragments(declared: Declared) -> frozenset[str]:
     dev groups are environments whoever includes them."""
     included = {i for g in declared.groups for i in g.includes}
     return frozenset(included - {DEFAULT, "dev"})
+
+
+def as_extras(declared: Declared, package: Package) -> Declared:
+    """Groups that install the project and, beyond it, only what its development extras
+    list (uv's ``test`` and ``dev`` groups, where a template's render has just moved their
+    requirements into the package's ``test`` extra) said as the project with those extras:
+    how a tool that installs extras (pip, pipenv, conda) takes them. A group nothing
+    else tells apart then shares a file with its twin (``homes.duplicates``)."""
+    extras = {
+        n: {str(r.parsed) for r in reqs} for n, reqs in (package.extras or {}).items() if n in DEV_EXTRAS
+    }
+    if not extras or not package.is_package:
+        return declared
+    base = flatten(declared, DEFAULT)
+    runtime = {str(r.parsed) for r in base.requirements}
+    changed: dict[str, Group] = {}
+    for group in declared.groups:
+        flat = flatten(declared, group.name)
+        rest = {str(r.parsed) for r in flat.requirements} - runtime
+        if group.name == DEFAULT or flat.self_install is None or not rest:
+            continue
+        covering = frozenset(n for n, listed in extras.items() if listed & rest)
+        if not rest <= set().union(*(extras[n] for n in covering)):
+            continue
+        install = replace(flat.self_install, extras=flat.self_install.extras | covering)
+        changed[group.name] = replace(group, requirements=(), includes=(DEFAULT,), self_install=install)
+    groups = tuple(changed.get(g.name, g) for g in declared.groups)
+    return replace(declared, groups=groups) if changed else declared
 
 
 def duplicates(declared: Declared) -> dict[str, str]:
@@ -255,8 +283,6 @@ def pipfile_layout(package: Package, old: Declared) -> Layout:
 def conda_layout(package: Package, old: Declared) -> Layout:
     """environment.yml for the default group; each other group gets an environment file
     of its own (environment-dev.yml), a whole environment, as conda's files are."""
-    from pickenv.tools.semantics import DEV_EXTRAS
-
     homes = []
     files = {}
     folded = _dev_extras_only(old, package, DEV_EXTRAS)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from pickenv.formats.files import ProjectFiles
-from pickenv.formats.model import DEFAULT, Declared, Group, Package, SelfInstall
+from pickenv.formats.model import DEFAULT, DEV_EXTRAS, Declared, Group, Package, SelfInstall
 
 
 def read_paths(files: ProjectFiles, paths: Iterable[str], among: tuple[str, ...] | None = None) -> Declared:
@@ -75,11 +75,6 @@ def split_dev(declared: Declared, files: ProjectFiles, package: Package) -> Decl
     others = tuple(g for g in declared.groups if g.name != DEFAULT)
     # environment-dev.yml's own dev group, if any, gets them too
     return replace(declared, groups=moved.groups[:1]) + Declared(others) + Declared(moved.groups[1:])
-
-
-# Extras that are development sets, not the running project's (pickenv's template
-# names them test and notebooks; dev is the older name).
-DEV_EXTRAS = frozenset({"dev", "test", "tests", "testing", "notebooks"})
 
 
 def split_dev_extras(declared: Declared) -> Declared:
