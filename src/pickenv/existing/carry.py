@@ -18,7 +18,7 @@ from pickenv.formats.base import RenderOptions
 from pickenv.formats.files import ProjectFiles
 from pickenv.formats.model import DEFAULT, Declared, Group, Package, Pin, Req
 from pickenv.tools.base import EnvTool, ToolContext
-from pickenv.tools.homes import Home, Layout
+from pickenv.tools.homes import Home, Layout, as_extras
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,10 @@ def carry(
     only get what they lack."""
     from pickenv.formats.package import read_package
 
-    layout = target.layout(package, old)
+    # a template's render may have moved development sets between groups and extras:
+    # the layout follows the rendered metadata (the ledger still compares with the old)
+    rendered_package = read_package(ProjectFiles(folder)) if template else package
+    layout = target.layout(rendered_package, as_extras(old, rendered_package) if template else old)
     if layout.refusal:
         fixes = [layout.fix] if layout.fix is not None else []
         raise ProjectError(f"{target.name} cannot take this project: {layout.refusal}", fixes=fixes)

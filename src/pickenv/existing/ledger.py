@@ -19,7 +19,7 @@ from typing import Literal
 from packaging.utils import canonicalize_name
 
 from pickenv.formats.environments import Atom, atom_of, effective, effective_pins
-from pickenv.formats.model import DEFAULT, Declared, Group, Package, Req, SelfInstall
+from pickenv.formats.model import DEFAULT, DEV_EXTRAS, Declared, Group, Package, Req, SelfInstall
 
 Status = Literal["carried", "changed", "lost", "added"]
 What = Literal["requirement", "project", "pin", "source", "index", "note", "metadata", "group", "python"]
@@ -75,7 +75,7 @@ def compare(
     """Every requirement, pin, index and note of ``old`` with what became of it in
     ``new``; ``group_map`` names the new group that installs each old group's
     environment (a group maps to itself unless the new tool names it otherwise)."""
-    entries = _metadata(old_package, new_package)
+    entries = _metadata(old_package, new_package, _moved_sets(old, new, old_package, new_package))
     mapped: list[tuple[str, str]] = []
     targets: dict[str, list[str]] = {}
     includers = {i: [g.name for g in old.groups if i in g.includes] for g in old.groups for i in g.includes}
@@ -122,9 +122,31 @@ def _tops(
     return sorted(tops, key=lambda t: t != DEFAULT)  # what the project runs with, first
 
 
-def _metadata(old: Package, new: Package) -> list[Entry]:
-    """The package's own metadata is published with it: a switch never changes it. (An
-    application's [project] dependencies are its environment, compared as a group.)"""
+def _moved_sets(old: Declared, new: Declared, old_package: Package, new_package: Package) -> dict[str, Entry]:
+    """Development sets a template's render moved between an extra and a dependency
+    group of the same name, with the same requirements (pickenv's template keeps its
+    test tools in uv's groups, in the other tools' extras): nothing installs less."""
+    old_extras, new_extras = dict(old_package.extras or {}), dict(new_package.extras or {})
+    moved: dict[str, Entry] = {}
+    for name in sorted((old_extras.keys() ^ new_extras.keys()) & DEV_EXTRAS):
+        extra, group, where = (
+            (old_extras[name], new.group(name), f"[dependency-groups] {name}")
+            if name in old_extras
+            else (new_extras[name], old.group(name), f"[project.optional-dependencies] {name}")
+        )
+        if group is None or set(group.includes) - {DEFAULT} or _reqs(extra) != _reqs(group.requirements):
+            continue
+        text = f"the {name} set ({len(extra)} requirement{'s' * (len(extra) != 1)})"
+        moved[name] = Entry(
+            "carried", "metadata", "", text, old_package.metadata_file, f"pyproject.toml {where}"
+        )
+    return moved
+
+
+def _metadata(old: Package, new: Package, moved: Mapping[str, Entry]) -> list[Entry]:
+    """The package's own metadata is published with it: a switch never changes it (but
+    for the development sets a template's render moved, ``moved``). (An application's
+    [project] dependencies are its environment, compared as a group.)"""
     if not old.is_package:
         return []  # whether anything installs it now is the groups' to say
     if not new.is_package:
@@ -138,7 +160,9 @@ def _metadata(old: Package, new: Package) -> list[Entry]:
             Entry("changed", "metadata", "", "[project] dependencies", old.metadata_file,
                   new.metadata_file, "the package's published dependencies would change")
         )  # fmt: skip
-    old_extras, new_extras = dict(old.extras or {}), dict(new.extras or {})
+    old_extras = {k: v for k, v in (old.extras or {}).items() if k not in moved}
+    new_extras = {k: v for k, v in (new.extras or {}).items() if k not in moved}
+    entries += moved.values()
     if (old.extras is None) != (new.extras is None) or {k: _reqs(v) for k, v in old_extras.items()} != {
         k: _reqs(v) for k, v in new_extras.items()
     }:

@@ -50,6 +50,11 @@ def group_name(text: str) -> str:
     return re.sub(r"[-_.]+", "-", text).lower()
 
 
+# Extras that are development sets, not the running project's (pickenv's template
+# names them test and notebooks; dev is the older name).
+DEV_EXTRAS = frozenset({"dev", "test", "tests", "testing", "notebooks"})
+
+
 def extra_name(text: str) -> str:
     """PEP 685's normalised extra name."""
     return str(canonicalize_name(text))

@@ -63,10 +63,10 @@ class CondaTool(EnvTool):
         """environment.yml has no dev section: pickenv's templates before 0.4.0 listed the
         dev packages there too and named them in pyproject.toml's dev extra (or group),
         which makes them a dev group that comes with the rest (0.4.0's install the
-        project's extras from the pip: section instead)."""
-        from pickenv.tools.semantics import split_dev
+        project's extras from the pip: section instead: those are a dev group too)."""
+        from pickenv.tools.semantics import split_dev, split_dev_extras
 
-        return split_dev(super().read_environment(files, package), files, package)
+        return split_dev_extras(split_dev(super().read_environment(files, package), files, package))
 
     def layout(self, package: Package, old: Declared) -> Layout:
         from pickenv.tools.homes import conda_layout

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from pickenv.errors import Fix
-from pickenv.formats.model import DEFAULT, Declared, Group, Note, Package, Pin, Req, SelfInstall
+from pickenv.formats.model import DEFAULT, DEV_EXTRAS, Declared, Group, Note, Package, Pin, Req, SelfInstall
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,60 @@ def fragments(declared: Declared) -> frozenset[str]:
     return frozenset(included - {DEFAULT, "dev"})
 
 
+def as_extras(declared: Declared, package: Package) -> Declared:
+    """Groups that install the project and, beyond it, only what its development extras
+    list (uv's ``test`` and ``dev`` groups, where a template's render has just moved their
+    requirements into the package's ``test`` extra) said as the project with those extras:
+    how a tool that installs extras (pip, pipenv, conda) takes them. A group nothing
+    else tells apart then shares a file with its twin (``homes.duplicates``)."""
+    extras = {
+        n: {str(r.parsed) for r in reqs} for n, reqs in (package.extras or {}).items() if n in DEV_EXTRAS
+    }
+    if not extras or not package.is_package:
+        return declared
+    base = flatten(declared, DEFAULT)
+    runtime = {str(r.parsed) for r in base.requirements}
+    changed: dict[str, Group] = {}
+    for group in declared.groups:
+        flat = flatten(declared, group.name)
+        rest = {str(r.parsed) for r in flat.requirements} - runtime
+        if group.name == DEFAULT or flat.self_install is None or not rest:
+            continue
+        covering = frozenset(n for n, listed in extras.items() if listed & rest)
+        if not rest <= set().union(*(extras[n] for n in covering)):
+            continue
+        install = replace(flat.self_install, extras=flat.self_install.extras | covering)
+        changed[group.name] = replace(group, requirements=(), includes=(DEFAULT,), self_install=install)
+    groups = tuple(changed.get(g.name, g) for g in declared.groups)
+    return replace(declared, groups=groups) if changed else declared
+
+
+def duplicates(declared: Declared) -> dict[str, str]:
+    """Groups whose environment another group's is exactly: the project with the same
+    extras and nothing else to tell them apart (pipenv's ``[test]`` category beside
+    ``[dev-packages]``, both the project with its test extra). One file installs both;
+    no other group includes them. Each maps to the first such group (default, dev, ...)."""
+    included = {i for g in declared.groups for i in g.includes}
+    seen: list[Group] = []
+    found: dict[str, str] = {}
+    for group in ordered(declared):
+        flat = flatten(declared, group.name)
+        same = next((s for s in seen if _same_environment(s, flat)), None)
+        if same is not None and group.name not in included and group.name != DEFAULT:
+            found[group.name] = same.name
+        else:
+            seen.append(flat)
+    return found
+
+
+def _same_environment(a: Group, b: Group) -> bool:
+    if a.self_install is None or b.self_install is None or a.self_install.extras != b.self_install.extras:
+        return False
+    return len(a.requirements) == len(b.requirements) and all(
+        any(r.same(o) for o in b.requirements) for r in a.requirements
+    )
+
+
 def pins_of(declared: Declared, name: str) -> tuple[Pin, ...]:
     """The whole locked environment of group ``name`` (its includes' pins too)."""
     from pickenv.formats.environments import effective_pins
@@ -125,11 +179,14 @@ def pip_layout(package: Package, old: Declared) -> Layout:
     pins and hashes, which pip installs checking them."""
     locked = any(old.locks.values())
     manifest = ".in" if locked else ".txt"
-    group_files = {g.name: _pip_file(g.file, _pip_stem(g.name) + manifest) for g in old.groups}
+    same = {} if locked else duplicates(old)  # a lock per group keeps each group's file
+    group_files = {
+        g.name: _pip_file(g.file, _pip_stem(g.name) + manifest) for g in old.groups if g.name not in same
+    }
     lock_files = {name: _lock_file(old, name) for name in old.locks} if locked else {}
     homes: list[Home] = []
     renamed: dict[tuple[str, str], tuple[str, str]] = {}
-    for index, group in enumerate(ordered(old)):
+    for index, group in enumerate(g for g in ordered(old) if g.name not in same):
         install = group.self_install if package.is_package else None
         notes = notes_of(old, group.name, _PIP_NOTES)
         if index == 0:
@@ -154,6 +211,7 @@ def pip_layout(package: Package, old: Declared) -> Layout:
     project = locked and package.is_package and any(g.self_install for g in old.groups)
     return Layout(
         tuple(homes),
+        group_map=same,
         renamed_notes=renamed,
         group_files=group_files,
         install=installs,
@@ -227,9 +285,15 @@ def conda_layout(package: Package, old: Declared) -> Layout:
     of its own (environment-dev.yml), a whole environment, as conda's files are."""
     homes = []
     files = {}
+    folded = _dev_extras_only(old, package, DEV_EXTRAS)
     for group in ordered(old, folded=True):
+        if group.name in folded:
+            continue
         flat = flatten(old, group.name)
         install = flat.self_install if package.is_package else None
+        if group.name == DEFAULT and install is not None:
+            extras = frozenset().union(*folded.values())
+            install = replace(install, extras=install.extras | extras)
         path = "environment.yml" if group.name == DEFAULT else f"environment-{group.name}.yml"
         # conda's own notes, and pip's: the pip: section is a requirements file pip reads
         notes = notes_of(old, group.name, frozenset({"channel", "build", "conda-only"}) | _PIP_NOTES)
@@ -238,7 +302,33 @@ def conda_layout(package: Package, old: Declared) -> Layout:
         homes.append(Home(path, "environment", part))
         files[group.name] = path
     dev = (files["dev"],) if "dev" in files else ()  # a whole environment, tools included
-    return Layout(tuple(homes), group_files=files, install=dev)
+    group_map = dict.fromkeys(folded, "dev")
+    return Layout(tuple(homes), group_map=group_map, group_files=files, install=dev)
+
+
+def _dev_extras_only(
+    old: Declared, package: Package, dev_extras: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Groups that are the default environment and development extras of the project
+    (requirements-dev.txt's ``-e .[test]``): environment.yml's pip: section installs the
+    project with them, as pickenv's template does, and conda reads them back as its dev
+    group (``semantics.split_dev_extras``); no environment file of their own. Each with
+    the extras it adds."""
+    default = flatten(old, DEFAULT) if old.group(DEFAULT) is not None else None
+    if default is None or default.self_install is None or not package.is_package:
+        return {}
+    base = default.self_install.extras
+    found: dict[str, frozenset[str]] = {}
+    for group in ordered(old, folded=True):
+        if group.name == DEFAULT:
+            continue
+        flat = flatten(old, group.name)
+        install = flat.self_install
+        if install is None or not install.extras - base or not (install.extras - base) <= dev_extras:
+            continue
+        if all(any(r.same(o) for o in default.requirements) for r in flat.requirements):
+            found[group.name] = install.extras - base
+    return found
 
 
 # ---- uv: pyproject.toml ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from pickenv.formats.files import ProjectFiles
-from pickenv.formats.model import DEFAULT, Declared, Group, Package, SelfInstall
+from pickenv.formats.model import DEFAULT, DEV_EXTRAS, Declared, Group, Package, SelfInstall
 
 
 def read_paths(files: ProjectFiles, paths: Iterable[str], among: tuple[str, ...] | None = None) -> Declared:
@@ -75,6 +75,21 @@ def split_dev(declared: Declared, files: ProjectFiles, package: Package) -> Decl
     others = tuple(g for g in declared.groups if g.name != DEFAULT)
     # environment-dev.yml's own dev group, if any, gets them too
     return replace(declared, groups=moved.groups[:1]) + Declared(others) + Declared(moved.groups[1:])
+
+
+def split_dev_extras(declared: Declared) -> Declared:
+    """environment.yml is conda's one environment: the development sets among the
+    extras its pip: section installs the project with (``-e .[test]``, pickenv's
+    template) are a dev group that comes with the rest, as ``split_dev``'s packages are;
+    the project itself, and any other extra, stay the default group's."""
+    default = declared.group(DEFAULT)
+    install = default.self_install if default is not None else None
+    if default is None or install is None or not install.extras & DEV_EXTRAS:
+        return declared
+    kept = replace(install, extras=install.extras - DEV_EXTRAS)
+    dev = Group("dev", (), (DEFAULT,), replace(install, extras=install.extras & DEV_EXTRAS), default.file)
+    groups = tuple(replace(g, self_install=kept) if g.name == DEFAULT else g for g in declared.groups)
+    return replace(declared, groups=groups) + Declared((dev,))
 
 
 def installs_itself(declared: Declared, package: Package) -> Declared:
