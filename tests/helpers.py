@@ -124,6 +124,39 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
+# ---- generated projects, made in-process ----------------------------------------------------------
+def home_env(home: Path) -> dict[str, str]:
+    """An in-process run's environment: its config and cache folders, and its HOME, under ``home``."""
+    return {
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "HOME": str(home),
+        "TERM": "dumb",
+    }
+
+
+def tool_and_domain(tool: str, domain: str) -> list[str]:
+    """The answers that choose ``tool`` and ``domain``: a legacy-python2 project whose tool
+    makes no 2.7 environments gets its 2/3-compatible code on Python 3.12."""
+    from pickenv.tools import get_tool
+
+    args = ["--tool", tool, "-a", f"domain={domain}"]
+    if domain == "legacy-python2" and not get_tool(tool).supports(PythonVersion(2, 7)):
+        args += ["-a", "python_version=3.12"]
+    return args
+
+
+def new_demo(out: Path, env: Mapping[str, str], *args: str) -> tuple[int, str, Path]:
+    """`pickenv new demo --defaults ARGS --output-dir OUT` in-process: its exit code, what it
+    wrote to stderr, and the project's folder."""
+    from pickenv.cli import main
+
+    err = io.StringIO()
+    argv = ["new", "demo", "--defaults", *args, "--output-dir", str(out)]
+    code = main(argv, env=env, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
+    return code, err.getvalue(), out / "demo"
+
+
 # ---- real environments per tool x domain, each pair once ------------------------------------------
 # Two slow tests make a project's environment for real: test_readme_blocks through the
 # README's own commands, test_new_env through `pickenv new --create-env`. Both read the

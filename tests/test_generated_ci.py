@@ -6,7 +6,6 @@ action caches where it can."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 from collections.abc import Callable
@@ -15,11 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import audit, schema_check
+from helpers import audit, home_env, new_demo, schema_check, tool_and_domain
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.tools import BUILTIN as TOOLS
-from pickenv.tools import get_tool
-from pickenv.versions import PythonVersion
 
 DOMAINS = [str(v) for v in next(q for q in QUESTIONS if q.id == "domain").values]
 PINNED = re.compile(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
@@ -28,30 +25,17 @@ PINNED = re.compile(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """Every tool x domain, made once (windows=true on every other one, for its matrix)."""
-    from pickenv.cli import main
-
     # In-process, with the config and cache folders of run_cli's environment (module-wide:
     # the 30 projects are made once for every test here).
-    home = tmp_path_factory.mktemp("home")
-    env = {
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "HOME": str(home),
-        "TERM": "dumb",
-    }
+    env = home_env(tmp_path_factory.mktemp("home"))
     made: dict[tuple[str, str], Path] = {}
     for index, (tool, domain) in enumerate(itertools.product(TOOLS, DOMAINS)):
-        out = tmp_path_factory.mktemp(f"{tool}-{domain}")
-        argv = ["new", "demo", "--defaults", "--tool", tool, "-a", f"domain={domain}"]
-        argv += ["--output-dir", str(out)]
-        if index % 2:
-            argv += ["-a", "windows=true"]
-        if domain == "legacy-python2" and not get_tool(tool).supports(PythonVersion(2, 7)):
-            argv += ["-a", "python_version=3.12"]  # its 2/3-compatible code, on the Python the tool has
-        err = io.StringIO()
-        code = main(argv, env=env, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
-        assert code == 0, (tool, domain, err.getvalue())
-        made[tool, domain] = out / "demo"
+        windows = ["-a", "windows=true"] if index % 2 else []
+        code, err, project = new_demo(
+            tmp_path_factory.mktemp(f"{tool}-{domain}"), env, *tool_and_domain(tool, domain), *windows
+        )
+        assert code == 0, (tool, domain, err)
+        made[tool, domain] = project
     return made
 
 

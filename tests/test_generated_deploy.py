@@ -18,7 +18,6 @@ read it (issue 20, item 4).
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import os
@@ -31,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from dockerstage import copy_context, env_of, readme_part, run_in_shell, stages
-from helpers import fresh_shell, sh_blocks
+from helpers import fresh_shell, home_env, new_demo, sh_blocks, tool_and_domain
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.resources import project_template
 from pickenv.templating.direct import render_direct
@@ -56,18 +55,8 @@ def tool_binary(name: str) -> str:
 
 def new(out: Path, tool: str, domain: str, deploy: str, *answers: str) -> tuple[int, str, Path]:
     """`pickenv new demo` in-process (config and cache folders in ``out``)."""
-    from pickenv.cli import main
-
     out.mkdir(parents=True, exist_ok=True)
-
-    env = {"XDG_CONFIG_HOME": str(out / "config"), "XDG_CACHE_HOME": str(out / "cache"), "HOME": str(out)}
-    argv = ["new", "demo", "--defaults", "--tool", tool, "-a", f"domain={domain}", "-a", f"deploy={deploy}"]
-    if domain == "legacy-python2" and not get_tool(tool).supports(PythonVersion(2, 7)):
-        argv += ["-a", "python_version=3.12"]  # its 2/3-compatible code, on the Python the tool has
-    argv += [*answers, "--output-dir", str(out)]
-    err = io.StringIO()
-    code = main([*argv], env={**env, "TERM": "dumb"}, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
-    return code, err.getvalue(), out / "demo"
+    return new_demo(out, home_env(out), *tool_and_domain(tool, domain), "-a", f"deploy={deploy}", *answers)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ setuptools itself; the slow test adds packages where the README says and follows
 from __future__ import annotations
 
 import configparser
-import io
 import itertools
 import os
 import re
@@ -28,7 +27,7 @@ import pytest
 import tomllib
 import yaml
 
-from helpers import sh_blocks
+from helpers import home_env, new_demo, sh_blocks, tool_and_domain
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import get_tool
@@ -52,26 +51,18 @@ VARIANTS = [
 
 
 def _new(out: Path, env: dict[str, str], *argv: str) -> Path:
-    from pickenv.cli import main
-
-    err = io.StringIO()
-    code = main(["new", "demo", "--defaults", "--output-dir", str(out), *argv], env=env, stdin=io.StringIO(),
-                stdout=io.StringIO(), stderr=err)  # fmt: skip
-    assert code == 0, (argv, err.getvalue())
-    return out / "demo"
+    code, err, project = new_demo(out, env, *argv)
+    assert code == 0, (argv, err)
+    return project
 
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, ...], Path]:
     """Every tool x domain (a repository URL on every other one), then the variants."""
-    home = tmp_path_factory.mktemp("home")
-    env = {"XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"),
-           "HOME": str(home), "TERM": "dumb"}  # fmt: skip
+    env = home_env(tmp_path_factory.mktemp("home"))
     made: dict[tuple[str, ...], Path] = {}
     for index, (tool, domain) in enumerate(itertools.product(TOOLS, DOMAINS)):
-        argv = ["--tool", tool, "-a", f"domain={domain}"]
-        if domain == "legacy-python2" and not get_tool(tool).supports(PythonVersion(2, 7)):
-            argv += ["-a", "python_version=3.12"]
+        argv = tool_and_domain(tool, domain)
         if index % 2:
             argv += ["--data", f"repository={REPOSITORY}"]
         made[tool, domain] = _new(tmp_path_factory.mktemp(f"{tool}-{domain}"), env, *argv)

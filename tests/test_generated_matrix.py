@@ -15,7 +15,6 @@ rendered for real by `pickenv new`:
 
 from __future__ import annotations
 
-import io
 import itertools
 import os
 import re
@@ -27,7 +26,7 @@ import pytest
 import tomllib
 import yaml
 
-from helpers import PYENV_VERSIONS, audit, fresh_shell, git, schema_check
+from helpers import PYENV_VERSIONS, audit, fresh_shell, git, home_env, new_demo, schema_check, tool_and_domain
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import ci, get_tool
@@ -42,35 +41,14 @@ PINNED = re.compile(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """Every tool x domain, made once, as tests/test_generated_ci.py makes them."""
-    from pickenv.cli import main
-
-    home = tmp_path_factory.mktemp("home")
-    env = {
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "HOME": str(home),
-        "TERM": "dumb",
-    }
+    env = home_env(tmp_path_factory.mktemp("home"))
     made: dict[tuple[str, str], Path] = {}
     for tool, domain in itertools.product(TOOLS, DOMAINS):
-        out = tmp_path_factory.mktemp(f"{tool}-{domain}")
-        argv = [
-            "new",
-            "demo",
-            "--defaults",
-            "--tool",
-            tool,
-            "-a",
-            f"domain={domain}",
-            "--output-dir",
-            str(out),
-        ]
-        if domain == "legacy-python2" and not get_tool(tool).supports(PythonVersion(2, 7)):
-            argv += ["-a", "python_version=3.12"]  # its 2/3-compatible code, on the Python the tool has
-        err = io.StringIO()
-        code = main(argv, env=env, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
-        assert code == 0, (tool, domain, err.getvalue())
-        made[tool, domain] = out / "demo"
+        code, err, project = new_demo(
+            tmp_path_factory.mktemp(f"{tool}-{domain}"), env, *tool_and_domain(tool, domain)
+        )
+        assert code == 0, (tool, domain, err)
+        made[tool, domain] = project
     return made
 
 
@@ -333,27 +311,14 @@ def run_job(
 def test_the_first_ci_run_of_a_fresh_project_passes(
     tmp_path: Path, tool: str, lockfile: bool, created: bool
 ) -> None:
-    from pickenv.cli import main
-
     version = PythonVersion(3, 12)
-    argv = [
-        "new",
-        "demo",
-        "--defaults",
-        "--tool",
-        tool,
-        "-a",
-        "domain=library",
-        "-a",
-        f"python_version={version}",
-    ]
-    argv += ["-a", f"lockfile={'true' if lockfile else 'false'}", "--output-dir", str(tmp_path / "made")]
+    argv = [*tool_and_domain(tool, "library"), "-a", f"python_version={version}"]
+    argv += ["-a", f"lockfile={'true' if lockfile else 'false'}"]
     argv += ["--create-env", "--python", str(interpreter(version))] if created else ["--no-create-env"]
     (tmp_path / "made").mkdir()
-    err = io.StringIO()
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    assert main(argv, env=env, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
-    project = tmp_path / "made" / "demo"
+    code, err, project = new_demo(tmp_path / "made", env, *argv)
+    assert code == 0, err
     # what GitHub checks out: the commit pickenv made, nothing the .gitignore keeps out
     checkout = tmp_path / "checkout"
     git(tmp_path, "clone", "-q", str(project), str(checkout))
@@ -378,23 +343,8 @@ def test_the_first_ci_run_of_a_fresh_project_passes(
 @pytest.mark.parametrize("tool", ["venv", "uv"])
 def test_the_release_build_job_builds_and_checks(tmp_path: Path, tool: str) -> None:
     """The build job's `run:` steps make an sdist and a wheel that twine accepts."""
-    from pickenv.cli import main
-
-    argv = [
-        "new",
-        "demo",
-        "--defaults",
-        "--tool",
-        tool,
-        "-a",
-        "domain=library",
-        "--output-dir",
-        str(tmp_path),
-    ]
-    assert (
-        main(argv, env=dict(os.environ), stdin=io.StringIO(), stdout=io.StringIO(), stderr=io.StringIO()) == 0
-    )
-    project = tmp_path / "demo"
+    code, err, project = new_demo(tmp_path, dict(os.environ), *tool_and_domain(tool, "library"))
+    assert code == 0, err
     job = load(project / ".github" / "workflows" / "release.yml")["jobs"]["build"]  # type: ignore[index]
     job["steps"] = [
         s for s in job["steps"] if not str(s.get("uses", "")).startswith("actions/upload-artifact@")
@@ -412,22 +362,8 @@ def test_a_matrix_job_runs_its_tox_environment(tmp_path: Path, tool: str) -> Non
     """The test-matrix job's entry for Python 3.12 on Linux, its steps run as GitHub runs
     them: tox (on the runner's 3.13) runs tox.ini's py312 environment, which passes (uv's
     through tox-uv, which tox provisions from tox.ini's requires)."""
-    from pickenv.cli import main
-
-    argv = [
-        "new",
-        "demo",
-        "--defaults",
-        "--tool",
-        tool,
-        "-a",
-        "domain=library",
-        "--output-dir",
-        str(tmp_path),
-    ]
-    out = io.StringIO()
-    assert main(argv, env=dict(os.environ), stdin=io.StringIO(), stdout=out, stderr=out) == 0, out.getvalue()
-    project = tmp_path / "demo"
+    code, err, project = new_demo(tmp_path, dict(os.environ), *tool_and_domain(tool, "library"))
+    assert code == 0, err
     job = load(project / ".github" / "workflows" / "ci.yml")["jobs"]["test-matrix"]  # type: ignore[index]
     entry = {"matrix.os": "ubuntu-latest", "matrix.python": "3.12", "matrix.env": "py312"}
     names = run_job(

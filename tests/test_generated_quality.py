@@ -8,7 +8,6 @@ CI has a lint job that runs the hooks."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import re
@@ -22,6 +21,7 @@ import pytest
 import yaml
 from identify.identify import tags_from_path
 
+from helpers import home_env, new_demo, tool_and_domain
 from pickenv.questionnaire.questions import QUESTIONS
 from pickenv.tools import BUILTIN as TOOLS
 from pickenv.tools import get_tool
@@ -47,31 +47,17 @@ def run(*command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 def render(root: Path, cases: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], Path]:
     """Each (tool, domain, python) made by `pickenv new`, in-process (as test_generated_ci.py);
     an empty python is the default one (3.12 for a legacy-python2 domain whose tool has no 2.7)."""
-    from pickenv.cli import main
-
-    home = root / "home"
-    env = {
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "HOME": str(home),
-        "TERM": "dumb",
-    }
+    env = home_env(root / "home")
     made: dict[tuple[str, str, str], Path] = {}
     for index, (tool, domain, python) in enumerate(cases):
         out = root / f"{tool}-{domain}-{python or 'default'}"
         out.mkdir(parents=True)
-        argv = ["new", "demo", "--defaults", "--tool", tool, "-a", f"domain={domain}"]
-        argv += ["--output-dir", str(out)]
+        argv = ["--tool", tool, "-a", f"domain={domain}", "-a", f"python_version={python}"]
+        argv = argv if python else tool_and_domain(tool, domain)
         if index % 2:
             argv += ["-a", "windows=true"]
-        if python:
-            argv += ["-a", f"python_version={python}"]
-        elif domain == "legacy-python2" and not get_tool(tool).supports(PythonVersion(2, 7)):
-            argv += ["-a", "python_version=3.12"]
-        err = io.StringIO()
-        code = main(argv, env=env, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
-        assert code == 0, (tool, domain, python, err.getvalue())
-        made[tool, domain, python] = out / "demo"
+        code, err, made[tool, domain, python] = new_demo(out, env, *argv)
+        assert code == 0, (tool, domain, python, err)
     return made
 
 
